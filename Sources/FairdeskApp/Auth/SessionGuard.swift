@@ -1,0 +1,37 @@
+import Fluent
+import Vapor
+
+/// Web sessions: restores the user from the session cookie, expires sessions that have been idle
+/// longer than the configured lifetime, and demands the session's CSRF token on every request that
+/// changes something.
+struct SessionGuard: AsyncMiddleware {
+    static let issuedKey = "seen"
+    static let csrfKey = "csrf"
+    static let csrfHeader = "X-CSRF-Token"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.auth.get(User.self) == nil, request.hasSession, let id = request.session.authenticated(User.self)
+        else { return try await next.respond(to: request) }
+
+        let now = request.now.timeIntervalSince1970
+        let lastSeen = request.session.data[Self.issuedKey].flatMap(Double.init) ?? 0
+        if now - lastSeen > Double(request.fairdesk.config.sessionLifetimeSeconds) {
+            request.session.destroy()
+            return try await next.respond(to: request)
+        }
+        guard let user = try await User.find(id, on: request.db), user.active else {
+            request.session.destroy()
+            return try await next.respond(to: request)
+        }
+        if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
+            let sent = request.headers.first(name: Self.csrfHeader) ?? ""
+            guard let expected = request.session.data[Self.csrfKey], !sent.isEmpty, sent == expected else {
+                throw ApiError.forbidden("the \(Self.csrfHeader) header must carry the token given at login")
+            }
+        }
+        request.session.data[Self.issuedKey] = String(now)
+        request.auth.login(user)
+        request.storage[AuthMethodKey.self] = .session
+        return try await next.respond(to: request)
+    }
+}

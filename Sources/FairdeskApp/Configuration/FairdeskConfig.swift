@@ -1,0 +1,120 @@
+import FairdeskCore
+import Foundation
+import Vapor
+
+/// Every setting Fairdesk reads, typed, read once at start-up from the environment.
+///
+/// Nothing else in the code reads environment variables: it is handed this struct.
+public struct FairdeskConfig: Sendable {
+    /// Which database to use.
+    public enum Storage: Sendable, Equatable {
+        /// An SQLite file (the embedded default), or an in-memory database for tests.
+        case sqlite(path: String?)
+        /// PostgreSQL at this URL, optionally inside one schema (the tests use a fresh schema each).
+        case postgres(url: String, schema: String?)
+
+        public var isSQLite: Bool { if case .sqlite = self { true } else { false } }
+    }
+
+    public var storage: Storage
+    /// Attachments and the demo logins file live here.
+    public var dataDirectory: String
+    public var hostname: String
+    public var port: Int
+    /// Shortest accepted handoff note on a transfer (`FAIRDESK_HANDOFF_NOTE_MIN`).
+    public var handoffNoteMinimum: Int
+    /// Different human owners a case may have before only a lead or admin may move it on.
+    public var maximumOwnersPerCase: Int
+    /// A resolved case reopens when the customer writes within this many days; later, a new case starts.
+    public var reopenWindowDays: Int
+    /// Largest attachment accepted, in bytes.
+    public var maximumAttachmentBytes: Int
+    /// Largest JSON body accepted, in bytes.
+    public var maximumJSONBytes: Int
+    /// How long a web session lasts without activity.
+    public var sessionLifetimeSeconds: Int
+    /// Bcrypt cost for password hashes (tests use a low cost to stay fast).
+    public var bcryptCost: Int
+    /// Password for the demo logins; when unset a random one is made and written to the data directory.
+    public var demoPassword: String?
+    /// Whether `serve` migrates and seeds an empty SQLite database on first start.
+    public var prepareEmbeddedDatabase: Bool
+    /// Name of the queue that new cases land in when nothing else says where.
+    public var defaultQueueName: String
+
+    public init(
+        storage: Storage = .sqlite(path: nil), dataDirectory: String = "fairdesk-data", hostname: String = "127.0.0.1",
+        port: Int = 8080, handoffNoteMinimum: Int = 20, maximumOwnersPerCase: Int = 4, reopenWindowDays: Int = 7,
+        maximumAttachmentBytes: Int = 10 * 1024 * 1024, maximumJSONBytes: Int = 1024 * 1024,
+        sessionLifetimeSeconds: Int = 8 * 3600, bcryptCost: Int = 12, demoPassword: String? = nil,
+        prepareEmbeddedDatabase: Bool = true, defaultQueueName: String = "General"
+    ) {
+        self.storage = storage
+        self.dataDirectory = dataDirectory
+        self.hostname = hostname
+        self.port = port
+        self.handoffNoteMinimum = handoffNoteMinimum
+        self.maximumOwnersPerCase = maximumOwnersPerCase
+        self.reopenWindowDays = reopenWindowDays
+        self.maximumAttachmentBytes = maximumAttachmentBytes
+        self.maximumJSONBytes = maximumJSONBytes
+        self.sessionLifetimeSeconds = sessionLifetimeSeconds
+        self.bcryptCost = bcryptCost
+        self.demoPassword = demoPassword
+        self.prepareEmbeddedDatabase = prepareEmbeddedDatabase
+        self.defaultQueueName = defaultQueueName
+    }
+
+    /// The rules for transfers that follow from these settings.
+    public var transferRules: TransferRules {
+        TransferRules(minimumNoteLength: handoffNoteMinimum, maximumOwners: maximumOwnersPerCase)
+    }
+
+    /// Where the SQLite file goes when no path is given.
+    public var defaultSQLitePath: String { dataDirectory + "/fairdesk.sqlite" }
+
+    /// A setting that could not be read, named so the operator can fix it.
+    public struct Problem: Error, CustomStringConvertible {
+        public var variable: String
+        public var rule: String
+        public var description: String { "\(variable) \(rule)" }
+    }
+
+    /// Reads the settings from environment variables (see `docs/configuration.md`).
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
+        func int(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
+            guard let raw = env[name], !raw.isEmpty else { return fallback }
+            guard let value = Int(raw), range.contains(value) else {
+                throw Problem(
+                    variable: name,
+                    rule: "must be a whole number from \(range.lowerBound) to \(range.upperBound) (got \"\(raw)\")")
+            }
+            return value
+        }
+        var config = Self()
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw Problem(variable: "DATABASE_URL", rule: "must start with postgres:// (leave it unset for SQLite)")
+            }
+            config.storage = .postgres(url: url, schema: nil)
+        } else if let path = env["FAIRDESK_SQLITE_PATH"], !path.isEmpty {
+            config.storage = .sqlite(path: path)
+        }
+        config.dataDirectory = env["FAIRDESK_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? config.dataDirectory
+        config.hostname = env["FAIRDESK_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? config.hostname
+        config.port = try int("FAIRDESK_PORT", config.port, 1...65535)
+        config.handoffNoteMinimum = try int("FAIRDESK_HANDOFF_NOTE_MIN", config.handoffNoteMinimum, 1...2000)
+        config.maximumOwnersPerCase = try int("FAIRDESK_MAX_OWNERS", config.maximumOwnersPerCase, 1...100)
+        config.reopenWindowDays = try int("FAIRDESK_REOPEN_DAYS", config.reopenWindowDays, 0...365)
+        config.maximumAttachmentBytes = try int(
+            "FAIRDESK_MAX_ATTACHMENT_BYTES", config.maximumAttachmentBytes, 1...(1 << 30))
+        config.sessionLifetimeSeconds = try int(
+            "FAIRDESK_SESSION_SECONDS", config.sessionLifetimeSeconds, 60...(30 * 86400))
+        config.bcryptCost = try int("FAIRDESK_BCRYPT_COST", config.bcryptCost, 4...31)
+        config.demoPassword = env["FAIRDESK_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        if let value = env["FAIRDESK_DEMO_PASSWORD"], !value.isEmpty, value.count < 8 {
+            throw Problem(variable: "FAIRDESK_DEMO_PASSWORD", rule: "must be at least 8 characters")
+        }
+        return config
+    }
+}

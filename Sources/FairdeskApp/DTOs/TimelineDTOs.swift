@@ -1,0 +1,84 @@
+import FairdeskCore
+import Foundation
+import Vapor
+
+/// One entry of a timeline as the API shows it.
+struct EntryDTO: Content {
+    struct CallDTO: Content {
+        var talkSeconds: Int
+        var holdSeconds: Int
+        var afterCallWorkSeconds: Int
+        /// Talk plus hold plus after-call work.
+        var handleSeconds: Int
+    }
+
+    struct AttachmentDTO: Content {
+        var id: UUID
+        var filename: String
+        var contentType: String
+        var byteSize: Int64
+        var sha256: String
+        var url: String
+    }
+
+    var id: UUID
+    var caseId: UUID?
+    var kind: String
+    var direction: String
+    var channel: String
+    var authorId: UUID?
+    var authorLabel: String
+    var body: String
+    var call: CallDTO?
+    var details: [String: String]?
+    var attachments: [AttachmentDTO]
+    var occurredAt: Date
+
+    init(_ entry: TimelineEntry, attachments: [Attachment]) throws {
+        self.id = try entry.requireID()
+        self.caseId = entry.$supportCase.id
+        self.kind = entry.kind.rawValue
+        self.direction = entry.direction.rawValue
+        self.channel = entry.channel.rawValue
+        self.authorId = entry.$author.id
+        self.authorLabel = entry.authorLabel
+        self.body = entry.body
+        if let talk = entry.talkSeconds, let hold = entry.holdSeconds, let work = entry.afterCallWorkSeconds {
+            self.call = CallDTO(
+                talkSeconds: talk, holdSeconds: hold, afterCallWorkSeconds: work, handleSeconds: talk + hold + work)
+        }
+        self.details = entry.details.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        self.attachments = try attachments.map { attachment in
+            let id = try attachment.requireID()
+            return AttachmentDTO(
+                id: id, filename: attachment.filename, contentType: attachment.contentType,
+                byteSize: attachment.byteSize, sha256: attachment.sha256,
+                url: SitePath.attachment(caseID: attachment.$supportCase.id, attachmentID: id).path)
+        }
+        self.occurredAt = entry.occurredAt
+    }
+}
+
+struct InboundMessageRequest: Content {
+    var channel: String
+    var from: IdentityInput
+    /// The sender's name, when the channel gives one.
+    var name: String?
+    var subject: String?
+    var body: String
+    /// Set when the sender quoted a case number (e.g. from a subject line).
+    var caseNumber: Int64?
+    /// The sending system's id for the message; a second message with the same id is ignored.
+    var externalId: String?
+}
+
+struct InboundResultDTO: Content {
+    var customerId: UUID
+    var caseId: UUID
+    var caseNumber: Int64
+    var entryId: UUID
+    var customerCreated: Bool
+    var caseCreated: Bool
+    var caseReopened: Bool
+    var duplicate: Bool
+}

@@ -1,0 +1,43 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+/// Picks the database from the configuration and registers it, logging the choice.
+enum DatabaseSetup {
+    static func register(_ storage: FairdeskConfig.Storage, dataDirectory: String, on app: Application) throws {
+        switch storage {
+        case .sqlite(let path):
+            if let path {
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent.isEmpty
+                        ? "." : (path as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true)
+                app.databases.use(.sqlite(.file(path)), as: .sqlite)
+                app.logger.info("Database: SQLite file \(path)")
+            } else {
+                app.databases.use(.sqlite(.memory), as: .sqlite)
+                app.logger.debug("Database: SQLite in memory")
+            }
+        case .postgres(let url, let schema):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let schema { configuration.searchPath = [schema] }
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4), as: .psql)
+            app.logger.info("Database: PostgreSQL at \(Self.redacted(url))\(schema.map { " (schema \($0))" } ?? "")")
+        }
+    }
+
+    /// The URL without its password, for logs.
+    static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url) else { return "(unparsable URL)" }
+        if parts.password != nil { parts.password = "***" }
+        return parts.string ?? "(unparsable URL)"
+    }
+
+    /// One-off tuning of an SQLite file: write-ahead logging lets readers go on while one writer writes.
+    static func tuneSQLite(_ db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+    }
+}

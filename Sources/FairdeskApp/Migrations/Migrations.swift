@@ -1,0 +1,11 @@
+import Fluent
+
+/// Every migration, in the order it runs. Names are pinned: a migration never changes once it has shipped.
+enum FairdeskMigrations {
+    static let all: [any Migration] = [
+        CreateAccounts(),  // customers, users, API tokens, queues, queue members
+        CreateCases(),  // identities, cases, owners, timeline, attachments and their indexes
+        CreateAuditLog(),  // hash-chained audit log, counters
+        SessionRecord.migration,  // web sessions (Fluent's own table)
+    ]
+}

@@ -1,0 +1,78 @@
+import FairdeskCore
+import Fluent
+import Foundation
+
+/// A customer's request, from first message to close, whatever channels it crossed.
+final class SupportCase: Model, @unchecked Sendable {
+    static let schema = "cases"
+
+    @ID(key: .id) var id: UUID?
+    /// The number people quote: "case 1042".
+    @Field(key: "number") var number: Int64
+    @Parent(key: "customer_id") var customer: Customer
+    @Field(key: "subject") var subject: String
+    @Field(key: "status") var status: CaseStatus
+    /// The channel the case started on.
+    @Field(key: "channel") var channel: ContactChannel
+    @OptionalParent(key: "queue_id") var queue: Queue?
+    @OptionalParent(key: "owner_id") var owner: User?
+    /// Different humans who have owned the case.
+    @Field(key: "owner_count") var ownerCount: Int
+    /// Transfers so far: each one is a hand-off the customer may feel.
+    @Field(key: "bounce_count") var bounceCount: Int
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "last_activity_at") var lastActivityAt: Date
+    @OptionalField(key: "resolved_at") var resolvedAt: Date?
+    @OptionalField(key: "closed_at") var closedAt: Date?
+
+    init() {}
+
+    init(
+        id: UUID? = nil, number: Int64, customerID: UUID, subject: String, status: CaseStatus = .new,
+        channel: ContactChannel,
+        queueID: UUID?, ownerID: UUID?, at: Date
+    ) {
+        self.id = id
+        self.number = number
+        self.$customer.id = customerID
+        self.subject = subject
+        self.status = status
+        self.channel = channel
+        self.$queue.id = queueID
+        self.$owner.id = ownerID
+        self.ownerCount = ownerID == nil ? 0 : 1
+        self.bounceCount = 0
+        self.createdAt = at
+        self.updatedAt = at
+        self.lastActivityAt = at
+    }
+
+    /// The facts that decide who may see this case.
+    var accessFacts: CaseAccess.Facts {
+        CaseAccess.Facts(
+            customerKey: $customer.id.uuidString, queueKey: $queue.id?.uuidString, ownerKey: $owner.id?.uuidString)
+    }
+}
+
+/// One stretch of ownership of a case, by a person or a queue.
+final class CaseOwner: Model, @unchecked Sendable {
+    static let schema = "case_owners"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var supportCase: SupportCase
+    @OptionalParent(key: "user_id") var user: User?
+    @OptionalParent(key: "queue_id") var queue: Queue?
+    @Field(key: "started_at") var startedAt: Date
+    @OptionalParent(key: "started_by_id") var startedBy: User?
+
+    init() {}
+
+    init(caseID: UUID, userID: UUID?, queueID: UUID?, startedAt: Date, startedByID: UUID?) {
+        self.$supportCase.id = caseID
+        self.$user.id = userID
+        self.$queue.id = queueID
+        self.startedAt = startedAt
+        self.$startedBy.id = startedByID
+    }
+}

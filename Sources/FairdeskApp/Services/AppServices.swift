@@ -1,0 +1,37 @@
+import FairdeskCore
+import Foundation
+import Prometheus
+import Vapor
+
+/// The services Fairdesk keeps on the application, swapped in tests.
+struct AppServices: Sendable {
+    var config: FairdeskConfig
+    var clock: any WallClock
+    var attachments: any AttachmentStore
+    /// Set on SQLite only.
+    var writeGate: WriteGate?
+    var metrics: PrometheusCollectorRegistry
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey {
+        typealias Value = AppServices
+    }
+
+    /// Fairdesk's configuration, clock and side-effect services.
+    var fairdesk: AppServices {
+        get {
+            guard let services = storage[ServicesKey.self] else {
+                fatalError("configure(_:config:) has not run on this application")
+            }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var fairdesk: AppServices { application.fairdesk }
+    /// Now, from the injected clock.
+    var now: Date { application.fairdesk.clock.now }
+}

@@ -1,0 +1,214 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Writes demo data at any scale: customers with identities, cases spread over two years, and the
+/// conversations inside them. Rows go in with multi-row INSERTs, one transaction per batch.
+struct BulkSeeder {
+    struct Plan: Sendable {
+        var customers: Int
+        var cases: Int
+        var seed: UInt64
+        var anchor: Date
+        var batchSize: Int = 2_000
+    }
+
+    struct Summary: Sendable {
+        var customers = 0
+        var identities = 0
+        var cases = 0
+        var entries = 0
+        var seconds: Double = 0
+        var rows: Int { customers + identities + cases * 2 + entries }
+    }
+
+    enum SeedError: Error, CustomStringConvertible {
+        case alreadyLoaded(UInt64)
+        var description: String {
+            switch self {
+            case .alreadyLoaded(let seed): "data for --seed \(seed) is already in this database; choose another --seed"
+            }
+        }
+    }
+
+    let app: Application
+    /// Reports (what, done, total) after each batch.
+    var progress: @Sendable (String, Int, Int) -> Void = { _, _, _ in }
+
+    func run(_ plan: Plan) async throws -> Summary {
+        let started = ProcessInfo.processInfo.systemUptime
+        let db = app.db
+        let now = app.fairdesk.clock.now
+        var queues = try await Queue.query(on: db).sort(\.$createdAt).all()
+        if queues.isEmpty {
+            queues = try await app.write { db in
+                var made: [Queue] = []
+                for (name, about) in DemoSeeder.queues {
+                    let queue = Queue(name: name, description: about, createdAt: now)
+                    try await queue.create(on: db)
+                    made.append(queue)
+                }
+                return made
+            }
+        }
+        let queueIDs = queues.compactMap(\.id)
+        var agentsByQueue: [UUID: [UUID]] = [:]
+        for member in try await QueueMember.query(on: db).all() {
+            agentsByQueue[member.$queue.id, default: []].append(member.$user.id)
+        }
+        var names: [UUID: String] = [:]
+        for user in try await User.query(on: db).filter(\.$role ~~ [.agent, .lead, .admin]).all() {
+            names[user.id!] = "\(user.name) (\(user.role.rawValue))"
+        }
+        let agents = agentsByQueue
+        let agentNames = names
+        let data = DemoData(
+            seed: plan.seed, anchor: plan.anchor, customerCount: plan.customers, queueCount: queueIDs.count)
+        if try await Customer.find(data.customerID(0), on: db) != nil { throw SeedError.alreadyLoaded(plan.seed) }
+
+        var summary = Summary()
+        var start = 0
+        while start < plan.customers {
+            let end = min(plan.customers, start + plan.batchSize)
+            let range = start..<end
+            let counts = try await app.write { db in try await Self.insertCustomers(range, data: data, on: db) }
+            summary.customers += range.count
+            summary.identities += counts
+            progress("customers", end, plan.customers)
+            start = end
+        }
+        start = 0
+        while start < plan.cases {
+            let end = min(plan.cases, start + plan.batchSize)
+            let range = start..<end
+            let entries = try await app.write { db in
+                try await Self.insertCases(
+                    range, data: data, queueIDs: queueIDs, agents: agents, names: agentNames, on: db)
+            }
+            summary.cases += range.count
+            summary.entries += entries
+            progress("cases", end, plan.cases)
+            start = end
+        }
+        summary.seconds = ProcessInfo.processInfo.systemUptime - started
+        return summary
+    }
+
+    /// Inserts `rows` with as few statements as the database's bind limit allows.
+    static func insert(_ table: String, columns: [String], rows: [[any SQLExpression]], on db: any Database)
+        async throws
+    {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, 30_000 / columns.count)
+        var index = 0
+        while index < rows.count {
+            let chunk = rows[index..<min(rows.count, index + perStatement)]
+            var builder = db.sql.insert(into: table).columns(columns)
+            for row in chunk { builder = builder.values(row) }
+            try await builder.run()
+            index += perStatement
+        }
+    }
+
+    static func insertCustomers(_ range: Range<Int>, data: DemoData, on db: any Database) async throws -> Int {
+        var customers: [[any SQLExpression]] = []
+        var identities: [[any SQLExpression]] = []
+        for index in range {
+            let person = data.customer(index)
+            let id = data.customerID(index)
+            customers.append([
+                SQLBind(id), SQLBind(person.name), SQLBind(person.tier), SQLLiteral.null, SQLBind(person.createdAt),
+                SQLBind(person.createdAt),
+            ])
+            var rng = SeededRandom(seed: data.seed, stream: 13, index: index)
+            var kinds: [(IdentityKind, String)] = [(.email, person.email)]
+            if let phone = person.phone { kinds.append((.phone, phone)) }
+            if let social = person.social { kinds.append((.social, social)) }
+            for (kind, value) in kinds {
+                identities.append([
+                    SQLBind(rng.uuid()), SQLBind(id), SQLBind(kind.rawValue), SQLBind(value), SQLBind(person.createdAt),
+                ])
+            }
+        }
+        try await insert(
+            "customers", columns: ["id", "display_name", "tier", "merged_into_id", "created_at", "updated_at"],
+            rows: customers, on: db)
+        try await insert(
+            "identities", columns: ["id", "customer_id", "kind", "value", "created_at"], rows: identities, on: db)
+        return identities.count
+    }
+
+    static func insertCases(
+        _ range: Range<Int>, data: DemoData, queueIDs: [UUID], agents: [UUID: [UUID]], names: [UUID: String],
+        on db: any Database
+    ) async throws -> Int {
+        struct Row: Decodable { var value: Int64 }
+        // Reserve a block of case numbers in one step.
+        guard
+            let last = try await db.sql.raw(
+                "UPDATE counters SET value = value + \(literal: range.count) WHERE name = 'case_number' RETURNING value"
+            ).first(decoding: Row.self)
+        else { throw AuditLogError.missingCounter }
+        var number = last.value - Int64(range.count)
+
+        var cases: [[any SQLExpression]] = []
+        var owners: [[any SQLExpression]] = []
+        var entries: [[any SQLExpression]] = []
+        for index in range {
+            number += 1
+            let item = data.supportCase(index)
+            let caseID = data.caseID(index)
+            let customerID = data.customerID(item.customerIndex)
+            let queueID = queueIDs[item.queueIndex % queueIDs.count]
+            var rng = SeededRandom(seed: data.seed, stream: 14, index: index)
+            let members = agents[queueID] ?? []
+            let owner: UUID? = item.status == .new || members.isEmpty ? nil : rng.pick(members)
+            let ownerName = owner.flatMap { names[$0] } ?? "Support team"
+            let customerName = data.customer(item.customerIndex).name
+            cases.append([
+                SQLBind(caseID), SQLBind(number), SQLBind(customerID), SQLBind(item.subject),
+                SQLBind(item.status.rawValue),
+                SQLBind(item.channel.rawValue), SQLBind(queueID), owner.map { SQLBind($0) } ?? SQLLiteral.null,
+                SQLBind(owner == nil ? 0 : 1), SQLBind(0), SQLBind(item.createdAt), SQLBind(item.lastActivityAt),
+                SQLBind(item.lastActivityAt),
+                [.resolved, .closed].contains(item.status) ? SQLBind(item.lastActivityAt) : SQLLiteral.null,
+                item.status == .closed ? SQLBind(item.lastActivityAt) : SQLLiteral.null,
+            ])
+            owners.append([
+                SQLBind(rng.uuid()), SQLBind(caseID), owner.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(queueID),
+                SQLBind(item.createdAt), SQLLiteral.null,
+            ])
+            for entry in item.entries {
+                let author: any SQLExpression =
+                    entry.byAgent ? (owner.map { SQLBind($0) } ?? SQLLiteral.null) : SQLLiteral.null
+                entries.append([
+                    SQLBind(rng.uuid()), SQLBind(caseID), SQLBind(customerID), SQLBind(entry.kind.rawValue),
+                    SQLBind(entry.direction.rawValue), SQLBind(entry.channel.rawValue), author,
+                    SQLBind(entry.byAgent ? ownerName : customerName), SQLBind(entry.body),
+                    entry.call.map { SQLBind($0.talk) } ?? SQLLiteral.null,
+                    entry.call.map { SQLBind($0.hold) } ?? SQLLiteral.null,
+                    entry.call.map { SQLBind($0.afterCallWork) } ?? SQLLiteral.null, SQLBind(entry.at),
+                ])
+            }
+        }
+        try await insert(
+            "cases",
+            columns: [
+                "id", "number", "customer_id", "subject", "status", "channel", "queue_id", "owner_id", "owner_count",
+                "bounce_count", "created_at", "updated_at", "last_activity_at", "resolved_at", "closed_at",
+            ], rows: cases, on: db)
+        try await insert(
+            "case_owners", columns: ["id", "case_id", "user_id", "queue_id", "started_at", "started_by_id"],
+            rows: owners,
+            on: db)
+        try await insert(
+            "timeline_entries",
+            columns: [
+                "id", "case_id", "customer_id", "kind", "direction", "channel", "author_id", "author_label", "body",
+                "talk_seconds", "hold_seconds", "after_call_work_seconds", "occurred_at",
+            ], rows: entries, on: db)
+        return entries.count
+    }
+}

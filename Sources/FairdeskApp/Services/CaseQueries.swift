@@ -1,0 +1,91 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+
+/// The reads that lists are made of. Each reads an index in order and stops after one page, so a
+/// page costs the same with a thousand cases or a million.
+struct CaseQueries {
+    let db: any Database
+
+    /// The newest cases across `queues` and `statuses`: one ordered index read per
+    /// (queue, status) pair, merged. A single `IN (...)` query would sort every match instead.
+    func inbox(queues: [UUID], statuses: [CaseStatus], channel: ContactChannel?, limit: Int, after cursor: PageCursor?)
+        async throws -> [SupportCase]
+    {
+        guard !queues.isEmpty, !statuses.isEmpty else { return [] }
+        var parts: [SQLQueryString] = []
+        for queue in queues {
+            for status in statuses {
+                var part: SQLQueryString =
+                    "SELECT * FROM (SELECT * FROM cases WHERE queue_id = \(bind: queue) AND status = \(bind: status.rawValue)"
+                if let channel { part += " AND channel = \(bind: channel.rawValue)" }
+                if let cursor {
+                    part +=
+                        " AND (last_activity_at < \(bind: cursor.at) OR (last_activity_at = \(bind: cursor.at) AND id < \(bind: cursor.id)))"
+                }
+                part +=
+                    " ORDER BY last_activity_at DESC, id DESC LIMIT \(literal: limit)) AS p\(unsafeRaw: String(parts.count))"
+                parts.append(part)
+            }
+        }
+        let query: SQLQueryString =
+            "SELECT * FROM (\(parts.joined(separator: " UNION ALL "))) AS merged ORDER BY last_activity_at DESC, id DESC LIMIT \(literal: limit)"
+        return try await db.sql.raw(query).all(decodingFluent: SupportCase.self)
+    }
+
+    /// A customer's timeline, newest first. `caseIDs` limits it to cases the reader may see
+    /// (`nil`: every case); customer-level entries (merges) are included for staff only.
+    func timeline(
+        customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool, limit: Int, after cursor: PageCursor?
+    ) async throws -> [TimelineEntry] {
+        let query = TimelineEntry.query(on: db).filter(\.$customer.$id == customerID)
+        if let caseIDs {
+            query.group(.or) { group in
+                group.filter(\.$supportCase.$id ~~ caseIDs)
+                if includeInternal { group.filter(\.$supportCase.$id == nil) }
+            }
+        }
+        if !includeInternal { query.filter(\.$direction != .internal) }
+        return try await page(query, limit: limit, after: cursor)
+    }
+
+    /// One case's timeline, newest first.
+    func caseTimeline(caseID: UUID, includeInternal: Bool, limit: Int, after cursor: PageCursor?) async throws
+        -> [TimelineEntry]
+    {
+        let query = TimelineEntry.query(on: db).filter(\.$supportCase.$id == caseID)
+        if !includeInternal { query.filter(\.$direction != .internal) }
+        return try await page(query, limit: limit, after: cursor)
+    }
+
+    private func page(_ query: QueryBuilder<TimelineEntry>, limit: Int, after cursor: PageCursor?) async throws
+        -> [TimelineEntry]
+    {
+        if let cursor {
+            query.group(.or) { group in
+                group.filter(\.$occurredAt < cursor.at)
+                group.group(.and) { same in
+                    same.filter(\.$occurredAt == cursor.at).filter(\.$id < cursor.id)
+                }
+            }
+        }
+        return try await query.sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(limit).all()
+    }
+
+    /// Attachments of these entries, grouped by entry.
+    func attachments(of entries: [TimelineEntry]) async throws -> [UUID: [Attachment]] {
+        let ids = entries.compactMap(\.id)
+        guard !ids.isEmpty else { return [:] }
+        let all = try await Attachment.query(on: db).filter(\.$entry.$id ~~ ids).sort(\.$createdAt).all()
+        return Dictionary(grouping: all, by: { $0.$entry.id })
+    }
+
+    /// Entries with their attachments, as one API page.
+    func entryPage(_ entries: [TimelineEntry], limit: Int) async throws -> Page<EntryDTO> {
+        let files = try await attachments(of: entries)
+        let items = try entries.map { try EntryDTO($0, attachments: files[$0.requireID()] ?? []) }
+        let next = entries.count == limit ? entries.last.map { PageCursor(at: $0.occurredAt, id: $0.id!).encoded } : nil
+        return Page(items: items, nextCursor: next)
+    }
+}

@@ -1,0 +1,154 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+
+/// The changes that can happen to a case, each one complete: the row, its timeline entry and its
+/// audit line. Always used inside one write transaction (see `Application.write`).
+struct CaseWork {
+    let db: any Database
+    let now: Date
+    let actor: Actor
+    let config: FairdeskConfig
+
+    /// The next case number, from a counter row that PostgreSQL locks until commit.
+    func nextCaseNumber() async throws -> Int64 {
+        struct Row: Decodable { var value: Int64 }
+        guard
+            let row = try await db.sql.raw(
+                "UPDATE counters SET value = value + 1 WHERE name = 'case_number' RETURNING value"
+            ).first(decoding: Row.self)
+        else { throw AuditLogError.missingCounter }
+        return row.value
+    }
+
+    /// The queue new cases go to when nothing else says where: the configured one, else the oldest.
+    func defaultQueueID() async throws -> UUID? {
+        if let named = try await Queue.query(on: db).filter(\.$name == config.defaultQueueName).first() {
+            return named.id
+        }
+        return try await Queue.query(on: db).sort(\.$createdAt).first()?.id
+    }
+
+    /// Opens a case in `queueID` (or the default queue).
+    func openCase(customerID: UUID, subject: String, channel: ContactChannel, queueID: UUID?) async throws
+        -> SupportCase
+    {
+        let queue: UUID?
+        if let queueID { queue = queueID } else { queue = try await defaultQueueID() }
+        let supportCase = SupportCase(
+            number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
+            queueID: queue, ownerID: nil, at: now)
+        try await supportCase.create(on: db)
+        try await CaseOwner(
+            caseID: supportCase.requireID(), userID: nil, queueID: queue, startedAt: now, startedByID: actor.id
+        ).create(on: db)
+        return supportCase
+    }
+
+    /// Adds an entry to the case's timeline and marks the case as active now.
+    @discardableResult
+    func addEntry(
+        to supportCase: SupportCase, kind: EntryKind, direction: Direction, channel: ContactChannel, body: String,
+        author: Actor? = nil, details: [String: String]? = nil, externalID: String? = nil,
+        call: (talk: Int, hold: Int, afterCallWork: Int)? = nil
+    ) async throws -> TimelineEntry {
+        let author = author ?? actor
+        let entry = TimelineEntry(
+            caseID: try supportCase.requireID(), customerID: supportCase.$customer.id, kind: kind, direction: direction,
+            channel: channel, authorID: author.id, authorLabel: author.label, body: body, occurredAt: now)
+        entry.details = details.map(AuditLog.encodeDetails)
+        entry.externalID = externalID
+        if let call {
+            entry.talkSeconds = call.talk
+            entry.holdSeconds = call.hold
+            entry.afterCallWorkSeconds = call.afterCallWork
+        }
+        try await entry.create(on: db)
+        supportCase.lastActivityAt = now
+        supportCase.updatedAt = now
+        try await supportCase.save(on: db)
+        return entry
+    }
+
+    /// Moves the case to `target`, recording who, when and why on the timeline and the audit log.
+    /// `automatic` moves (a customer reply reopening a case) skip the agent's move rules.
+    func changeStatus(_ supportCase: SupportCase, to target: CaseStatus, reason: String?, automatic: Bool = false)
+        async throws
+    {
+        let from = supportCase.status
+        if !automatic { _ = try from.move(to: target) }
+        guard from != target else { return }
+        supportCase.status = target
+        switch target {
+        case .resolved: supportCase.resolvedAt = now
+        case .closed: supportCase.closedAt = now
+        default: break
+        }
+        let action = from == .resolved && target.isActive ? "case.reopened" : "case.status_changed"
+        var body = "Status changed from \(from.rawValue) to \(target.rawValue)"
+        if let reason, !reason.isEmpty { body += ": \(reason)" }
+        try await addEntry(
+            to: supportCase, kind: .statusChange, direction: .internal, channel: supportCase.channel, body: body,
+            details: ["from": from.rawValue, "to": target.rawValue])
+        try await AuditLog.append(
+            on: db, at: now, actor: actor, action: action, subjectType: "case", subjectID: supportCase.requireID(),
+            reason: reason,
+            details: ["from": from.rawValue, "to": target.rawValue, "number": String(supportCase.number)])
+    }
+
+    /// What happens to a case when the customer writes to it: pending and resolved cases open again.
+    func customerWrote(to supportCase: SupportCase) async throws {
+        guard let next = supportCase.status.afterCustomerReply, next != supportCase.status else { return }
+        let reason =
+            supportCase.status == .resolved
+            ? "the customer wrote again after the case was resolved" : "the customer replied"
+        try await CaseWork(db: db, now: now, actor: .system, config: config)
+            .changeStatus(supportCase, to: next, reason: reason, automatic: true)
+    }
+
+    /// Hands the case to an agent or a queue, with the handoff note the next person will read first.
+    func transfer(
+        _ supportCase: SupportCase, toAgent agent: User?, toQueue queue: Queue?, note: String?, actorIsSupervisor: Bool
+    ) async throws {
+        let caseID = try supportCase.requireID()
+        let history = try await CaseOwner.query(on: db).filter(\.$supportCase.$id == caseID).all()
+        let humans = Set(history.compactMap { $0.$user.id?.uuidString })
+        let target: TransferRules.Target =
+            if let agent { .agent(ownerKey: try agent.requireID().uuidString) } else {
+                .queue(queueKey: try queue!.requireID().uuidString)
+            }
+        let handoff = try config.transferRules.check(
+            note: note, target: target, currentOwnerKey: supportCase.$owner.id?.uuidString,
+            currentQueueKey: supportCase.$queue.id?.uuidString, previousOwnerKeys: humans,
+            mayExceedOwnerCap: actorIsSupervisor)
+
+        let fromOwner = supportCase.$owner.id
+        let fromQueue = supportCase.$queue.id
+        if let agent {
+            let agentID = try agent.requireID()
+            supportCase.$owner.id = agentID
+            if !humans.contains(agentID.uuidString) { supportCase.ownerCount += 1 }
+        } else if let queue {
+            supportCase.$owner.id = nil
+            supportCase.$queue.id = try queue.requireID()
+        }
+        supportCase.bounceCount += 1
+        try await CaseOwner(
+            caseID: caseID, userID: supportCase.$owner.id, queueID: supportCase.$queue.id, startedAt: now,
+            startedByID: actor.id
+        ).create(on: db)
+        var details = ["handoffNote": handoff]
+        details["fromOwnerId"] = fromOwner?.uuidString
+        details["fromQueueId"] = fromQueue?.uuidString
+        details["toOwnerId"] = agent?.id?.uuidString
+        details["toQueueId"] = queue?.id?.uuidString
+        let destination = agent.map { "to \($0.name)" } ?? "to the \(queue!.name) queue"
+        try await addEntry(
+            to: supportCase, kind: .transfer, direction: .internal, channel: supportCase.channel,
+            body: "Transferred \(destination). Handoff note: \(handoff)", details: details)
+        try await AuditLog.append(
+            on: db, at: now, actor: actor, action: "case.transferred", subjectType: "case", subjectID: caseID,
+            reason: handoff, details: details.merging(["number": String(supportCase.number)]) { a, _ in a })
+    }
+}

@@ -1,0 +1,86 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import Vapor
+
+/// The demo company: queues, one login per role, and a small history of cases, so that a new user
+/// can try every part of Fairdesk at once.
+enum DemoSeeder {
+    static let queues: [(String, String)] = [
+        ("General", "Questions about orders, accounts and anything else"),
+        ("Billing", "Payments, refunds and premium membership"),
+        ("Deliveries", "Late, missing and disputed deliveries"),
+    ]
+
+    /// One demo login per role: (email, name, role, queues).
+    static let logins: [(String, String, Role, [String])] = [
+        ("admin@fairdesk.example", "Ada Admin", .admin, []),
+        ("lead@fairdesk.example", "Lee Lead", .lead, ["General", "Billing", "Deliveries"]),
+        ("agent@fairdesk.example", "Alex Agent", .agent, ["General", "Deliveries"]),
+        ("agent2@fairdesk.example", "Sam Agent", .agent, ["General", "Billing"]),
+        ("policy@fairdesk.example", "Pat Policy", .policyOwner, []),
+        ("reviewer@fairdesk.example", "Rae Reviewer", .reviewer, []),
+        ("driver@fairdesk.example", "Dee Driver", .driver, []),
+        ("customer@fairdesk.example", "Casey Customer", .customer, []),
+    ]
+
+    /// Whether the database already holds users (so nothing is seeded twice).
+    static func isEmpty(_ db: any Database) async throws -> Bool {
+        try await User.query(on: db).count() == 0
+    }
+
+    /// Creates the demo queues and logins with `password`, then a small history of cases.
+    static func seed(app: Application, password: String, customers: Int = 200, cases: Int = 600) async throws
+        -> BulkSeeder.Summary
+    {
+        let now = app.fairdesk.clock.now
+        let hash = try await app.password.async.hash(password)
+        try await app.write { db in
+            var queueIDs: [String: UUID] = [:]
+            for (name, about) in queues {
+                let queue = Queue(name: name, description: about, createdAt: now)
+                try await queue.create(on: db)
+                queueIDs[name] = try queue.requireID()
+            }
+            let casey = try await CustomerDirectory(db: db, now: now).create(
+                displayName: "Casey Customer", tier: "premium",
+                identities: [
+                    try Identity(kind: .email, raw: "customer@fairdesk.example"),
+                    try Identity(kind: .phone, raw: "+44 20 7946 0000"),
+                ])
+            for (email, name, role, memberOf) in logins {
+                let user = User(
+                    email: email, name: name, role: role, passwordHash: hash,
+                    customerID: role == .customer ? casey.id : nil, createdAt: now)
+                try await user.create(on: db)
+                for queue in memberOf {
+                    try await QueueMember(queueID: queueIDs[queue]!, userID: user.requireID()).create(on: db)
+                }
+            }
+            let work = CaseWork(db: db, now: now, actor: .system, config: app.fairdesk.config)
+            let order = try await work.openCase(
+                customerID: casey.requireID(), subject: "Where is my order FD-204311?", channel: .email,
+                queueID: queueIDs["Deliveries"])
+            try await work.addEntry(
+                to: order, kind: .message, direction: .inbound, channel: .email,
+                body: "Hello, my order FD-204311 was due yesterday and the tracking has not moved.",
+                author: Actor(id: nil, label: "Casey Customer"))
+        }
+        return try await BulkSeeder(app: app).run(
+            .init(customers: customers, cases: cases, seed: 1, anchor: now))
+    }
+
+    /// Where the demo password is written on first start, readable by the owner only.
+    static func credentialsPath(_ config: FairdeskConfig) -> String {
+        config.dataDirectory + "/demo-logins.txt"
+    }
+
+    /// The demo logins as a block of text, for the console and the credentials file.
+    static func loginsText(url: String, password: String) -> String {
+        var lines = ["Fairdesk is running at \(url)", "Demo logins (password for all: \(password)):"]
+        for (email, _, role, _) in logins {
+            lines.append("  \(role.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(email)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

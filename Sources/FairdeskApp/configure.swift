@@ -1,0 +1,49 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import Leaf
+import Vapor
+
+/// Builds a Fairdesk application. `fairdesk` and the tests both call this one function.
+public func configure(_ app: Application, config: FairdeskConfig, clock: any WallClock = SystemClock()) async throws {
+    FairdeskMetrics.bootstrap()
+    app.http.server.configuration.hostname = config.hostname
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = ByteCount(value: config.maximumJSONBytes)
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    try DatabaseSetup.register(config.storage, dataDirectory: config.dataDirectory, on: app)
+    app.fairdesk = AppServices(
+        config: config, clock: clock,
+        attachments: FileAttachmentStore(root: config.dataDirectory + "/attachments"),
+        writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry)
+    app.migrations.add(FairdeskMigrations.all)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "fairdesk_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(
+            string: id.string, maxAge: config.sessionLifetimeSeconds, path: "/", isSecure: false, isHTTPOnly: true,
+            sameSite: .lax)
+    }
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(FairdeskErrorMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(SessionGuard())
+
+    try routes(app)
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(AuditCommands(), as: "audit")
+}
+
+/// Every route of Fairdesk.
+func routes(_ app: Application) throws {
+    try app.register(collection: SystemController())
+    let api = app.grouped("api", "v1").grouped(TokenAuthenticator())
+    try api.register(collection: AuthController())
+    try api.register(collection: AdminController())
+    try api.register(collection: CustomerController())
+    try api.register(collection: CaseController())
+    try api.register(collection: InboundController())
+}
