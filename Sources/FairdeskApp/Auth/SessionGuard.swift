@@ -8,9 +8,12 @@ struct SessionGuard: AsyncMiddleware {
     static let issuedKey = "seen"
     static let csrfKey = "csrf"
     static let csrfHeader = "X-CSRF-Token"
+    static let loginPaths: Set<String> = ["/\(SitePath.apiPrefix)/auth/session", "/\(SitePath.apiPrefix)/auth/tokens"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.auth.get(User.self) == nil, request.hasSession, let id = request.session.authenticated(User.self)
+        // A bearer token, not the cookie, speaks for API clients; logging in proves itself with the password.
+        guard request.headers.bearerAuthorization == nil, !Self.loginPaths.contains(request.url.path),
+            request.hasSession, let id = request.session.authenticated(User.self)
         else { return try await next.respond(to: request) }
 
         let now = request.now.timeIntervalSince1970

@@ -38,6 +38,9 @@ struct AdminController: RouteCollection {
         if input.password.count < 10 { checks.add("password", "must be at least 10 characters") }
         if input.password.count > 200 { checks.add("password", "must be at most 200 characters") }
         if role == .customer && input.customerId == nil { checks.add("customerId", "is required for a customer login") }
+        if let role, role != .customer && input.customerId != nil {
+            checks.add("customerId", "must be left out: only customer logins are linked to a customer record")
+        }
         try checks.finish()
         let hash = try await req.password.async.hash(input.password)
         let viewer = try await req.viewer()

@@ -11,7 +11,7 @@ struct CaseController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let cases = routes.grouped("cases").grouped(RoleGuard([.agent, .lead, .admin, .customer]))
-        cases.get(use: inbox)
+        cases.grouped(RoleGuard(Role.caseWorkers)).get(use: inbox)
         cases.post(use: create)
         cases.group(":caseID") { one in
             one.get(use: show)
@@ -37,13 +37,13 @@ struct CaseController: RouteCollection {
         return (supportCase, viewer)
     }
 
-    @Sendable func inbox(req: Request) async throws -> Page<CaseDTO> {
+    @Sendable func inbox(req: Request) async throws -> ListPage<CaseDTO> {
         let viewer = try await req.viewer(Role.caseWorkers)
         struct Query: Decodable {
             var queueId: String?
             var status: String?
             var channel: String?
-            var limit: Int?
+            var limit: String?
             var cursor: String?
         }
         let query = try req.query.decode(Query.self)
@@ -78,10 +78,12 @@ struct CaseController: RouteCollection {
             queues = queueFilter.map { [$0] } ?? Array(viewer.queueIDs)
         }
         queues.sort { $0.uuidString < $1.uuidString }
+        // An agent's inbox also holds the cases they own that sit in other queues.
+        let owner = viewer.isSupervisor || queueFilter != nil ? nil : viewer.userID
         let cases = try await CaseQueries(db: req.db).inbox(
-            queues: queues, statuses: statuses, channel: channel, limit: limit, after: cursor)
+            queues: queues, owner: owner, statuses: statuses, channel: channel, limit: limit, after: cursor)
         let next = cases.count == limit ? cases.last.map { PageCursor(at: $0.lastActivityAt, id: $0.id!).encoded } : nil
-        return Page(items: try cases.map { try CaseDTO($0) }, nextCursor: next)
+        return ListPage(items: try cases.map { try CaseDTO($0) }, nextCursor: next)
     }
 
     @Sendable func show(req: Request) async throws -> CaseDTO {
@@ -94,9 +96,9 @@ struct CaseController: RouteCollection {
         return try CaseDTO(supportCase, owners: owners)
     }
 
-    @Sendable func timeline(req: Request) async throws -> Page<EntryDTO> {
+    @Sendable func timeline(req: Request) async throws -> ListPage<EntryDTO> {
         let (supportCase, viewer) = try await Self.load(req)
-        let limit = try PageCursor.limit(req.query["limit"])
+        let limit = try PageCursor.limit(req.query[String.self, at: "limit"])
         let cursor = try PageCursor.decode(req.query["cursor"])
         let queries = CaseQueries(db: req.db)
         let entries = try await queries.caseTimeline(
@@ -117,9 +119,7 @@ struct CaseController: RouteCollection {
         }
         let data = try req.fairdesk.attachments.load(key: attachment.storageKey)
         let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType =
-            HTTPMediaType.fileExtension(attachment.filename.split(separator: ".").last.map(String.init) ?? "")
-            ?? .binary
+        response.headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
         let safeName = attachment.filename.replacingOccurrences(of: "\"", with: "")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeName)\"")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
@@ -309,7 +309,7 @@ struct CaseController: RouteCollection {
     @Sendable func transfer(req: Request) async throws -> CaseDTO {
         let input = try req.content.decode(TransferRequest.self)
         if (input.toAgentId == nil) == (input.toQueueId == nil) {
-            throw ApiError.invalid(field: "toAgentId", rule: "or toQueueId must be given, and not both")
+            throw ApiError.invalid(field: "toAgentId", rule: "or toQueueId must be given (exactly one of the two)")
         }
         let viewer = try await req.viewer()
         let now = req.now

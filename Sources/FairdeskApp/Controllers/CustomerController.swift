@@ -45,9 +45,9 @@ struct CustomerController: RouteCollection {
         return try CustomerDTO(customer, identities: try await customer.$identities.get(on: req.db))
     }
 
-    @Sendable func timeline(req: Request) async throws -> Page<EntryDTO> {
+    @Sendable func timeline(req: Request) async throws -> ListPage<EntryDTO> {
         let (customer, viewer, visibleCases) = try await Self.load(req)
-        let limit = try PageCursor.limit(req.query["limit"])
+        let limit = try PageCursor.limit(req.query[String.self, at: "limit"])
         let cursor = try PageCursor.decode(req.query["cursor"])
         let queries = CaseQueries(db: req.db)
         let entries = try await queries.timeline(

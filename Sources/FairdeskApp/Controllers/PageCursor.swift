@@ -25,10 +25,10 @@ struct PageCursor: Sendable, Equatable {
     }
 
     /// The page size a client asked for, within bounds.
-    static func limit(_ raw: Int?, default fallback: Int = 50) throws(ValidationFailure) -> Int {
-        guard let raw else { return fallback }
-        guard (1...200).contains(raw) else {
-            throw ValidationFailure(field: "limit", rule: "must be between 1 and 200 (got \(raw))")
+    static func limit(_ text: String?, default fallback: Int = 50) throws(ValidationFailure) -> Int {
+        guard let text, !text.isEmpty else { return fallback }
+        guard let raw = Int(text), (1...200).contains(raw) else {
+            throw ValidationFailure(field: "limit", rule: "must be a whole number between 1 and 200 (got \(text.prefix(20)))")
         }
         return raw
     }

@@ -49,7 +49,7 @@ struct CaseDTO: Content {
 }
 
 /// One page of a list, newest first, with the cursor for the next page when there is one.
-struct Page<Item: Content>: Content {
+struct ListPage<Item: Content>: Content {
     var items: [Item]
     var nextCursor: String?
 }

@@ -35,6 +35,7 @@ final class TimelineEntry: Model, @unchecked Sendable {
         authorID: UUID?,
         authorLabel: String, body: String, occurredAt: Date
     ) {
+        self.id = TimeOrderedID.next(at: occurredAt)
         self.$supportCase.id = caseID
         self.$customer.id = customerID
         self.kind = kind

@@ -8,17 +8,20 @@ import SQLKit
 struct CaseQueries {
     let db: any Database
 
-    /// The newest cases across `queues` and `statuses`: one ordered index read per
-    /// (queue, status) pair, merged. A single `IN (...)` query would sort every match instead.
-    func inbox(queues: [UUID], statuses: [CaseStatus], channel: ContactChannel?, limit: Int, after cursor: PageCursor?)
-        async throws -> [SupportCase]
-    {
-        guard !queues.isEmpty, !statuses.isEmpty else { return [] }
+    /// The newest cases across `queues` (and, when given, owned by `owner` wherever they sit) in
+    /// `statuses`: one ordered index read per (queue, status) and (owner, status) pair, merged.
+    /// A single `IN (...)` query would sort every match instead.
+    func inbox(
+        queues: [UUID], owner: UUID? = nil, statuses: [CaseStatus], channel: ContactChannel?, limit: Int,
+        after cursor: PageCursor?
+    ) async throws -> [SupportCase] {
+        let scopes: [(column: String, id: UUID)] = queues.map { ("queue_id", $0) } + (owner.map { [("owner_id", $0)] } ?? [])
+        guard !scopes.isEmpty, !statuses.isEmpty else { return [] }
         var parts: [SQLQueryString] = []
-        for queue in queues {
+        for scope in scopes {
             for status in statuses {
                 var part: SQLQueryString =
-                    "SELECT * FROM (SELECT * FROM cases WHERE queue_id = \(bind: queue) AND status = \(bind: status.rawValue)"
+                    "SELECT * FROM (SELECT * FROM cases WHERE \(ident: scope.column) = \(bind: scope.id) AND status = \(bind: status.rawValue)"
                 if let channel { part += " AND channel = \(bind: channel.rawValue)" }
                 if let cursor {
                     part +=
@@ -29,8 +32,9 @@ struct CaseQueries {
                 parts.append(part)
             }
         }
+        // UNION (not UNION ALL): a case the agent owns inside one of their queues appears once.
         let query: SQLQueryString =
-            "SELECT * FROM (\(parts.joined(separator: " UNION ALL "))) AS merged ORDER BY last_activity_at DESC, id DESC LIMIT \(literal: limit)"
+            "SELECT * FROM (\(parts.joined(separator: " UNION "))) AS merged ORDER BY last_activity_at DESC, id DESC LIMIT \(literal: limit)"
         return try await db.sql.raw(query).all(decodingFluent: SupportCase.self)
     }
 
@@ -82,10 +86,10 @@ struct CaseQueries {
     }
 
     /// Entries with their attachments, as one API page.
-    func entryPage(_ entries: [TimelineEntry], limit: Int) async throws -> Page<EntryDTO> {
+    func entryPage(_ entries: [TimelineEntry], limit: Int) async throws -> ListPage<EntryDTO> {
         let files = try await attachments(of: entries)
         let items = try entries.map { try EntryDTO($0, attachments: files[$0.requireID()] ?? []) }
         let next = entries.count == limit ? entries.last.map { PageCursor(at: $0.occurredAt, id: $0.id!).encoded } : nil
-        return Page(items: items, nextCursor: next)
+        return ListPage(items: items, nextCursor: next)
     }
 }
