@@ -1,0 +1,101 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import FairdeskApp
+
+@Suite("Logging in")
+struct AuthTests {
+    @Test("a token is issued for the right password only, stored only as a hash, and works until revoked")
+    func tokens() async throws {
+        try await TestFairdesk.with { fd in
+            let wrong = try await fd.send(
+                .POST, "api/v1/auth/tokens", json: ["email": "agent@example.com", "password": "guess"])
+            #expect(wrong.status == .unauthorized)
+            #expect(try fd.problems(wrong) == ["password: does not match the email"])
+            let issued = try fd.decode(
+                TokenDTO.self,
+                try await fd.send(
+                    .POST, "api/v1/auth/tokens",
+                    json: ["email": " Agent@Example.com", "password": "correct horse battery", "name": "phone system"]))
+            #expect(issued.user.role == "agent")
+            let stored = try await ApiToken.query(on: fd.app.db).filter(\.$name == "phone system").first()
+            #expect(stored?.tokenHash == AuditLog.sha256(issued.token))
+            #expect(stored?.tokenHash != issued.token)
+            let auth: HTTPHeaders = ["Authorization": "Bearer \(issued.token)"]
+            #expect(try await fd.send(.GET, "api/v1/me", headers: auth).status == .ok)
+            #expect(try await fd.send(.DELETE, "api/v1/auth/tokens/current", headers: auth).status == .noContent)
+            #expect(try await fd.send(.GET, "api/v1/me", headers: auth).status == .unauthorized)
+        }
+    }
+
+    @Test("passwords are stored as bcrypt hashes")
+    func hashed() async throws {
+        try await TestFairdesk.with { fd in
+            let user = try await User.find(fd.agent.id, on: fd.app.db)
+            #expect(user?.passwordHash.hasPrefix("$2b$") == true)
+            #expect(try fd.app.password.verify("correct horse battery", created: user!.passwordHash))
+        }
+    }
+
+    @Test("a web session needs its CSRF token to change anything, expires when idle, and ends at logout")
+    func sessions() async throws {
+        try await TestFairdesk.with({ $0.sessionLifetimeSeconds = 600 }) { fd in
+            // setup: log in and keep the cookie
+            let login = try await fd.send(
+                .POST, "api/v1/auth/session", json: ["email": "agent@example.com", "password": "correct horse battery"])
+            #expect(login.status == .ok)
+            let session = try fd.decode(SessionDTO.self, login)
+            let cookie = try #require(login.headers.setCookie?["fairdesk_session"])
+            #expect(cookie.isHTTPOnly)
+            let cookieHeader: HTTPHeaders = ["Cookie": "fairdesk_session=\(cookie.string)"]
+            let made = try await fd.inbound(from: "casey@example.com", body: "Help")
+
+            // reading works with the cookie alone
+            #expect(try await fd.send(.GET, "api/v1/me", headers: cookieHeader).status == .ok)
+            // writing without the CSRF header is refused, with it accepted
+            let note = ["body": "checked the order"]
+            let refused = try await fd.send(.POST, "api/v1/cases/\(made.caseId)/notes", json: note, headers: cookieHeader)
+            #expect(refused.status == .forbidden)
+            var withToken = cookieHeader
+            withToken.add(name: "X-CSRF-Token", value: session.csrfToken)
+            #expect(try await fd.send(.POST, "api/v1/cases/\(made.caseId)/notes", json: note, headers: withToken).status == .created)
+
+            // idle past the lifetime: the session is gone
+            fd.clock.advance(by: 601)
+            #expect(try await fd.send(.GET, "api/v1/me", headers: cookieHeader).status == .unauthorized)
+
+            // log in again, log out, and the cookie no longer works
+            let again = try await fd.send(
+                .POST, "api/v1/auth/session", json: ["email": "agent@example.com", "password": "correct horse battery"])
+            let second = try #require(again.headers.setCookie?["fairdesk_session"])
+            let csrf = try fd.decode(SessionDTO.self, again).csrfToken
+            let headers: HTTPHeaders = ["Cookie": "fairdesk_session=\(second.string)", "X-CSRF-Token": csrf]
+            #expect(try await fd.send(.DELETE, "api/v1/auth/session", headers: headers).status == .noContent)
+            #expect(try await fd.send(.GET, "api/v1/me", headers: headers).status == .unauthorized)
+        }
+    }
+
+    @Test("an admin creates users with checked input; duplicates and weak passwords are refused")
+    func createUsers() async throws {
+        try await TestFairdesk.with { fd in
+            let made = try await fd.send(
+                .POST, "api/v1/users", as: fd.admin,
+                json: ["email": "New.Agent@Example.com", "name": "Nora New", "role": "agent", "password": "long enough pass"])
+            #expect(made.status == .created)
+            #expect(try fd.decode(UserDTO.self, made).email == "new.agent@example.com")
+            let duplicate = try await fd.send(
+                .POST, "api/v1/users", as: fd.admin,
+                json: ["email": "new.agent@example.com", "name": "Again", "role": "agent", "password": "long enough pass"])
+            #expect(duplicate.status == .conflict)
+            let weak = try await fd.send(
+                .POST, "api/v1/users", as: fd.admin,
+                json: ["email": "weak@example.com", "name": "Weak", "role": "agent", "password": "short"])
+            #expect(try fd.problems(weak) == ["password: must be at least 10 characters"])
+            let audit = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "user.created").count()
+            #expect(audit == 1)
+        }
+    }
+}
