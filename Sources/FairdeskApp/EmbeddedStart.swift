@@ -5,30 +5,36 @@ import Vapor
 
 /// What `fairdesk serve` does before it listens.
 public enum EmbeddedStart {
-    /// On the embedded SQLite database, brings the schema up to date and, on first start, seeds the
-    /// demo company, so that one command gives a working Fairdesk. On PostgreSQL, refuses to start
-    /// with pending migrations: production schema changes are run on purpose, with `fairdesk migrate`.
-    public static func prepare(_ app: Application) async throws {
+    /// Makes sure the schema is current before a command uses the database. On the embedded SQLite
+    /// database it migrates, so one command gives a working Fairdesk; on PostgreSQL it refuses with
+    /// pending migrations, because production schema changes are run on purpose with `fairdesk migrate`.
+    public static func requireCurrentSchema(_ app: Application) async throws {
         let config = app.fairdesk.config
-        guard config.storage.isSQLite else {
-            let pending = try await app.migrator.previewPrepareBatch().get()
-            if !pending.isEmpty {
-                throw StartProblem(
-                    "the database needs \(pending.count) migration(s): run `fairdesk migrate` first")
-            }
+        if config.storage.isSQLite && config.prepareEmbeddedDatabase {
+            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+            try await app.autoMigrate()
             return
         }
-        guard config.prepareEmbeddedDatabase else { return }
-        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
-        try await DatabaseSetup.tuneSQLite(app.db)
-        try await app.autoMigrate()
+        guard try await DatabaseSetup.hasMigrationTable(app.db) else {
+            throw StartProblem("the database has no Fairdesk tables yet: run `fairdesk migrate` first")
+        }
+        let pending = try await app.migrator.previewPrepareBatch().get()
+        if !pending.isEmpty {
+            throw StartProblem("the database needs \(pending.count) migration(s): run `fairdesk migrate` first")
+        }
+    }
+
+    /// What `fairdesk serve` does before it listens: a current schema and, on the embedded database's
+    /// first start, the demo company, with the logins printed.
+    public static func prepare(_ app: Application) async throws {
+        try await requireCurrentSchema(app)
+        let config = app.fairdesk.config
+        guard config.storage.isSQLite, config.prepareEmbeddedDatabase else { return }
         let url = "http://\(config.hostname):\(config.port)"
         let path = DemoSeeder.credentialsPath(config)
         if try await DemoSeeder.isEmpty(app.db) {
-            let password = config.demoPassword ?? Secrets.token(prefix: "").prefix(16).description
+            let password = config.demoPassword ?? DemoSeeder.newPassword()
             app.logger.notice("First start: seeding the demo company…")
-            let printer = ProgressPrinter()
-            _ = printer
             let summary = try await DemoSeeder.seed(app: app, password: password)
             app.logger.notice("Seeded \(summary.customers) customers and \(summary.cases) cases.")
             let text = DemoSeeder.loginsText(url: url, password: password)

@@ -18,6 +18,10 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
         attachments: FileAttachmentStore(root: config.dataDirectory + "/attachments"),
         writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry)
     app.migrations.add(FairdeskMigrations.all)
+    if case .sqlite(let path?) = config.storage {
+        try await DatabaseSetup.tuneSQLite(app.db)
+        app.logger.debug("SQLite file \(path) uses write-ahead logging")
+    }
 
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "fairdesk_session"

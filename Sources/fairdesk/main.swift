@@ -11,12 +11,14 @@ do {
     let config = try FairdeskConfig.fromEnvironment()
     try await configure(app, config: config)
     let command = env.arguments.dropFirst().first
-    if command == nil || command == "serve" {
-        try await EmbeddedStart.prepare(app)
+    switch command {
+    case nil, "serve": try await EmbeddedStart.prepare(app)
+    case "seed", "audit": try await EmbeddedStart.requireCurrentSchema(app)
+    default: break
     }
     try await app.execute()
 } catch {
-    app.logger.critical("\(error)")
+    app.logger.critical("\(String(reflecting: error))")
     try? await app.asyncShutdown()
     exit(1)
 }

@@ -15,7 +15,8 @@ struct ChecksTests {
             checks.problems == [
                 FieldProblem(field: "subject", rule: "must not be empty"),
                 FieldProblem(field: "name", rule: "must be at most 10 characters (got 11)"),
-                FieldProblem(field: "channel", rule: "must be one of: email, chat, phone, social, web_form, bot (got \"fax\")"),
+                FieldProblem(
+                    field: "channel", rule: "must be one of: email, chat, phone, social, web_form, bot (got \"fax\")"),
                 FieldProblem(field: "talkSeconds", rule: "must be between 0 and 86400 (got -1)"),
             ])
         #expect(throws: ValidationFailure.self) { try checks.finish() }

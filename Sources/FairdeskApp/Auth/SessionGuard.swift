@@ -12,7 +12,8 @@ struct SessionGuard: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // A bearer token, not the cookie, speaks for API clients; logging in proves itself with the password.
-        guard request.headers.bearerAuthorization == nil, !(request.method == .POST && Self.loginPaths.contains(request.url.path)),
+        guard request.headers.bearerAuthorization == nil,
+            !(request.method == .POST && Self.loginPaths.contains(request.url.path)),
             request.hasSession, let id = request.session.authenticated(User.self)
         else { return try await next.respond(to: request) }
 

@@ -17,7 +17,9 @@ struct SeedCommand: AsyncCommand {
         var batch: Int?
     }
 
-    var help: String { "Writes realistic demo customers, cases and conversations, spread over two years" }
+    var help: String {
+        "Writes realistic demo customers, cases and conversations, spread over two years (and demo logins into an empty database)"
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -38,6 +40,12 @@ struct SeedCommand: AsyncCommand {
             anchor = date
         }
         let seed = UInt64(signature.seed ?? 1)
+        if try await DemoSeeder.isEmpty(app.db) {
+            // A database without users gets the demo company first, so someone can log in.
+            let password = app.fairdesk.config.demoPassword ?? DemoSeeder.newPassword()
+            try await DemoSeeder.seedCompany(app: app, password: password)
+            context.console.print(DemoSeeder.loginsText(url: "this database", password: password))
+        }
         context.console.print("Seeding \(customers) customers and \(cases) cases (seed \(seed))…")
         let printer = ProgressPrinter()
         var seeder = BulkSeeder(app: app)

@@ -101,6 +101,10 @@ public struct FairdeskConfig: Sendable {
             config.storage = .sqlite(path: path)
         }
         config.dataDirectory = env["FAIRDESK_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? config.dataDirectory
+        if config.storage == .sqlite(path: nil) {
+            // The embedded default: a file in the data folder (in-memory is for tests only).
+            config.storage = .sqlite(path: config.defaultSQLitePath)
+        }
         config.hostname = env["FAIRDESK_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? config.hostname
         config.port = try int("FAIRDESK_PORT", config.port, 1...65535)
         config.handoffNoteMinimum = try int("FAIRDESK_HANDOFF_NOTE_MIN", config.handoffNoteMinimum, 1...2000)

@@ -28,7 +28,8 @@ struct PageCursor: Sendable, Equatable {
     static func limit(_ text: String?, default fallback: Int = 50) throws(ValidationFailure) -> Int {
         guard let text, !text.isEmpty else { return fallback }
         guard let raw = Int(text), (1...200).contains(raw) else {
-            throw ValidationFailure(field: "limit", rule: "must be a whole number between 1 and 200 (got \(text.prefix(20)))")
+            throw ValidationFailure(
+                field: "limit", rule: "must be a whole number between 1 and 200 (got \(text.prefix(20)))")
         }
         return raw
     }

@@ -35,6 +35,16 @@ enum DatabaseSetup {
         return parts.string ?? "(unparsable URL)"
     }
 
+    /// Whether Fluent's list of applied migrations exists yet (it does not in a brand-new database).
+    static func hasMigrationTable(_ db: any Database) async throws -> Bool {
+        struct Row: Decodable { var found: Int }
+        let query: SQLQueryString =
+            db.isPostgres
+            ? "SELECT COUNT(*)::int AS found FROM information_schema.tables WHERE table_name = '_fluent_migrations' AND table_schema = ANY (current_schemas(false))"
+            : "SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'table' AND name = '_fluent_migrations'"
+        return try await db.sql.raw(query).first(decoding: Row.self)?.found == 1
+    }
+
     /// One-off tuning of an SQLite file: write-ahead logging lets readers go on while one writer writes.
     static func tuneSQLite(_ db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }

@@ -40,7 +40,9 @@ struct FairdeskErrorMiddleware: AsyncMiddleware {
                 return ApiError(
                     status: .unsupportedMediaType, code: "unsupported_media_type",
                     reason: "Content-Type must be application/json (or multipart/form-data when sending files)",
-                    problems: [FieldProblem(field: "Content-Type", rule: "must be application/json or multipart/form-data")])
+                    problems: [
+                        FieldProblem(field: "Content-Type", rule: "must be application/json or multipart/form-data")
+                    ])
             case .notFound:
                 return ApiError(status: .notFound, code: "not_found", reason: error.reason)
             case .unauthorized:

@@ -24,7 +24,7 @@ struct BulkSeeder {
         var rows: Int { customers + identities + cases * 2 + entries }
     }
 
-    enum SeedError: Error, CustomStringConvertible {
+    enum SeedError: Error, Equatable, CustomStringConvertible {
         case alreadyLoaded(UInt64)
         var description: String {
             switch self {

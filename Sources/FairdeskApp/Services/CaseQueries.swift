@@ -15,7 +15,8 @@ struct CaseQueries {
         queues: [UUID], owner: UUID? = nil, statuses: [CaseStatus], channel: ContactChannel?, limit: Int,
         after cursor: PageCursor?
     ) async throws -> [SupportCase] {
-        let scopes: [(column: String, id: UUID)] = queues.map { ("queue_id", $0) } + (owner.map { [("owner_id", $0)] } ?? [])
+        let scopes: [(column: String, id: UUID)] =
+            queues.map { ("queue_id", $0) } + (owner.map { [("owner_id", $0)] } ?? [])
         guard !scopes.isEmpty, !statuses.isEmpty else { return [] }
         var parts: [SQLQueryString] = []
         for scope in scopes {

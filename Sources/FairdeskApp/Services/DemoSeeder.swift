@@ -33,6 +33,13 @@ enum DemoSeeder {
     static func seed(app: Application, password: String, customers: Int = 200, cases: Int = 600) async throws
         -> BulkSeeder.Summary
     {
+        try await seedCompany(app: app, password: password)
+        return try await BulkSeeder(app: app).run(
+            .init(customers: customers, cases: cases, seed: 1, anchor: app.fairdesk.clock.now))
+    }
+
+    /// Creates the demo queues, one login per role with `password`, and the demo customer's first case.
+    static func seedCompany(app: Application, password: String) async throws {
         let now = app.fairdesk.clock.now
         let hash = try await app.password.async.hash(password)
         try await app.write { db in
@@ -66,9 +73,10 @@ enum DemoSeeder {
                 body: "Hello, my order FD-204311 was due yesterday and the tracking has not moved.",
                 author: Actor(id: nil, label: "Casey Customer"))
         }
-        return try await BulkSeeder(app: app).run(
-            .init(customers: customers, cases: cases, seed: 1, anchor: now))
     }
+
+    /// A fresh random demo password; none is ever kept in the repository.
+    static func newPassword() -> String { String(Secrets.token(prefix: "").prefix(16)) }
 
     /// Where the demo password is written on first start, readable by the owner only.
     static func credentialsPath(_ config: FairdeskConfig) -> String {
@@ -77,7 +85,7 @@ enum DemoSeeder {
 
     /// The demo logins as a block of text, for the console and the credentials file.
     static func loginsText(url: String, password: String) -> String {
-        var lines = ["Fairdesk is running at \(url)", "Demo logins (password for all: \(password)):"]
+        var lines = ["Fairdesk: \(url)", "Demo logins (password for all: \(password)):"]
         for (email, _, role, _) in logins {
             lines.append("  \(role.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(email)")
         }

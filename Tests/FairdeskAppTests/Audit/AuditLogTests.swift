@@ -62,7 +62,9 @@ struct AuditLogTests {
             context.application = fd.app
             try await AuditCommands().run(using: &context)
             #expect(console.output.contains("Audit log intact: 4 entries"))
-            try await (fd.app.db as! any SQLDatabase).raw("UPDATE audit_entries SET actor_label = 'someone else' WHERE sequence = 3").run()
+            try await (fd.app.db as! any SQLDatabase).raw(
+                "UPDATE audit_entries SET actor_label = 'someone else' WHERE sequence = 3"
+            ).run()
             var again = CommandContext(console: console, input: CommandInput(arguments: ["fairdesk", "verify"]))
             again.application = fd.app
             await #expect(throws: AuditCommands.AuditBroken.self) { try await AuditCommands().run(using: &again) }

@@ -11,7 +11,8 @@ struct AttachmentTests {
         let boundary = "----fairdesk-test-boundary"
         var body = Data()
         for (name, value) in fields {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
         }
         for (name, filename, data) in files {
             body.append(
@@ -27,7 +28,9 @@ struct AttachmentTests {
 
     func storedFiles(_ fd: TestFairdesk) -> [String] {
         let root = fd.dataDirectory + "/attachments"
-        return (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.contains("-") && $0.count > 30 }
+        return (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter {
+            $0.contains("-") && $0.count > 30
+        }
     }
 
     @Test("a reply with photos stores the files under the data folder and lists them on the timeline")
@@ -55,7 +58,7 @@ struct AttachmentTests {
 
     @Test("an attachment over the limit is refused with 413 naming it, and no file is kept")
     func tooLarge() async throws {
-        try await TestFairdesk.with({ $0.maximumAttachmentBytes = 1_000 }) { fd in
+        try await TestFairdesk.with(.set(\.maximumAttachmentBytes, 1_000)) { fd in
             let made = try await fd.inbound(from: "casey@example.com", body: "Broken lid")
             let (headers, body) = multipart(
                 [("body", "big photo")], files: [("attachments[]", "huge.png", Data(count: 1_500))])
@@ -73,7 +76,8 @@ struct AttachmentTests {
     @Test("when the message cannot be saved, its files are removed again")
     func filesRolledBack() async throws {
         try await TestFairdesk.with { fd in
-            let (headers, body) = multipart([("body", "to nowhere")], files: [("attachments[]", "a.png", Data(count: 10))])
+            let (headers, body) = multipart(
+                [("body", "to nowhere")], files: [("attachments[]", "a.png", Data(count: 10))])
             var all = fd.agent.headers
             for (name, value) in headers { all.replaceOrAdd(name: name, value: value) }
             let response = try await fd.app.testing().sendRequest(

@@ -10,7 +10,8 @@ struct BadInputTests {
     @Test("malformed JSON is a 400 that says the body must be valid JSON")
     func malformedJSON() async throws {
         try await TestFairdesk.with { fd in
-            let response = try await fd.send(.POST, "api/v1/inbound/messages", as: fd.agent, raw: #"{"channel": "email", "#)
+            let response = try await fd.send(
+                .POST, "api/v1/inbound/messages", as: fd.agent, raw: #"{"channel": "email", "#)
             #expect(response.status == .badRequest)
             #expect(try fd.problems(response) == ["body: must be valid JSON"])
         }
@@ -50,7 +51,8 @@ struct BadInputTests {
                 ])
             let calls = try await fd.send(
                 .POST, "api/v1/cases/\(UUID())/calls", as: fd.agent,
-                json: CallRequest(direction: "sideways", talkSeconds: -5, holdSeconds: 0, afterCallWorkSeconds: 0, summary: "x"))
+                json: CallRequest(
+                    direction: "sideways", talkSeconds: -5, holdSeconds: 0, afterCallWorkSeconds: 0, summary: "x"))
             #expect(
                 try fd.problems(calls) == [
                     "direction: must be one of: inbound, outbound, internal (got \"sideways\")",
@@ -62,11 +64,12 @@ struct BadInputTests {
 
     @Test("an oversized body is refused with 413 before anything is read")
     func oversizedBody() async throws {
-        try await TestFairdesk.with({ $0.maximumJSONBytes = 1_000 }) { fd in
+        try await TestFairdesk.with(.set(\.maximumJSONBytes, 1_000)) { fd in
             let big = String(repeating: "a", count: 5_000)
             // A real server on a loopback port: the limit applies while the body streams in.
             let response = try await fd.send(
-                .POST, "api/v1/cases", as: fd.agent, json: ["subject": "x", "body": big, "customerId": UUID().uuidString],
+                .POST, "api/v1/cases", as: fd.agent,
+                json: ["subject": "x", "body": big, "customerId": UUID().uuidString],
                 overNetwork: true)
             #expect(response.status == .payloadTooLarge)
             #expect(try fd.decode(ErrorBody.self, response).problems.first?.field == "body")
@@ -84,7 +87,8 @@ struct BadInputTests {
             await #expect(throws: Boom.self) {
                 try await fd.app.write { db in
                     let customer = try await CustomerDirectory(db: db, now: fd.clock.now).create(
-                        displayName: "Half", tier: "standard", identities: [try Identity(kind: .email, raw: "half@example.com")])
+                        displayName: "Half", tier: "standard",
+                        identities: [try Identity(kind: .email, raw: "half@example.com")])
                     _ = try await CaseWork(db: db, now: fd.clock.now, actor: .system, config: fd.app.fairdesk.config)
                         .openCase(customerID: customer.requireID(), subject: "x", channel: .email, queueID: nil)
                     throw Boom()

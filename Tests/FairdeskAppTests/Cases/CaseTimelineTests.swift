@@ -1,5 +1,5 @@
-import Fluent
 import FairdeskCore
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -56,8 +56,10 @@ struct CaseTimelineTests {
     func customerViewHidesInternal() async throws {
         try await TestFairdesk.with { fd in
             let created = try await fd.inbound(from: "casey@example.com", body: "Where is order FD-1?")
-            try await fd.send(.POST, "api/v1/cases/\(created.caseId)/notes", as: fd.agent, json: ["body": "VIP, be quick"])
-            try await fd.send(.POST, "api/v1/cases/\(created.caseId)/messages", as: fd.agent, json: ["body": "On its way."])
+            try await fd.send(
+                .POST, "api/v1/cases/\(created.caseId)/notes", as: fd.agent, json: ["body": "VIP, be quick"])
+            try await fd.send(
+                .POST, "api/v1/cases/\(created.caseId)/messages", as: fd.agent, json: ["body": "On its way."])
             let seen = try fd.decode(
                 ListPage<EntryDTO>.self,
                 try await fd.send(.GET, "api/v1/customers/\(fd.customer.customerID!)/timeline", as: fd.customer))
@@ -100,13 +102,15 @@ struct CaseTimelineTests {
                 try await fd.send(.GET, "api/v1/cases?limit=3&cursor=\(first.nextCursor!)", as: fd.agent))
             #expect(second.items.map(\.subject) == ["Question 3", "Question 2", "Question 1"])
             // The billing agent's queue is empty.
-            let other = try fd.decode(ListPage<CaseDTO>.self, try await fd.send(.GET, "api/v1/cases", as: fd.otherAgent))
+            let other = try fd.decode(
+                ListPage<CaseDTO>.self, try await fd.send(.GET, "api/v1/cases", as: fd.otherAgent))
             #expect(other.items.isEmpty)
             // Resolved cases leave the default inbox but can be asked for.
             try await fd.send(
                 .POST, "api/v1/cases/\(first.items[0].id)/status", as: fd.agent,
                 json: ["status": "resolved", "reason": "answered"])
-            let active = try fd.decode(ListPage<CaseDTO>.self, try await fd.send(.GET, "api/v1/cases?limit=50", as: fd.agent))
+            let active = try fd.decode(
+                ListPage<CaseDTO>.self, try await fd.send(.GET, "api/v1/cases?limit=50", as: fd.agent))
             #expect(active.items.count == 6)
             let resolved = try fd.decode(
                 ListPage<CaseDTO>.self, try await fd.send(.GET, "api/v1/cases?status=resolved", as: fd.agent))

@@ -1,5 +1,5 @@
-import Fluent
 import FairdeskCore
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -27,8 +27,10 @@ struct InboundTests {
     @Test("a phone number in any common spelling finds the same customer")
     func phoneResolution() async throws {
         try await TestFairdesk.with { fd in
-            let first = try await fd.inbound(channel: "phone", kind: "phone", from: "+44 20 7946 0958", body: "Call log")
-            let second = try await fd.inbound(channel: "social", kind: "phone", from: "0044 (20) 7946-0958", body: "WhatsApp")
+            let first = try await fd.inbound(
+                channel: "phone", kind: "phone", from: "+44 20 7946 0958", body: "Call log")
+            let second = try await fd.inbound(
+                channel: "social", kind: "phone", from: "0044 (20) 7946-0958", body: "WhatsApp")
             #expect(first.customerId == second.customerId)
         }
     }
@@ -42,7 +44,8 @@ struct InboundTests {
             let reply = try await fd.inbound(from: "casey@example.com", body: "It broke again")
             #expect(reply.caseId == made.caseId)
             #expect(reply.caseReopened)
-            let shown = try fd.decode(CaseDTO.self, try await fd.send(.GET, "api/v1/cases/\(made.caseId)", as: fd.agent))
+            let shown = try fd.decode(
+                CaseDTO.self, try await fd.send(.GET, "api/v1/cases/\(made.caseId)", as: fd.agent))
             #expect(shown.status == "open")
             let reopen = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "case.reopened").first()
             #expect(reopen?.actorID == nil)
@@ -52,7 +55,7 @@ struct InboundTests {
 
     @Test("after the reopen window, or once closed, a message starts a new case for the same customer")
     func newCaseAfterWindow() async throws {
-        try await TestFairdesk.with({ $0.reopenWindowDays = 3 }) { fd in
+        try await TestFairdesk.with(.set(\.reopenWindowDays, 3)) { fd in
             let made = try await fd.inbound(from: "casey@example.com", body: "First problem")
             try await fd.send(.POST, "api/v1/cases/\(made.caseId)/status", as: fd.agent, json: ["status": "resolved"])
             fd.clock.advance(by: 4 * 86_400)

@@ -1,5 +1,5 @@
-import Fluent
 import FairdeskCore
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -16,7 +16,8 @@ struct TransferTests {
                 .POST, "api/v1/cases/\(made.caseId)/transfer", as: fd.agent, json: ["toQueueId": fd.billing.uuidString])
             #expect(response.status == .unprocessableEntity)
             #expect(try fd.problems(response).first?.hasPrefix("handoffNote: is required") == true)
-            let shown = try fd.decode(CaseDTO.self, try await fd.send(.GET, "api/v1/cases/\(made.caseId)", as: fd.agent))
+            let shown = try fd.decode(
+                CaseDTO.self, try await fd.send(.GET, "api/v1/cases/\(made.caseId)", as: fd.agent))
             #expect(shown.queueId == fd.general)
             #expect(shown.bounceCount == 0)
             #expect(try await fd.count("audit_entries") == 0)
@@ -46,7 +47,8 @@ struct TransferTests {
             #expect(shown.ownerCount == 1)
             #expect(shown.owners?.map(\.userId) == [nil, fd.lead.id, nil])
             let timeline = try fd.decode(
-                ListPage<EntryDTO>.self, try await fd.send(.GET, "api/v1/cases/\(made.caseId)/timeline", as: fd.otherAgent))
+                ListPage<EntryDTO>.self,
+                try await fd.send(.GET, "api/v1/cases/\(made.caseId)/timeline", as: fd.otherAgent))
             let transfers = timeline.items.filter { $0.kind == "transfer" }
             #expect(transfers.count == 2)
             #expect(transfers.first?.details?["handoffNote"] == "Over to billing. " + note)
@@ -60,7 +62,7 @@ struct TransferTests {
 
     @Test("past the owner cap an agent cannot bring in another owner, but a lead can")
     func ownerCap() async throws {
-        try await TestFairdesk.with({ $0.maximumOwnersPerCase = 1 }) { fd in
+        try await TestFairdesk.with(.set(\.maximumOwnersPerCase, 1)) { fd in
             let made = try await fd.inbound(from: "casey@example.com", body: "Help")
             let note = "Tried resetting the password twice; customer still locked out."
             #expect(

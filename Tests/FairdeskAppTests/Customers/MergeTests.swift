@@ -1,5 +1,5 @@
-import Fluent
 import FairdeskCore
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -14,7 +14,8 @@ struct MergeTests {
             // setup: the same person wrote by email and from a chat session
             let email = try await fd.inbound(from: "nia@example.com", body: "Order late", name: "Nia")
             fd.clock.advance(by: 30)
-            let chat = try await fd.inbound(channel: "chat", kind: "chat", from: "visitor-abcdefgh", body: "Still late!")
+            let chat = try await fd.inbound(
+                channel: "chat", kind: "chat", from: "visitor-abcdefgh", body: "Still late!")
             #expect(email.customerId != chat.customerId)
 
             // MUT
@@ -76,7 +77,8 @@ struct MergeTests {
                         IdentityInput(kind: "email", value: "CASEY@example.com"),
                     ]))
             #expect(response.status == .conflict)
-            #expect(try fd.problems(response).first?.hasPrefix("identities[1].value: already belongs to customer") == true)
+            #expect(
+                try fd.problems(response).first?.hasPrefix("identities[1].value: already belongs to customer") == true)
             #expect(try await fd.count("customers") == before)
             #expect(try await fd.count("identities") == 1)
         }

@@ -103,7 +103,8 @@ struct OpenAPISpec {
             guard let text = value as? String else { return problems.append("\(path) is not a string") }
             switch schema["format"] as? String {
             case "uuid": if UUID(uuidString: text) == nil { problems.append("\(path) is not a uuid") }
-            case "date-time": if ISO8601DateFormatter().date(from: text) == nil { problems.append("\(path) is not a date-time") }
+            case "date-time":
+                if ISO8601DateFormatter().date(from: text) == nil { problems.append("\(path) is not a date-time") }
             default: break
             }
         case "integer":

@@ -39,15 +39,13 @@ struct TestFairdesk {
     static var databaseName: String { postgresURL == nil ? "SQLite" : "PostgreSQL" }
 
     /// Runs `test` against a new Fairdesk and removes it afterwards.
-    static func with(
-        _ tune: (inout FairdeskConfig) -> Void = { _ in }, _ test: (TestFairdesk) async throws -> Void
-    ) async throws {
+    static func with(_ changes: Setting..., run test: (TestFairdesk) async throws -> Void) async throws {
         let dataDirectory = NSTemporaryDirectory() + "fairdesk-test-" + UUID().uuidString
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         var config = FairdeskConfig(
             storage: postgresURL.map { .postgres(url: $0, schema: String(schema)) } ?? .sqlite(path: nil),
             dataDirectory: dataDirectory, bcryptCost: 4, prepareEmbeddedDatabase: false)
-        tune(&config)
+        for change in changes { change.apply(&config) }
         let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
         let app = try await Application.make(.testing)
         var failure: (any Error)?
@@ -92,7 +90,9 @@ struct TestFairdesk {
             let user = User(
                 email: email, name: name, role: role, passwordHash: hash, customerID: customer, createdAt: now)
             try await user.create(on: db)
-            for queue in queues { try await QueueMember(queueID: queue.requireID(), userID: user.requireID()).create(on: db) }
+            for queue in queues {
+                try await QueueMember(queueID: queue.requireID(), userID: user.requireID()).create(on: db)
+            }
             let secret = Secrets.token()
             try await ApiToken(
                 userID: user.requireID(), name: "test", tokenHash: AuditLog.sha256(secret), createdAt: now,
@@ -132,7 +132,8 @@ struct TestFairdesk {
             body = ByteBuffer(string: raw)
             if headers[.contentType].isEmpty { headers.replaceOrAdd(name: .contentType, value: "application/json") }
         }
-        let tester = try overNetwork ? app.testing(method: .running(port: Int.random(in: 20_000...60_000))) : app.testing()
+        let tester =
+            try overNetwork ? app.testing(method: .running(port: Int.random(in: 20_000...60_000))) : app.testing()
         return try await tester.sendRequest(method, path, headers: headers, body: body)
     }
 
@@ -177,6 +178,15 @@ struct TestFairdesk {
         struct Row: Decodable { var n: Int }
         return try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)")
             .first(decoding: Row.self)?.n ?? -1
+    }
+}
+
+/// One setting changed for one test: `.set(\.reopenWindowDays, 3)`.
+struct Setting {
+    let apply: (inout FairdeskConfig) -> Void
+
+    static func set<Value>(_ path: WritableKeyPath<FairdeskConfig, Value>, _ value: Value) -> Setting {
+        Setting { $0[keyPath: path] = value }
     }
 }
 

@@ -45,8 +45,10 @@ struct OpenAPITests {
         try await TestFairdesk.with { fd in
             let spec = try Self.spec()
             func check(_ response: TestingHTTPResponse, _ method: String, _ template: String) throws {
-                let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])
-                let problems = try spec.validate(json, method: method, path: template, status: Int(response.status.code))
+                let json = try JSONSerialization.jsonObject(
+                    with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])
+                let problems = try spec.validate(
+                    json, method: method, path: template, status: Int(response.status.code))
                 #expect(problems == [], "\(method) \(template) \(response.status.code)")
             }
             // setup: a case with every kind of entry, and a merge
@@ -55,14 +57,16 @@ struct OpenAPITests {
             try await fd.send(.POST, "api/v1/cases/\(made.caseId)/notes", as: fd.agent, json: ["body": "note"])
             try await fd.send(
                 .POST, "api/v1/cases/\(made.caseId)/calls", as: fd.agent,
-                json: CallRequest(direction: "inbound", talkSeconds: 60, holdSeconds: 5, afterCallWorkSeconds: 20, summary: "call"))
+                json: CallRequest(
+                    direction: "inbound", talkSeconds: 60, holdSeconds: 5, afterCallWorkSeconds: 20, summary: "call"))
             try await fd.send(
                 .POST, "api/v1/cases/\(made.caseId)/transfer", as: fd.agent,
                 json: ["toQueueId": fd.billing.uuidString, "handoffNote": "Billing question about a double charge."])
 
             // MUT + validate
             try check(try await fd.send(.GET, "api/v1/cases", as: fd.lead), "get", "/api/v1/cases")
-            try check(try await fd.send(.GET, "api/v1/cases/\(made.caseId)", as: fd.lead), "get", "/api/v1/cases/{caseID}")
+            try check(
+                try await fd.send(.GET, "api/v1/cases/\(made.caseId)", as: fd.lead), "get", "/api/v1/cases/{caseID}")
             try check(
                 try await fd.send(.GET, "api/v1/cases/\(made.caseId)/timeline", as: fd.lead), "get",
                 "/api/v1/cases/{caseID}/timeline")
@@ -81,7 +85,8 @@ struct OpenAPITests {
                 try await fd.send(
                     .POST, "api/v1/inbound/messages", as: fd.agent,
                     json: InboundMessageRequest(
-                        channel: "email", from: IdentityInput(kind: "email", value: "x@example.com"), name: nil, subject: "s",
+                        channel: "email", from: IdentityInput(kind: "email", value: "x@example.com"), name: nil,
+                        subject: "s",
                         body: "b", caseNumber: nil, externalId: nil)), "post", "/api/v1/inbound/messages")
             try check(
                 try await fd.send(.POST, "api/v1/cases", as: fd.customer, json: ["subject": "s", "body": "b"]), "post",
@@ -93,7 +98,9 @@ struct OpenAPITests {
             try check(try await fd.send(.GET, "health"), "get", "/health")
             // errors too
             try check(
-                try await fd.send(.POST, "api/v1/cases/\(made.caseId)/transfer", as: fd.lead, json: ["toQueueId": fd.general.uuidString]),
+                try await fd.send(
+                    .POST, "api/v1/cases/\(made.caseId)/transfer", as: fd.lead,
+                    json: ["toQueueId": fd.general.uuidString]),
                 "post", "/api/v1/cases/{caseID}/transfer")
             try check(try await fd.send(.GET, "api/v1/cases/\(UUID())", as: fd.agent), "get", "/api/v1/cases/{caseID}")
             try check(try await fd.send(.GET, "api/v1/cases"), "get", "/api/v1/cases")

@@ -25,7 +25,9 @@ struct SystemTests {
             _ = try await fd.send(.GET, "api/v1/cases/\(made.caseId)", as: fd.agent)
             let text = try await fd.send(.GET, "metrics").body.string
             #expect(text.contains(#"http_requests_total{method="GET",path="/api/v1/cases/:caseID",status="200"}"#))
-            #expect(text.contains(#"http_request_duration_seconds_bucket{method="GET",path="/api/v1/cases/:caseID",status="200""#))
+            #expect(
+                text.contains(
+                    #"http_request_duration_seconds_bucket{method="GET",path="/api/v1/cases/:caseID",status="200""#))
             #expect(!text.contains(made.caseId.uuidString))
         }
     }

@@ -1,5 +1,5 @@
-import Fluent
 import FairdeskCore
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -28,12 +28,16 @@ struct AccessTests {
             let other = try await fd.inbound(from: "someone@example.com", body: "Not Casey's")
             #expect(try await fd.send(.GET, "api/v1/cases/\(casey.caseId)", as: fd.agent).status == .ok)
             #expect(try await fd.send(.GET, "api/v1/cases/\(casey.caseId)", as: fd.otherAgent).status == .notFound)
-            #expect(try await fd.send(.GET, "api/v1/customers/\(casey.customerId)/timeline", as: fd.otherAgent).status == .notFound)
+            #expect(
+                try await fd.send(.GET, "api/v1/customers/\(casey.customerId)/timeline", as: fd.otherAgent).status
+                    == .notFound)
             #expect(try await fd.send(.GET, "api/v1/cases/\(casey.caseId)", as: fd.customer).status == .ok)
             #expect(try await fd.send(.GET, "api/v1/cases/\(other.caseId)", as: fd.customer).status == .notFound)
-            #expect(try await fd.send(.GET, "api/v1/customers/\(other.customerId)", as: fd.customer).status == .notFound)
+            #expect(
+                try await fd.send(.GET, "api/v1/customers/\(other.customerId)", as: fd.customer).status == .notFound)
             // Writing to a case outside the queue is refused too.
-            let note = try await fd.send(.POST, "api/v1/cases/\(casey.caseId)/notes", as: fd.otherAgent, json: ["body": "hi"])
+            let note = try await fd.send(
+                .POST, "api/v1/cases/\(casey.caseId)/notes", as: fd.otherAgent, json: ["body": "hi"])
             #expect(note.status == .notFound)
         }
     }
@@ -57,8 +61,11 @@ struct AccessTests {
     func roleChange() async throws {
         try await TestFairdesk.with { fd in
             let path = "api/v1/users/\(fd.agent.id)/role"
-            #expect(try await fd.send(.POST, path, as: fd.lead, json: ["role": "lead", "reason": "promoted"]).status == .forbidden)
-            let changed = try await fd.send(.POST, path, as: fd.admin, json: ["role": "lead", "reason": "Promoted to team lead"])
+            #expect(
+                try await fd.send(.POST, path, as: fd.lead, json: ["role": "lead", "reason": "promoted"]).status
+                    == .forbidden)
+            let changed = try await fd.send(
+                .POST, path, as: fd.admin, json: ["role": "lead", "reason": "Promoted to team lead"])
             #expect(changed.status == .ok)
             #expect(try fd.decode(UserDTO.self, changed).role == "lead")
             let audit = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "user.role_changed").first()

@@ -42,7 +42,7 @@ struct AuthTests {
 
     @Test("a web session needs its CSRF token to change anything, expires when idle, and ends at logout")
     func sessions() async throws {
-        try await TestFairdesk.with({ $0.sessionLifetimeSeconds = 600 }) { fd in
+        try await TestFairdesk.with(.set(\.sessionLifetimeSeconds, 600)) { fd in
             // setup: log in and keep the cookie
             let login = try await fd.send(
                 .POST, "api/v1/auth/session", json: ["email": "agent@example.com", "password": "correct horse battery"])
@@ -57,11 +57,14 @@ struct AuthTests {
             #expect(try await fd.send(.GET, "api/v1/me", headers: cookieHeader).status == .ok)
             // writing without the CSRF header is refused, with it accepted
             let note = ["body": "checked the order"]
-            let refused = try await fd.send(.POST, "api/v1/cases/\(made.caseId)/notes", json: note, headers: cookieHeader)
+            let refused = try await fd.send(
+                .POST, "api/v1/cases/\(made.caseId)/notes", json: note, headers: cookieHeader)
             #expect(refused.status == .forbidden)
             var withToken = cookieHeader
             withToken.add(name: "X-CSRF-Token", value: session.csrfToken)
-            #expect(try await fd.send(.POST, "api/v1/cases/\(made.caseId)/notes", json: note, headers: withToken).status == .created)
+            #expect(
+                try await fd.send(.POST, "api/v1/cases/\(made.caseId)/notes", json: note, headers: withToken).status
+                    == .created)
 
             // idle past the lifetime: the session is gone
             fd.clock.advance(by: 601)
@@ -83,12 +86,17 @@ struct AuthTests {
         try await TestFairdesk.with { fd in
             let made = try await fd.send(
                 .POST, "api/v1/users", as: fd.admin,
-                json: ["email": "New.Agent@Example.com", "name": "Nora New", "role": "agent", "password": "long enough pass"])
+                json: [
+                    "email": "New.Agent@Example.com", "name": "Nora New", "role": "agent",
+                    "password": "long enough pass",
+                ])
             #expect(made.status == .created)
             #expect(try fd.decode(UserDTO.self, made).email == "new.agent@example.com")
             let duplicate = try await fd.send(
                 .POST, "api/v1/users", as: fd.admin,
-                json: ["email": "new.agent@example.com", "name": "Again", "role": "agent", "password": "long enough pass"])
+                json: [
+                    "email": "new.agent@example.com", "name": "Again", "role": "agent", "password": "long enough pass",
+                ])
             #expect(duplicate.status == .conflict)
             let weak = try await fd.send(
                 .POST, "api/v1/users", as: fd.admin,

@@ -22,7 +22,8 @@ struct AuditChainTests {
             var record = AuditRecord(
                 sequence: Int64(index), at: Date(timeIntervalSince1970: Double(1_700_000_000 + index)),
                 actorKey: "agent-1", actorLabel: "Alex (agent)", action: "case.status_changed", subjectType: "case",
-                subjectKey: "case-\(index)", reason: "resolved on call", details: #"{"to":"resolved"}"#, policyVersion: nil,
+                subjectKey: "case-\(index)", reason: "resolved on call", details: #"{"to":"resolved"}"#,
+                policyVersion: nil,
                 previousHash: previous)
             record.hash = AuditChainVerifier.seal(record, hash: Self.hash)
             previous = record.hash

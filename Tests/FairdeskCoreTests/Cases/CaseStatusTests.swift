@@ -25,7 +25,9 @@ struct CaseStatusTests {
     @Test("an illegal move names the allowed ones")
     func illegalMoveNamesAlternatives() {
         let error = CaseStatusError.illegalMove(from: .new, to: .closed)
-        #expect(error.description == "cannot move a case from new to closed; allowed: open, pending_customer, pending_internal, resolved")
+        #expect(
+            error.description
+                == "cannot move a case from new to closed; allowed: open, pending_customer, pending_internal, resolved")
         #expect(throws: CaseStatusError.unchanged(.open)) { try CaseStatus.open.move(to: .open) }
     }
 

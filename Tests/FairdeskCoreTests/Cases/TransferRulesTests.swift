@@ -6,9 +6,10 @@ import Testing
 struct TransferRulesTests {
     let rules = TransferRules(minimumNoteLength: 20, maximumOwners: 2)
 
-    func check(_ note: String?, to target: TransferRules.Target = .agent(ownerKey: "b"), owners: Set<String> = ["a"],
-        supervisor: Bool = false) throws(ValidationFailure) -> String
-    {
+    func check(
+        _ note: String?, to target: TransferRules.Target = .agent(ownerKey: "b"), owners: Set<String> = ["a"],
+        supervisor: Bool = false
+    ) throws(ValidationFailure) -> String {
         try rules.check(
             note: note, target: target, currentOwnerKey: "a", currentQueueKey: "q1", previousOwnerKeys: owners,
             mayExceedOwnerCap: supervisor)
@@ -31,13 +32,20 @@ struct TransferRulesTests {
             _ = try check("see above")
             Issue.record("a 9-character note was accepted")
         } catch {
-            #expect(error.problems == [FieldProblem(field: "handoffNote", rule: "must be at least 20 characters (got 9): say what is known and what was tried")])
+            #expect(
+                error.problems == [
+                    FieldProblem(
+                        field: "handoffNote",
+                        rule: "must be at least 20 characters (got 9): say what is known and what was tried")
+                ])
         }
     }
 
     @Test("a good note is accepted and trimmed")
     func goodNote() throws {
-        #expect(try check("  Refund approved, waiting on warehouse confirmation.  ") == "Refund approved, waiting on warehouse confirmation.")
+        #expect(
+            try check("  Refund approved, waiting on warehouse confirmation.  ")
+                == "Refund approved, waiting on warehouse confirmation.")
     }
 
     @Test("past the owner cap only a supervisor may bring in a new owner")

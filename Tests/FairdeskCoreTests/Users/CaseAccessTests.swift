@@ -6,7 +6,9 @@ import Testing
 struct CaseAccessTests {
     let facts = CaseAccess.Facts(customerKey: "cust-1", queueKey: "billing", ownerKey: "agent-2")
 
-    func viewer(_ role: Role, user: String = "u", customer: String? = nil, queues: Set<String> = []) -> CaseAccess.Viewer {
+    func viewer(_ role: Role, user: String = "u", customer: String? = nil, queues: Set<String> = [])
+        -> CaseAccess.Viewer
+    {
         CaseAccess.Viewer(role: role, userKey: user, customerKey: customer, queueKeys: queues)
     }
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Drives the real `fairdesk` binary the way an operator would: on SQLite (nothing set) or on
+# PostgreSQL (DATABASE_URL set). Starts in a fresh folder, checks migrate, seed, serve, the API
+# and audit verify, and stops everything it started.
+set -euo pipefail
+bin=${FAIRDESK_BIN:-$(cd "$(dirname "$0")/.." && pwd)/.build/debug/fairdesk}
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+export FAIRDESK_PORT=$port FAIRDESK_DEMO_PASSWORD=smoke-test-password FAIRDESK_BCRYPT_COST=6
+cd "$work"
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+step() { echo "-- $*"; }
+json() { python3 -c "import sys,json; d=json.load(sys.stdin); print($1)"; }
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  step "serve refuses an unmigrated PostgreSQL database"
+  if "$bin" serve >serve.log 2>&1; then echo "serve started without migrations" >&2; exit 1; fi
+  grep -q "run \`fairdesk migrate\` first" serve.log
+  step "fairdesk migrate"
+  "$bin" migrate --yes | tail -2
+fi
+step "fairdesk seed --customers 500 --cases 2000 --seed 5"
+"$bin" seed --customers 500 --cases 2000 --seed 5 | tail -3
+
+step "fairdesk serve on port $port"
+"$bin" serve >serve.log 2>&1 &
+server=$!
+for _ in $(seq 1 60); do curl -sf "localhost:$port/health" >/dev/null && break; sleep 0.5; done
+curl -sf "localhost:$port/health" | grep -q '"status":"ok"' || { cat serve.log; exit 1; }
+
+step "log in as the demo agent and work a case"
+token=$(curl -sf -XPOST "localhost:$port/api/v1/auth/tokens" -H 'content-type: application/json' \
+  -d '{"email":"agent@fairdesk.example","password":"smoke-test-password"}' | json 'd["token"]')
+auth="Authorization: Bearer $token"
+made=$(curl -sf -XPOST "localhost:$port/api/v1/inbound/messages" -H "$auth" -H 'content-type: application/json' \
+  -d '{"channel":"email","from":{"kind":"email","value":"smoke@example.com"},"body":"Where is my parcel?"}')
+case_id=$(echo "$made" | json 'd["caseId"]')
+customer_id=$(echo "$made" | json 'd["customerId"]')
+curl -sf -XPOST "localhost:$port/api/v1/cases/$case_id/status" -H "$auth" -H 'content-type: application/json' \
+  -d '{"status":"resolved","reason":"answered"}' >/dev/null
+items=$(curl -sf "localhost:$port/api/v1/customers/$customer_id/timeline" -H "$auth" | json 'len(d["items"])')
+[ "$items" = 2 ] || { echo "expected 2 timeline entries, got $items" >&2; exit 1; }
+curl -sf "localhost:$port/metrics" | grep -q 'http_requests_total'
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
+
+step "fairdesk audit verify"
+"$bin" audit verify | tail -1
+echo "smoke test passed"
