@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Draws benchmarks/results.csv as an SVG: one panel per figure, one point per run, with the
+target the issue sets drawn as a dashed line. Plain Python, no plotting library needed.
+
+    python3 scripts/bench_chart.py benchmarks/results.csv benchmarks/chart.svg
+"""
+import csv
+import sys
+from html import escape
+
+# metric: (title, target, whether lower is better)
+PANELS = {
+    "seed_seconds": ("Seed 1,000,000 cases (s)", 300, True),
+    "timeline_p99_ms": ("Customer timeline p99 (ms)", 20, True),
+    "inbox_p99_ms": ("Agent inbox p99 (ms)", 20, True),
+    "inbound_rps": ("Inbound messages (req/s)", 1000, False),
+}
+W, H, PAD = 360, 220, 44
+
+
+def panel(x0, y0, title, target, lower_better, points):
+    out = [f'<g transform="translate({x0},{y0})">',
+           f'<rect width="{W}" height="{H}" fill="#fff" stroke="#ccc"/>',
+           f'<text x="{W/2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">{escape(title)}</text>']
+    values = [v for _, v in points]
+    top = max(values + [target]) * 1.15 or 1
+    def sy(v):
+        return H - PAD + 10 - (v / top) * (H - PAD - 20)
+    def sx(i):
+        n = max(len(points) - 1, 1)
+        return PAD + i * (W - PAD - 16) / n if len(points) > 1 else (W + PAD) / 2
+    for frac in (0, 0.5, 1):
+        v = top * frac
+        out.append(f'<text x="{PAD-6}" y="{sy(v)+4:.1f}" text-anchor="end" font-size="10" fill="#666">{v:.0f}</text>')
+        out.append(f'<line x1="{PAD}" x2="{W-8}" y1="{sy(v):.1f}" y2="{sy(v):.1f}" stroke="#eee"/>')
+    out.append(f'<line x1="{PAD}" x2="{W-8}" y1="{sy(target):.1f}" y2="{sy(target):.1f}" stroke="#c0392b" stroke-dasharray="5,4"/>')
+    out.append(f'<text x="{W-10}" y="{sy(target)-4:.1f}" text-anchor="end" font-size="10" fill="#c0392b">target {target}</text>')
+    coords = [(sx(i), sy(v)) for i, (_, v) in enumerate(points)]
+    if len(coords) > 1:
+        out.append('<polyline fill="none" stroke="#2c7be5" stroke-width="2" points="' +
+                   " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
+    for (label, v), (x, y) in zip(points, coords):
+        ok = v <= target if lower_better else v >= target
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{"#27ae60" if ok else "#c0392b"}"/>')
+        out.append(f'<text x="{x:.1f}" y="{y-8:.1f}" text-anchor="middle" font-size="10">{v:g}</text>')
+        out.append(f'<text x="{x:.1f}" y="{H-8}" text-anchor="middle" font-size="9" fill="#666">{escape(label)}</text>')
+    out.append('</g>')
+    return "\n".join(out)
+
+
+def main(src, dst):
+    runs = {}
+    with open(src) as f:
+        for row in csv.DictReader(f):
+            runs.setdefault(row["metric"], []).append((f'{row["date"]} {row["commit"]}', float(row["value"])))
+    parts = []
+    for i, (metric, (title, target, lower)) in enumerate(PANELS.items()):
+        points = runs.get(metric, [])[-8:]
+        if points:
+            parts.append(panel(10 + (i % 2) * (W + 10), 10 + (i // 2) * (H + 10), title, target, lower, points))
+    width, height = 2 * W + 30, 2 * H + 30
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif">'
+           f'<rect width="100%" height="100%" fill="#fafafa"/>' + "\n".join(parts) + "</svg>\n")
+    with open(dst, "w") as f:
+        f.write(svg)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
