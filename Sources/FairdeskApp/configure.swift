@@ -2,6 +2,7 @@ import FairdeskCore
 import Fluent
 import Foundation
 import Leaf
+import LeafKit
 import Vapor
 
 /// Builds a Fairdesk application. `fairdesk` and the tests both call this one function.
@@ -16,7 +17,8 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.fairdesk = AppServices(
         config: config, clock: clock,
         attachments: FileAttachmentStore(root: config.dataDirectory + "/attachments"),
-        writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry)
+        writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry,
+        live: LiveHub())
     app.migrations.add(FairdeskMigrations.all)
     if case .sqlite(let path?) = config.storage {
         try await DatabaseSetup.tuneSQLite(app.db)
@@ -30,6 +32,18 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
             string: id.string, maxAge: config.sessionLifetimeSeconds, path: "/", isSecure: false, isHTTPOnly: true,
             sameSite: .lax)
     }
+    // Views, styles and scripts ship inside the binary's resource bundle, so Fairdesk runs from any folder.
+    let resources = Bundle.module.bundleURL.appendingPathComponent("Resources")
+    let views = resources.appendingPathComponent("Views").path + "/"
+    app.views.use(.leaf)
+    // The bundle sits under `.build/`; Leaf's default refuses paths with hidden folders, so the
+    // views folder is named explicitly and only `.leaf` files inside it are read.
+    app.leaf.configuration = LeafConfiguration(rootDirectory: views)
+    app.leaf.sources = .singleSource(
+        NIOLeafFiles(
+            fileio: app.fileio, limits: [.requireExtensions, .toSandbox], sandboxDirectory: views, viewDirectory: views,
+            defaultExtension: "leaf"))
+
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(FairdeskErrorMiddleware())
@@ -37,6 +51,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.middleware.use(SessionGuard())
 
     try routes(app)
+    try app.register(collection: StaticFiles(publicDirectory: resources.appendingPathComponent("Public")))
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AuditCommands(), as: "audit")
 }
@@ -50,4 +65,21 @@ func routes(_ app: Application) throws {
     try api.register(collection: CustomerController())
     try api.register(collection: CaseController())
     try api.register(collection: InboundController())
+
+    try app.register(collection: AuthPages())
+    try app.register(collection: AgentPages())
+    try app.register(collection: CustomerPages())
+    try app.register(collection: AdminPages())
+    try app.register(collection: LiveRoutes())
+    try app.register(collection: WidgetRoutes())
+    app.get("widget", "demo") { req async throws -> View in
+        struct DemoPage: Encodable {
+            var scriptURL: String
+            var scriptPath: String
+        }
+        let host = req.headers.first(name: .host) ?? "localhost"
+        return try await req.view.render(
+            "widget-demo",
+            DemoPage(scriptURL: "http://\(host)\(SitePath.widgetScript.path)", scriptPath: SitePath.widgetScript.path))
+    }
 }

@@ -28,7 +28,10 @@ struct SessionGuard: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
-            let sent = request.headers.first(name: Self.csrfHeader) ?? ""
+            // Programs send the header; HTML forms send a hidden `_csrf` field.
+            let sent =
+                request.headers.first(name: Self.csrfHeader)
+                ?? (try? request.content.get(String.self, at: "_csrf")) ?? ""
             guard let expected = request.session.data[Self.csrfKey], !sent.isEmpty, sent == expected else {
                 throw ApiError.forbidden("the \(Self.csrfHeader) header must carry the token given at login")
             }

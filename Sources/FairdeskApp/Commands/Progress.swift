@@ -17,14 +17,15 @@ final class ProgressPrinter: @unchecked Sendable {
             let line = String(
                 format: "%@ [%@] %3.0f%%  %d/%d  %.1fs", what.padding(toLength: 10, withPad: " ", startingAt: 0), bar,
                 fraction * 100, done, total, elapsed)
+            // Written straight to the file handle: `print` would hold the lines in a buffer
+            // until exit when the output goes to a file or a CI log.
             if interactive {
-                print("\r" + line, terminator: done >= total ? "\n" : "")
-                FileHandle.standardOutput.synchronizeFile()
+                FileHandle.standardOutput.write(Data(("\r" + line + (done >= total ? "\n" : "")).utf8))
             } else {
                 let decile = Int(fraction * 10)
                 if decile != lastDecile[what] || done >= total {
                     lastDecile[what] = decile
-                    print(line)
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
                 }
             }
         }

@@ -60,11 +60,18 @@ struct AuthController: RouteCollection {
     @Sendable func logIn(req: Request) async throws -> SessionDTO {
         let input = try req.content.decode(LoginRequest.self)
         let user = try await Self.check(input, on: req)
+        let csrf = Self.startSession(for: user, on: req)
+        return SessionDTO(user: try UserDTO(user), csrfToken: csrf)
+    }
+
+    /// Logs `user` in on this session with a fresh CSRF token, and returns the token.
+    @discardableResult
+    static func startSession(for user: User, on req: Request) -> String {
         req.session.authenticate(user)
         let csrf = Secrets.token(prefix: "")
         req.session.data[SessionGuard.csrfKey] = csrf
         req.session.data[SessionGuard.issuedKey] = String(req.now.timeIntervalSince1970)
-        return SessionDTO(user: try UserDTO(user), csrfToken: csrf)
+        return csrf
     }
 
     @Sendable func logOut(req: Request) async throws -> HTTPStatus {

@@ -1,4 +1,3 @@
-import Crypto
 import FairdeskCore
 import Fluent
 import Foundation
@@ -6,9 +5,6 @@ import Vapor
 
 /// `/api/v1/cases`: the inbox, a case and its timeline, and everything staff and customers do to it.
 struct CaseController: RouteCollection {
-    /// Files one message may carry.
-    static let maximumAttachments = 5
-
     func boot(routes: any RoutesBuilder) throws {
         let cases = routes.grouped("cases").grouped(RoleGuard([.agent, .lead, .admin, .customer]))
         cases.grouped(RoleGuard(Role.caseWorkers)).get(use: inbox)
@@ -29,11 +25,10 @@ struct CaseController: RouteCollection {
     // MARK: Reading
 
     /// Loads the case in the URL, checking the viewer may read it (404 otherwise, so ids do not leak).
-    static func load(_ req: Request, on db: (any Database)? = nil) async throws -> (SupportCase, Viewer) {
+    static func load(_ req: Request) async throws -> (SupportCase, Viewer) {
         let viewer = try await req.viewer()
-        guard let id = req.parameters.get("caseID", as: UUID.self),
-            let supportCase = try await SupportCase.find(id, on: db ?? req.db), viewer.canRead(supportCase)
-        else { throw ApiError.notFound("case") }
+        let supportCase = try await CaseActions.load(
+            req.parameters.get("caseID", as: UUID.self), for: viewer, on: req.db)
         return (supportCase, viewer)
     }
 
@@ -128,227 +123,42 @@ struct CaseController: RouteCollection {
 
     // MARK: Writing
 
+    private static func caseID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("caseID", as: UUID.self) else { throw ApiError.notFound("case") }
+        return id
+    }
+
     @Sendable func create(req: Request) async throws -> Response {
-        let viewer = try await req.viewer()
         let input = try req.content.decode(CreateCaseRequest.self)
-        var checks = Checks()
-        let subject = checks.text(input.subject, field: "subject", max: 200)
-        let body = checks.text(input.body, field: "body", max: 20_000, required: viewer.role == .customer)
-        let channel =
-            checks.oneOf(input.channel, field: "channel", as: ContactChannel.self, required: false)
-            ?? (viewer.role == .customer ? .webForm : .phone)
-        let customerID: UUID?
-        if viewer.role == .customer {
-            customerID = viewer.user.$customer.id
-            if customerID == nil { checks.add("customerId", "your login is not linked to a customer record") }
-            if input.customerId != nil && input.customerId != customerID {
-                checks.add("customerId", "must be left out: customers open cases for themselves")
-            }
-        } else {
-            customerID = input.customerId
-            if customerID == nil { checks.add("customerId", "is required") }
-        }
-        try checks.finish()
-        let now = req.now
-        let config = req.fairdesk.config
-        let dto = try await req.write { db in
-            let directory = CustomerDirectory(db: db, now: now)
-            guard let customer = try await directory.current(customerID!) else { throw ApiError.notFound("customer") }
-            if let queueId = input.queueId, try await Queue.find(queueId, on: db) == nil {
-                throw ApiError.invalid(field: "queueId", rule: "must be an existing queue")
-            }
-            let work = CaseWork(db: db, now: now, actor: viewer.actor, config: config)
-            let supportCase = try await work.openCase(
-                customerID: customer.requireID(), subject: subject!, channel: channel, queueID: input.queueId)
-            if let body {
-                let byCustomer = viewer.role == .customer
-                try await work.addEntry(
-                    to: supportCase, kind: .message, direction: byCustomer ? .inbound : .outbound, channel: channel,
-                    body: body)
-            }
-            return try CaseDTO(supportCase)
-        }
-        return try await dto.encodeResponse(status: .created, for: req)
+        let supportCase = try await CaseActions(req).open(input)
+        return try await CaseDTO(supportCase).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func postMessage(req: Request) async throws -> Response {
-        let viewer = try await req.viewer()
         let input = try req.content.decode(MessageRequest.self)
-        let config = req.fairdesk.config
-        var checks = Checks()
-        let body = checks.text(input.body, field: "body", max: 20_000)
-        let requestedChannel = checks.oneOf(input.channel, field: "channel", as: ContactChannel.self, required: false)
-        let requestedStatus = checks.oneOf(input.status, field: "status", as: CaseStatus.self, required: false)
-        if requestedStatus != nil && !viewer.isCaseWorker { checks.add("status", "can only be set by staff") }
-        let files = input.attachments ?? []
-        if files.count > Self.maximumAttachments {
-            checks.add("attachments", "must be at most \(Self.maximumAttachments) files (got \(files.count))")
-        }
-        for (index, file) in files.enumerated() {
-            if file.data.readableBytes > config.maximumAttachmentBytes {
-                checks.add(
-                    "attachments[\(index)]",
-                    "must be at most \(config.maximumAttachmentBytes) bytes (got \(file.data.readableBytes))")
-            }
-            if file.filename.isEmpty || file.filename.count > 255 {
-                checks.add("attachments[\(index)].filename", "must be 1 to 255 characters")
-            }
-        }
-        if files.contains(where: { $0.data.readableBytes > config.maximumAttachmentBytes }) {
-            throw ApiError(
-                status: .payloadTooLarge, code: "too_large",
-                reason: checks.problems.map(\.sentence).joined(separator: "; "),
-                problems: checks.problems)
-        }
-        try checks.finish()
-
-        // Files go to the store first; if the transaction then fails they are removed again, so
-        // no file is kept without its row and no row without its file.
-        let store = req.fairdesk.attachments
-        let stored = try files.map { file -> (File, String, String) in
-            let key = UUID().uuidString.lowercased()
-            try store.save(file.data, key: key)
-            let digest = SHA256.hash(data: Data(file.data.readableBytesView)).map { String(format: "%02x", $0) }
-                .joined()
-            return (file, key, digest)
-        }
-        let now = req.now
-        do {
-            let dto = try await req.write { db in
-                let (supportCase, _) = try await Self.load(req, on: db)
-                let byCustomer = viewer.role == .customer
-                if !byCustomer && !viewer.canWork(supportCase) {
-                    throw ApiError.forbidden("you cannot work on this case")
-                }
-                if byCustomer && supportCase.status == .closed {
-                    throw ApiError.conflict("this case is closed; open a new case instead", field: "caseId")
-                }
-                let work = CaseWork(db: db, now: now, actor: viewer.actor, config: config)
-                let channel = requestedChannel ?? (byCustomer ? .webForm : supportCase.channel)
-                let entry = try await work.addEntry(
-                    to: supportCase, kind: .message, direction: byCustomer ? .inbound : .outbound, channel: channel,
-                    body: body!)
-                for (file, key, digest) in stored {
-                    let attachment = Attachment()
-                    attachment.$supportCase.id = try supportCase.requireID()
-                    attachment.$entry.id = try entry.requireID()
-                    attachment.filename = file.filename
-                    attachment.contentType = file.contentType?.serialize() ?? "application/octet-stream"
-                    attachment.byteSize = Int64(file.data.readableBytes)
-                    attachment.sha256 = digest
-                    attachment.storageKey = key
-                    attachment.createdAt = now
-                    try await attachment.create(on: db)
-                }
-                if byCustomer {
-                    try await work.customerWrote(to: supportCase)
-                } else if let requestedStatus {
-                    if requestedStatus != supportCase.status {
-                        try await work.changeStatus(supportCase, to: requestedStatus, reason: "set with a reply")
-                    }
-                } else if supportCase.status == .new {
-                    try await work.changeStatus(supportCase, to: .open, reason: "first reply sent")
-                }
-                let files = try await Attachment.query(on: db).filter(\.$entry.$id == entry.requireID()).all()
-                return try EntryDTO(entry, attachments: files)
-            }
-            return try await dto.encodeResponse(status: .created, for: req)
-        } catch {
-            for (_, key, _) in stored { store.delete(key: key) }
-            throw error
-        }
+        let (entry, attachments) = try await CaseActions(req).postMessage(caseID: Self.caseID(req), input)
+        return try await EntryDTO(entry, attachments: attachments).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func addNote(req: Request) async throws -> Response {
         let input = try req.content.decode(NoteRequest.self)
-        var checks = Checks()
-        let body = checks.text(input.body, field: "body", max: 20_000)
-        try checks.finish()
-        return try await workOnCase(req) { work, supportCase in
-            try await work.addEntry(
-                to: supportCase, kind: .note, direction: .internal, channel: supportCase.channel, body: body!)
-        }
+        let entry = try await CaseActions(req).addNote(caseID: Self.caseID(req), input)
+        return try await EntryDTO(entry, attachments: []).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func logCall(req: Request) async throws -> Response {
         let input = try req.content.decode(CallRequest.self)
-        var checks = Checks()
-        let direction = checks.oneOf(input.direction, field: "direction", as: Direction.self)
-        if direction == .internal { checks.add("direction", "must be inbound or outbound for a call") }
-        let day = 86_400
-        let talk = checks.integer(input.talkSeconds, field: "talkSeconds", in: 0...day)
-        let hold = checks.integer(input.holdSeconds, field: "holdSeconds", in: 0...day)
-        let work = checks.integer(input.afterCallWorkSeconds, field: "afterCallWorkSeconds", in: 0...day)
-        let summary = checks.text(input.summary, field: "summary", max: 20_000)
-        try checks.finish()
-        return try await workOnCase(req) { caseWork, supportCase in
-            try await caseWork.addEntry(
-                to: supportCase, kind: .call, direction: direction!, channel: .phone, body: summary!,
-                call: (talk!, hold!, work!))
-        }
+        let entry = try await CaseActions(req).logCall(caseID: Self.caseID(req), input)
+        return try await EntryDTO(entry, attachments: []).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func changeStatus(req: Request) async throws -> CaseDTO {
         let input = try req.content.decode(StatusRequest.self)
-        var checks = Checks()
-        let status = checks.oneOf(input.status, field: "status", as: CaseStatus.self)
-        let reason = checks.text(input.reason, field: "reason", max: 2_000, required: false)
-        try checks.finish()
-        let viewer = try await req.viewer()
-        let now = req.now
-        let config = req.fairdesk.config
-        return try await req.write { db in
-            let (supportCase, _) = try await Self.load(req, on: db)
-            guard viewer.canWork(supportCase) else { throw ApiError.forbidden("you cannot work on this case") }
-            try await CaseWork(db: db, now: now, actor: viewer.actor, config: config)
-                .changeStatus(supportCase, to: status!, reason: reason)
-            return try CaseDTO(supportCase)
-        }
+        return try CaseDTO(try await CaseActions(req).changeStatus(caseID: Self.caseID(req), input))
     }
 
     @Sendable func transfer(req: Request) async throws -> CaseDTO {
         let input = try req.content.decode(TransferRequest.self)
-        if (input.toAgentId == nil) == (input.toQueueId == nil) {
-            throw ApiError.invalid(field: "toAgentId", rule: "or toQueueId must be given (exactly one of the two)")
-        }
-        let viewer = try await req.viewer()
-        let now = req.now
-        let config = req.fairdesk.config
-        return try await req.write { db in
-            let (supportCase, _) = try await Self.load(req, on: db)
-            guard viewer.canWork(supportCase) else { throw ApiError.forbidden("you cannot work on this case") }
-            var agent: User?
-            var queue: Queue?
-            if let id = input.toAgentId {
-                agent = try await User.find(id, on: db)
-                guard let agent, Role.caseWorkers.contains(agent.role), agent.active else {
-                    throw ApiError.invalid(field: "toAgentId", rule: "must be an active agent, lead or admin")
-                }
-            }
-            if let id = input.toQueueId {
-                queue = try await Queue.find(id, on: db)
-                if queue == nil { throw ApiError.invalid(field: "toQueueId", rule: "must be an existing queue") }
-            }
-            try await CaseWork(db: db, now: now, actor: viewer.actor, config: config).transfer(
-                supportCase, toAgent: agent, toQueue: queue, note: input.handoffNote,
-                actorIsSupervisor: viewer.isSupervisor)
-            return try CaseDTO(supportCase)
-        }
-    }
-
-    /// Runs a staff change on the case in the URL and answers with the new timeline entry.
-    private func workOnCase(
-        _ req: Request, _ change: @escaping @Sendable (CaseWork, SupportCase) async throws -> TimelineEntry
-    ) async throws -> Response {
-        let viewer = try await req.viewer()
-        let now = req.now
-        let config = req.fairdesk.config
-        let dto = try await req.write { db in
-            let (supportCase, _) = try await Self.load(req, on: db)
-            guard viewer.canWork(supportCase) else { throw ApiError.forbidden("you cannot work on this case") }
-            let entry = try await change(CaseWork(db: db, now: now, actor: viewer.actor, config: config), supportCase)
-            return try EntryDTO(entry, attachments: [])
-        }
-        return try await dto.encodeResponse(status: .created, for: req)
+        return try CaseDTO(try await CaseActions(req).transfer(caseID: Self.caseID(req), input))
     }
 }

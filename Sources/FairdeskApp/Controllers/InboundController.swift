@@ -27,13 +27,8 @@ struct InboundController: RouteCollection {
         let message = InboundService.Message(
             channel: channel!, identity: identity!, name: name, subject: subject, body: body!,
             caseNumber: input.caseNumber, externalID: externalID)
-        let result: InboundResultDTO
-        do {
-            result = try await req.write { db in try await service.receive(message, on: db) }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            // Two messages from one new address raced to create the customer; the second one now finds it.
-            result = try await req.write { db in try await service.receive(message, on: db) }
-        }
+        let result = try await service.receive(message, app: req.application)
+        await service.publish(result, app: req.application)
         return try await result.encodeResponse(status: result.duplicate ? .ok : .created, for: req)
     }
 }
@@ -53,6 +48,17 @@ struct InboundService: Sendable {
     let config: FairdeskConfig
     let now: Date
     let actor: Actor
+
+    /// Receives `message` in its own transaction.
+    func receive(_ message: Message, app: Application) async throws -> InboundResultDTO {
+        do {
+            return try await app.write { db in try await receive(message, on: db) }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Two messages from one new address raced to create the customer (or one message was
+            // sent twice at once); the second attempt now finds what the first one made.
+            return try await app.write { db in try await receive(message, on: db) }
+        }
+    }
 
     func receive(_ message: Message, on db: any Database) async throws -> InboundResultDTO {
         if let externalID = message.externalID,
@@ -109,6 +115,16 @@ struct InboundService: Sendable {
             customerId: customerID, caseId: try supportCase.requireID(), caseNumber: supportCase.number,
             entryId: try entry.requireID(), customerCreated: customerCreated, caseCreated: caseCreated,
             caseReopened: wasResolved && supportCase.status.isActive, duplicate: false)
+    }
+
+    /// Tells live pages about the message (nothing for a duplicate).
+    func publish(_ result: InboundResultDTO, app: Application) async {
+        guard !result.duplicate, let supportCase = try? await SupportCase.find(result.caseId, on: app.db),
+            let entry = try? await TimelineEntry.find(result.entryId, on: app.db)
+        else { return }
+        await app.fairdesk.live.publish([
+            LiveEvent(kind: result.caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry)
+        ])
     }
 
     /// A new message joins an active case, or reopens a case resolved within the reopen window;

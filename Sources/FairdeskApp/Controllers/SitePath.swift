@@ -12,6 +12,29 @@ enum SitePath {
     case attachment(caseID: UUID, attachmentID: UUID)
     case customer(UUID)
     case customerTimeline(UUID)
+    // Web pages
+    case home
+    case login
+    case logout
+    case signup
+    case inbox
+    case inboxRows
+    case caseView(UUID)
+    case caseEntries(UUID)
+    case caseSummary(UUID)
+    case caseAction(UUID, String)
+    case myCases
+    case myCase(UUID)
+    case newCase
+    case adminUsers
+    case adminQueues
+    case adminSettings
+    case liveSocket
+    case widgetScript
+    case widgetSocket
+    case widgetDemo
+    case stylesheet
+    case script
 
     var path: String {
         switch self {
@@ -23,6 +46,28 @@ enum SitePath {
         case .attachment(let caseID, let attachmentID): "/\(Self.apiPrefix)/cases/\(caseID)/attachments/\(attachmentID)"
         case .customer(let id): "/\(Self.apiPrefix)/customers/\(id)"
         case .customerTimeline(let id): "/\(Self.apiPrefix)/customers/\(id)/timeline"
+        case .home: "/"
+        case .login: "/login"
+        case .logout: "/logout"
+        case .signup: "/signup"
+        case .inbox: "/inbox"
+        case .inboxRows: "/inbox/rows"
+        case .caseView(let id): "/cases/\(id)"
+        case .caseEntries(let id): "/cases/\(id)/entries"
+        case .caseSummary(let id): "/cases/\(id)/summary"
+        case .caseAction(let id, let action): "/cases/\(id)/\(action)"
+        case .myCases: "/my/cases"
+        case .myCase(let id): "/my/cases/\(id)"
+        case .newCase: "/my/cases/new"
+        case .adminUsers: "/admin/users"
+        case .adminQueues: "/admin/queues"
+        case .adminSettings: "/admin/settings"
+        case .liveSocket: "/live"
+        case .widgetScript: "/widget.js"
+        case .widgetSocket: "/widget/socket"
+        case .widgetDemo: "/widget/demo"
+        case .stylesheet: "/static/fairdesk.css"
+        case .script: "/static/fairdesk.js"
         }
     }
 }

@@ -5,9 +5,8 @@ import Vapor
 extension Application {
     /// Runs `work` in one transaction: every row it writes is committed together, or none is.
     ///
-    /// On SQLite, write transactions of this process take turns (see ``WriteGate``) and each
-    /// connection commits with `synchronous = NORMAL`, which is durable in WAL mode across a
-    /// process crash and much faster than the default.
+    /// On SQLite, write transactions of this process take turns (see ``WriteGate``), on a connection
+    /// tuned by ``DatabaseSetup/tuneSQLiteConnection(_:)``.
     func write<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await write(on: db, work)
     }
@@ -21,7 +20,7 @@ extension Application {
         await gate.acquire()
         do {
             let result = try await database.withConnection { connection in
-                try await (connection as! any SQLDatabase).raw("PRAGMA synchronous = NORMAL").run()
+                try await DatabaseSetup.tuneSQLiteConnection(connection)
                 return try await connection.transaction { try await work($0) }
             }
             await gate.release()

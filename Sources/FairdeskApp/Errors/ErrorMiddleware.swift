@@ -12,11 +12,21 @@ struct FairdeskErrorMiddleware: AsyncMiddleware {
             if apiError.status == .internalServerError {
                 request.logger.report(error: error)
             }
+            if Self.wantsHTML(request) {
+                return try await ErrorPage.render(apiError, for: request)
+            }
             let body = ErrorBody(error: apiError.code, reason: apiError.reason, problems: apiError.problems)
             let response = Response(status: apiError.status)
             try response.content.encode(body, as: .json)
             return response
         }
+    }
+
+    /// Web pages get an HTML error page; the API, health and metrics always get JSON.
+    static func wantsHTML(_ request: Request) -> Bool {
+        let path = request.url.path
+        if path.hasPrefix("/api/") || path == SitePath.health.path || path == SitePath.metrics.path { return false }
+        return request.headers[.accept].contains { $0.contains("text/html") }
     }
 
     static func translate(_ error: any Error, maximumBody: Int) -> ApiError {

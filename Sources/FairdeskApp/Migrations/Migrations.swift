@@ -7,5 +7,6 @@ enum FairdeskMigrations {
         CreateCases(),  // identities, cases, owners, timeline, attachments and their indexes
         CreateAuditLog(),  // hash-chained audit log, counters
         SessionRecord.migration,  // web sessions (Fluent's own table)
+        AddCustomerNameKey(),  // customers.name_key for search by name
     ]
 }

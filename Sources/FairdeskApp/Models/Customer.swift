@@ -8,6 +8,8 @@ final class Customer: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "display_name") var displayName: String
+    /// `displayName` lower-cased without accents, for search by the start of a name.
+    @OptionalField(key: "name_key") var nameKey: String?
     @Field(key: "tier") var tier: String
     /// Set when this record was merged into another; the other one is the customer now.
     @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
@@ -17,9 +19,16 @@ final class Customer: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The search key of a name: "Émile Zola" becomes "emile zola".
+    static func nameKey(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+            .trimmingCharacters(in: .whitespaces)
+    }
+
     init(id: UUID? = nil, displayName: String, tier: String, createdAt: Date) {
         self.id = id
         self.displayName = displayName
+        self.nameKey = Self.nameKey(displayName)
         self.tier = tier
         self.createdAt = createdAt
         self.updatedAt = createdAt

@@ -11,6 +11,8 @@ struct AppServices: Sendable {
     /// Set on SQLite only.
     var writeGate: WriteGate?
     var metrics: PrometheusCollectorRegistry
+    /// Live updates for open pages and chat widgets.
+    var live: LiveHub
 }
 
 extension Application {

@@ -13,8 +13,11 @@ struct CaseQueries {
     /// A single `IN (...)` query would sort every match instead.
     func inbox(
         queues: [UUID], owner: UUID? = nil, statuses: [CaseStatus], channel: ContactChannel?, limit: Int,
-        after cursor: PageCursor?
+        after cursor: PageCursor?, oldestFirst: Bool = false
     ) async throws -> [SupportCase] {
+        // Newest first reads each index backwards from the cursor; oldest waiting reads it forwards.
+        let order: SQLQueryString = oldestFirst ? "ASC" : "DESC"
+        let beyond: SQLQueryString = oldestFirst ? ">" : "<"
         let scopes: [(column: String, id: UUID)] =
             queues.map { ("queue_id", $0) } + (owner.map { [("owner_id", $0)] } ?? [])
         guard !scopes.isEmpty, !statuses.isEmpty else { return [] }
@@ -26,16 +29,16 @@ struct CaseQueries {
                 if let channel { part += " AND channel = \(bind: channel.rawValue)" }
                 if let cursor {
                     part +=
-                        " AND (last_activity_at < \(bind: cursor.at) OR (last_activity_at = \(bind: cursor.at) AND id < \(bind: cursor.id)))"
+                        " AND (last_activity_at \(beyond) \(bind: cursor.at) OR (last_activity_at = \(bind: cursor.at) AND id \(beyond) \(bind: cursor.id)))"
                 }
                 part +=
-                    " ORDER BY last_activity_at DESC, id DESC LIMIT \(literal: limit)) AS p\(unsafeRaw: String(parts.count))"
+                    " ORDER BY last_activity_at \(order), id \(order) LIMIT \(literal: limit)) AS p\(unsafeRaw: String(parts.count))"
                 parts.append(part)
             }
         }
         // UNION (not UNION ALL): a case the agent owns inside one of their queues appears once.
         let query: SQLQueryString =
-            "SELECT * FROM (\(parts.joined(separator: " UNION "))) AS merged ORDER BY last_activity_at DESC, id DESC LIMIT \(literal: limit)"
+            "SELECT * FROM (\(parts.joined(separator: " UNION "))) AS merged ORDER BY last_activity_at \(order), id \(order) LIMIT \(literal: limit)"
         return try await db.sql.raw(query).all(decodingFluent: SupportCase.self)
     }
 
@@ -53,6 +56,52 @@ struct CaseQueries {
         }
         if !includeInternal { query.filter(\.$direction != .internal) }
         return try await page(query, limit: limit, after: cursor)
+    }
+
+    /// Entries of a customer's timeline written after `cursor`, oldest first: how a live page
+    /// catches up after an event or a dropped connection.
+    func timeline(
+        customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool, since cursor: PageCursor, limit: Int = 200
+    ) async throws -> [TimelineEntry] {
+        let query = TimelineEntry.query(on: db).filter(\.$customer.$id == customerID)
+        if let caseIDs {
+            query.group(.or) { group in
+                group.filter(\.$supportCase.$id ~~ caseIDs)
+                if includeInternal { group.filter(\.$supportCase.$id == nil) }
+            }
+        }
+        if !includeInternal { query.filter(\.$direction != .internal) }
+        query.group(.or) { group in
+            group.filter(\.$occurredAt > cursor.at)
+            group.group(.and) { same in same.filter(\.$occurredAt == cursor.at).filter(\.$id > cursor.id) }
+        }
+        return try await query.sort(\.$occurredAt).sort(\.$id).limit(limit).all()
+    }
+
+    /// Cases matching what someone typed in the inbox search: a case number ("1042" or "#1042"),
+    /// an email address, or the start of a customer's name. Each reads an index.
+    func search(_ text: String, limit: Int = 50) async throws -> [SupportCase] {
+        let query = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else { return [] }
+        if let number = Int64(query.hasPrefix("#") ? String(query.dropFirst()) : query) {
+            return try await SupportCase.query(on: db).filter(\.$number == number).all()
+        }
+        var customerIDs: [UUID] = []
+        if query.contains("@") {
+            if let identity = try? Identity(kind: .email, raw: query),
+                let owner = try await CustomerDirectory(db: db, now: .distantPast).owner(of: identity)
+            {
+                customerIDs = [try owner.requireID()]
+            }
+        } else {
+            let key = Customer.nameKey(query)
+            customerIDs = try await Customer.query(on: db).filter(\.$nameKey >= key)
+                .filter(\.$nameKey < key + "\u{10FFFF}").filter(\.$mergedIntoID == nil).limit(20).all()
+                .compactMap(\.id)
+        }
+        guard !customerIDs.isEmpty else { return [] }
+        return try await SupportCase.query(on: db).filter(\.$customer.$id ~~ customerIDs)
+            .sort(\.$lastActivityAt, .descending).limit(limit).all()
     }
 
     /// One case's timeline, newest first.

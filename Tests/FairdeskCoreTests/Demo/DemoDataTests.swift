@@ -17,6 +17,7 @@ struct DemoDataTests {
         #expect(a.caseID(5) == b.caseID(5))
         #expect(a.customer(42) != c.customer(42) || a.supportCase(42) != c.supportCase(42))
         #expect(a.caseID(5) != c.caseID(5))
+        #expect((0..<50).allSatisfy { a.customerName($0) == a.customer($0).name })
     }
 
     @Test("cases spread over two years before the anchor; old ones are finished, recent ones are mixed")

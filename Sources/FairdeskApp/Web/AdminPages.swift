@@ -1,0 +1,235 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import Vapor
+
+/// Pages for leads and admins: users and roles, queues and their members, and the settings in force.
+struct AdminPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("admin")
+        let supervisors = admin.grouped(WebGuard(Role.supervisors))
+        supervisors.get("users", use: users)
+        supervisors.get("queues", use: queues)
+        supervisors.post("queues", use: createQueue)
+        supervisors.post("queues", ":queueID", "members", use: addMember)
+        let admins = admin.grouped(WebGuard([.admin]))
+        admins.post("users", use: createUser)
+        admins.post("users", ":userID", "role", use: changeRole)
+        admins.get("settings", use: settings)
+    }
+
+    struct UserRow: Encodable {
+        var id: String
+        var name: String
+        var email: String
+        var role: String
+        var roles: [SelectOption]
+        var roleAction: String
+    }
+
+    struct UsersPage: Encodable {
+        var layout: LayoutContext
+        var users: [UserRow]
+        var roles: [SelectOption]
+        var canEdit: Bool
+        var createAction: String
+        var form: FormState
+    }
+
+    struct QueueRow: Encodable {
+        var id: String
+        var name: String
+        var description: String
+        var members: String
+        var memberAction: String
+    }
+
+    struct QueuesPage: Encodable {
+        var layout: LayoutContext
+        var queues: [QueueRow]
+        var staff: [SelectOption]
+        var createAction: String
+        var form: FormState
+    }
+
+    struct Setting: Encodable {
+        var name: String
+        var variable: String
+        var value: String
+    }
+
+    struct SettingsPage: Encodable {
+        var layout: LayoutContext
+        var settings: [Setting]
+    }
+
+    // MARK: Users
+
+    func renderUsers(_ req: Request, form: FormState = FormState(), status: HTTPStatus = .ok) async throws -> Response {
+        let viewer = try await req.viewer()
+        let all = try await User.query(on: req.db).sort(\.$name).limit(1_000).all()
+        let rows = all.map { user in
+            UserRow(
+                id: user.id!.uuidString, name: user.name, email: user.email, role: user.role.rawValue,
+                roles: Role.allCases.map { SelectOption($0.rawValue, $0.rawValue, selected: user.role.rawValue) },
+                roleAction: SitePath.adminUsers.path + "/\(user.id!)/role")
+        }
+        let page = UsersPage(
+            layout: LayoutContext(req, title: "Users", current: .adminUsers), users: rows,
+            roles: Role.allCases.filter { $0 != .customer }.map {
+                SelectOption($0.rawValue, $0.rawValue, selected: form.values["role"] ?? "agent")
+            },
+            canEdit: viewer.role == .admin, createAction: SitePath.adminUsers.path, form: form)
+        let response = try await req.view.render("admin-users", page).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    @Sendable func users(req: Request) async throws -> Response { try await renderUsers(req) }
+
+    /// Runs an admin action and comes back to `page`, or re-renders it with the problems.
+    private func act(
+        _ req: Request, form: String, values: [String: String], success: String,
+        render: (Request, FormState, HTTPStatus) async throws -> Response, _ action: () async throws -> Void
+    ) async throws -> Response {
+        do {
+            try await action()
+            req.flash(success)
+            return req.redirect(
+                to: req.url.path.hasPrefix(SitePath.adminQueues.path)
+                    ? SitePath.adminQueues.path : SitePath.adminUsers.path)
+        } catch let error as ValidationFailure {
+            return try await render(
+                req, FormState(form: form, values: values, problems: error.problems), .unprocessableEntity)
+        } catch let error as ApiError where !error.problems.isEmpty {
+            return try await render(req, FormState(form: form, values: values, problems: error.problems), error.status)
+        }
+    }
+
+    @Sendable func createUser(req: Request) async throws -> Response {
+        struct Form: Content {
+            var email: String?
+            var name: String?
+            var role: String?
+            var password: String?
+        }
+        let form = try req.content.decode(Form.self)
+        return try await act(
+            req, form: "create-user",
+            values: ["email": form.email ?? "", "name": form.name ?? "", "role": form.role ?? ""],
+            success: "User \(form.email ?? "") added.", render: renderUsers
+        ) {
+            _ = try await AdminActions(req).createUser(
+                CreateUserRequest(
+                    email: form.email ?? "", name: form.name ?? "", role: form.role ?? "",
+                    password: form.password ?? "",
+                    customerId: nil))
+        }
+    }
+
+    @Sendable func changeRole(req: Request) async throws -> Response {
+        struct Form: Content {
+            var role: String?
+            var reason: String?
+        }
+        let form = try req.content.decode(Form.self)
+        let userID = req.parameters.get("userID", as: UUID.self)
+        return try await act(
+            req, form: "role-\(userID?.uuidString ?? "")",
+            values: ["role": form.role ?? "", "reason": form.reason ?? ""],
+            success: "Role changed to \(form.role ?? "").", render: renderUsers
+        ) {
+            _ = try await AdminActions(req).changeRole(
+                userID: userID, RoleChangeRequest(role: form.role ?? "", reason: form.reason ?? ""))
+        }
+    }
+
+    // MARK: Queues
+
+    func renderQueues(_ req: Request, form: FormState = FormState(), status: HTTPStatus = .ok) async throws -> Response
+    {
+        let all = try await Queue.query(on: req.db).sort(\.$name).all()
+        let memberships = try await QueueMember.query(on: req.db).with(\.$user).all()
+        let staff = try await User.query(on: req.db).filter(\.$role ~~ Array(Role.caseWorkers)).sort(\.$name).all()
+        let rows = all.map { queue in
+            QueueRow(
+                id: queue.id!.uuidString, name: queue.name, description: queue.description,
+                members: memberships.filter { $0.$queue.id == queue.id }.map(\.user.name).sorted().joined(
+                    separator: ", "),
+                memberAction: SitePath.adminQueues.path + "/\(queue.id!)/members")
+        }
+        let page = QueuesPage(
+            layout: LayoutContext(req, title: "Queues", current: .adminQueues), queues: rows,
+            staff: staff.map { SelectOption($0.id!.uuidString, "\($0.name) (\($0.role.rawValue))", selected: nil) },
+            createAction: SitePath.adminQueues.path, form: form)
+        let response = try await req.view.render("admin-queues", page).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    @Sendable func queues(req: Request) async throws -> Response { try await renderQueues(req) }
+
+    @Sendable func createQueue(req: Request) async throws -> Response {
+        struct Form: Content {
+            var name: String?
+            var description: String?
+        }
+        let form = try req.content.decode(Form.self)
+        return try await act(
+            req, form: "create-queue", values: ["name": form.name ?? "", "description": form.description ?? ""],
+            success: "Queue \(form.name ?? "") created.", render: renderQueues
+        ) {
+            _ = try await AdminActions(req).createQueue(
+                CreateQueueRequest(name: form.name ?? "", description: form.description))
+        }
+    }
+
+    @Sendable func addMember(req: Request) async throws -> Response {
+        struct Form: Content { var userId: String? }
+        let form = try req.content.decode(Form.self)
+        let queueID = req.parameters.get("queueID", as: UUID.self)
+        return try await act(
+            req, form: "member-\(queueID?.uuidString ?? "")", values: ["userId": form.userId ?? ""],
+            success: "Member added.", render: renderQueues
+        ) {
+            guard let userID = form.userId.flatMap(UUID.init(uuidString:)) else {
+                throw ValidationFailure(field: "userId", rule: "must name a person")
+            }
+            try await AdminActions(req).addMember(queueID: queueID, QueueMemberRequest(userId: userID))
+        }
+    }
+
+    // MARK: Settings
+
+    @Sendable func settings(req: Request) async throws -> View {
+        let config = req.fairdesk.config
+        let database: String =
+            switch config.storage {
+            case .sqlite(let path): "SQLite, \(path ?? "in memory")"
+            case .postgres(let url, _): "PostgreSQL, \(DatabaseSetup.redacted(url))"
+            }
+        let settings = [
+            Setting(name: "Database", variable: "DATABASE_URL", value: database),
+            Setting(name: "Data folder", variable: "FAIRDESK_DATA_DIR", value: config.dataDirectory),
+            Setting(
+                name: "Shortest handoff note", variable: "FAIRDESK_HANDOFF_NOTE_MIN",
+                value: "\(config.handoffNoteMinimum) characters"),
+            Setting(
+                name: "Owners before a lead must transfer", variable: "FAIRDESK_MAX_OWNERS",
+                value: "\(config.maximumOwnersPerCase)"),
+            Setting(name: "Reopen window", variable: "FAIRDESK_REOPEN_DAYS", value: "\(config.reopenWindowDays) days"),
+            Setting(
+                name: "Largest attachment", variable: "FAIRDESK_MAX_ATTACHMENT_BYTES",
+                value: ByteCountFormatter.string(fromByteCount: Int64(config.maximumAttachmentBytes), countStyle: .file)
+            ),
+            Setting(
+                name: "Web session lifetime (idle)", variable: "FAIRDESK_SESSION_SECONDS",
+                value: "\(config.sessionLifetimeSeconds / 60) minutes"),
+            Setting(name: "Password hash cost", variable: "FAIRDESK_BCRYPT_COST", value: "\(config.bcryptCost)"),
+            Setting(name: "Default queue", variable: "(built in)", value: config.defaultQueueName),
+        ]
+        return try await req.view.render(
+            "admin-settings",
+            SettingsPage(layout: LayoutContext(req, title: "Settings", current: .adminSettings), settings: settings))
+    }
+}

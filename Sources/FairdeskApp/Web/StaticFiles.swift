@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+import Vapor
+
+/// Serves Fairdesk's own stylesheet and scripts from the resource bundle. They are few and small,
+/// so they are read once at start, kept in memory, and sent with an ETag so browsers revalidate
+/// cheaply. Nothing is fetched from anywhere else.
+struct StaticFiles: RouteCollection {
+    struct Asset: Sendable {
+        var body: Data
+        var contentType: String
+        var etag: String
+    }
+
+    let assets: [String: Asset]
+
+    /// Loads `files` (path on the site → file under `Resources/Public`).
+    init(publicDirectory: URL) throws {
+        let files: [(SitePath, String, String)] = [
+            (.stylesheet, "static/fairdesk.css", "text/css; charset=utf-8"),
+            (.script, "static/fairdesk.js", "text/javascript; charset=utf-8"),
+            (.widgetScript, "widget.js", "text/javascript; charset=utf-8"),
+        ]
+        var assets: [String: Asset] = [:]
+        for (path, file, type) in files {
+            let body = try Data(contentsOf: publicDirectory.appendingPathComponent(file))
+            let digest = SHA256.hash(data: body).prefix(8).map { String(format: "%02x", $0) }.joined()
+            assets[path.path] = Asset(body: body, contentType: type, etag: "\"\(digest)\"")
+        }
+        self.assets = assets
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        for (path, asset) in assets {
+            let components = path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+            routes.get(components) { req -> Response in
+                if req.headers.first(name: .ifNoneMatch) == asset.etag { return Response(status: .notModified) }
+                let response = Response(status: .ok, body: .init(data: asset.body))
+                response.headers.replaceOrAdd(name: .contentType, value: asset.contentType)
+                response.headers.replaceOrAdd(name: .eTag, value: asset.etag)
+                response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+                // The widget script is loaded by other sites' pages.
+                response.headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
+                return response
+            }
+        }
+    }
+}

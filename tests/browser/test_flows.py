@@ -1,0 +1,180 @@
+"""What people do in Fairdesk, end to end, in a real browser."""
+import re
+
+from playwright.sync_api import expect
+
+from conftest import login, shot
+
+WIDGET = "#fairdesk-widget"
+
+
+def open_widget(page, base):
+    page.goto(base + "/widget/demo")
+    page.locator(f"{WIDGET} .toggle").click()
+    expect(page.locator(f"{WIDGET} textarea")).to_be_focused()
+
+
+def widget_send(page, text):
+    page.locator(f"{WIDGET} textarea").fill(text)
+    page.locator(f"{WIDGET} textarea").press("Enter")
+
+
+def test_chat_reaches_an_agent_live_and_the_reply_reaches_the_visitor(server, browser):
+    # setup: an agent watching the inbox, and a visitor on a shop page with the widget
+    agent = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(agent, server, "agent@fairdesk.example")
+    expect(agent).to_have_url(re.compile(r"/inbox$"))
+    expect(agent.locator("body")).to_have_attribute("data-live-connected", "true")
+    visitor_context = browser.new_context(viewport={"width": 1000, "height": 760})
+    visitor = visitor_context.new_page()
+    open_widget(visitor, server)
+
+    # the visitor writes; the agent's inbox shows the new case without a reload
+    widget_send(visitor, "Hi, my kettle arrived with a cracked lid.")
+    expect(visitor.locator(f"{WIDGET} .msg.inbound:not(.pending)")).to_contain_text("cracked lid")
+    row = agent.locator("#inbox-rows tr", has_text="Hi, my kettle arrived with a cracked lid.")
+    expect(row).to_be_visible(timeout=10_000)
+    shot(agent, "inbox")
+
+    # the agent opens the case and replies; the visitor sees the reply live
+    row.get_by_role("link").first.click()
+    expect(agent.locator(".timeline")).to_contain_text("cracked lid")
+    expect(agent.locator("body")).to_have_attribute("data-live-connected", "true")
+    agent.get_by_label("Message").fill("Sorry about that! A replacement kettle ships today.")
+    agent.get_by_role("button", name="Send reply").click()
+    expect(agent.locator(".flash")).to_contain_text("Reply sent")
+    expect(visitor.locator(f"{WIDGET} .msg.outbound")).to_contain_text("replacement kettle ships today")
+
+    # the visitor answers; it appears on the agent's open case without a reload
+    widget_send(visitor, "Thank you! Same address as before.")
+    expect(agent.locator(".timeline")).to_contain_text("Same address as before", timeout=10_000)
+    shot(agent, "case-view")
+    shot(visitor, "widget")
+
+    # a transfer without a note is refused next to the field, and keeps what was chosen
+    agent.locator("summary", has_text="Transfer").click()
+    agent.get_by_label("Hand the case to").select_option(label="Sam Agent (agent)")
+    agent.get_by_role("button", name="Transfer").click()
+    expect(agent.locator("#transfer-note-error")).to_contain_text("Is required")
+    expect(agent.get_by_label("Hand the case to")).to_have_value(re.compile("^agent:"))
+    agent.get_by_label("Handoff note").fill("Replacement kettle promised; customer confirmed the address. Please check it ships.")
+    agent.get_by_role("button", name="Transfer").click()
+    expect(agent.locator(".flash")).to_contain_text("transferred")
+    case_url = agent.url
+
+    # the second agent sees the handoff note in the timeline
+    second = browser.new_context().new_page()
+    login(second, server, "agent2@fairdesk.example")
+    second.goto(case_url)
+    expect(second.locator(".handoff")).to_contain_text("Please check it ships")
+    expect(second.locator("#case-owner")).to_have_text("Sam Agent")
+
+    # a returning visitor sees the earlier conversation
+    again = visitor_context.new_page()
+    open_widget(again, server)
+    expect(again.locator(f"{WIDGET} .log")).to_contain_text("cracked lid")
+    expect(again.locator(f"{WIDGET} .log")).to_contain_text("replacement kettle ships today")
+
+
+def test_widget_catches_up_after_a_dropped_connection(server, browser):
+    # setup: a visitor whose connection we can cut, and an agent on their case
+    context = browser.new_context()
+    visitor = context.new_page()
+    state = {"blocked": False, "sockets": []}
+
+    def route(ws):
+        if state["blocked"]:
+            ws.close()
+            return
+        state["sockets"].append(ws)
+        ws.connect_to_server()
+
+    visitor.route_web_socket(re.compile(r".*/widget/socket$"), route)
+    open_widget(visitor, server)
+    widget_send(visitor, "Is my parcel FD-777 out for delivery?")
+    expect(visitor.locator(f"{WIDGET} .msg.inbound:not(.pending)")).to_contain_text("FD-777")
+
+    agent = browser.new_context().new_page()
+    login(agent, server, "agent@fairdesk.example")
+    agent.locator("#inbox-rows tr", has_text="FD-777").get_by_role("link").first.click()
+    expect(agent.locator(".timeline")).to_contain_text("FD-777")
+    expect(agent.locator("body")).to_have_attribute("data-live-connected", "true")
+
+    # MUT: the connection drops; the agent replies and the visitor writes while it is down
+    state["blocked"] = True
+    state["sockets"][-1].close()
+    expect(visitor.locator(f"{WIDGET} .state")).to_contain_text("reconnecting")
+    agent.get_by_label("Message").fill("Yes, it is on the van and due before 6 pm.")
+    agent.get_by_role("button", name="Send reply").click()
+    expect(agent.locator(".flash")).to_contain_text("Reply sent")
+    widget_send(visitor, "Great, I will be home.")
+    expect(visitor.locator(f"{WIDGET} .msg.pending")).to_contain_text("I will be home")
+
+    # the connection comes back: the reply arrives, and the waiting message is sent once
+    state["blocked"] = False
+    expect(visitor.locator(f"{WIDGET} .msg.outbound")).to_contain_text("due before 6 pm", timeout=20_000)
+    expect(visitor.locator(f"{WIDGET} .msg.pending")).to_have_count(0, timeout=20_000)
+    expect(agent.locator(".timeline")).to_contain_text("I will be home", timeout=10_000)
+    expect(agent.locator(".timeline .entry", has_text="I will be home")).to_have_count(1)
+
+
+def test_customer_sees_their_cases_and_history(server, browser):
+    page = browser.new_context(viewport={"width": 1100, "height": 800}).new_page()
+    login(page, server, "customer@fairdesk.example")
+    expect(page).to_have_url(re.compile(r"/my/cases$"))
+    page.get_by_role("link", name=re.compile("Where is my order FD-204311")).click()
+    expect(page.locator(".timeline")).to_contain_text("tracking has not moved")
+    page.get_by_label("Write to us").fill("Any news on my parcel?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".flash")).to_contain_text("Your message was sent")
+    expect(page.locator(".timeline")).to_contain_text("Any news on my parcel?")
+    shot(page, "customer-case")
+
+    # opening a case: an empty form is refused with the reason next to each field, text kept
+    page.goto(server + "/my/cases/new")
+    page.get_by_label("What is it about?").fill("Wrong size")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#case-body-error")).to_contain_text("Must not be empty")
+    expect(page.get_by_label("What is it about?")).to_have_value("Wrong size")
+    page.get_by_label("Tell us what happened").fill("The shoes are a size too small.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".flash")).to_contain_text("is open")
+
+
+def test_sign_up_and_log_out(server, browser):
+    page = browser.new_context().new_page()
+    page.goto(server + "/signup")
+    page.get_by_label("Your name").fill("Nia <b>Bold</b>")
+    page.get_by_label("Email").fill("nia.browser@example.com")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#signup-password-error")).to_contain_text("at least 10 characters")
+    expect(page.get_by_label("Email")).to_have_value("nia.browser@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/my/cases/new$"))
+    # The name is shown as text, never as markup.
+    expect(page.locator(".who")).to_contain_text("Nia <b>Bold</b>")
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.goto(server + "/my/cases")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_admin_manages_users_and_queues_on_a_phone(server, browser):
+    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    login(page, server, "admin@fairdesk.example")
+    shot(page, "inbox-phone")
+    page.goto(server + "/admin/users")
+    page.get_by_label("Name", exact=True).fill("Omar Agent")
+    page.get_by_label("Email").fill("omar@fairdesk.example")
+    page.get_by_label("First password").fill("omar-password-123")
+    page.get_by_role("button", name="Add user").click()
+    expect(page.locator(".flash")).to_contain_text("omar@fairdesk.example")
+    shot(page, "admin-users")
+    page.goto(server + "/admin/queues")
+    page.get_by_label("Name").fill("Returns")
+    page.get_by_role("button", name="Create queue").click()
+    expect(page.locator("table")).to_contain_text("Returns")
+    page.goto(server + "/admin/settings")
+    expect(page.locator("table")).to_contain_text("FAIRDESK_HANDOFF_NOTE_MIN")
