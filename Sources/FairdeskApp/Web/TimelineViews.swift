@@ -98,8 +98,6 @@ struct EntryView: Encodable {
         if let last = entries.max(by: { ($0.occurredAt, $0.id!.uuidString) < ($1.occurredAt, $1.id!.uuidString) }) {
             return PageCursor(at: last.occurredAt, id: last.id!).encoded
         }
-        return PageCursor(at: fallback, id: UUID(uuid: UUID_NULL)).encoded
+        return PageCursor(at: fallback, id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))).encoded
     }
 }
-
-private let UUID_NULL: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

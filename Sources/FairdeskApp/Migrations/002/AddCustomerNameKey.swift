@@ -11,15 +11,17 @@ struct AddCustomerNameKey: AsyncMigration {
         // Fill the key for customers who existed before this migration, a page at a time.
         struct Row: Decodable {
             var id: UUID
-            var display_name: String
+            var name: String
         }
         let sql = database as! any SQLDatabase
         while true {
-            let rows = try await sql.select().columns("id", "display_name").from("customers")
+            let rows = try await sql.select().column("id").column(
+                SQLAlias(SQLIdentifier("display_name"), as: SQLIdentifier("name"))
+            ).from("customers")
                 .where(SQLIdentifier("name_key"), .is, SQLLiteral.null).limit(1_000).all(decoding: Row.self)
             if rows.isEmpty { break }
             for row in rows {
-                try await sql.update("customers").set("name_key", to: SQLBind(Customer.nameKey(row.display_name)))
+                try await sql.update("customers").set("name_key", to: SQLBind(Customer.nameKey(row.name)))
                     .where("id", .equal, SQLBind(row.id)).run()
             }
         }
