@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// A lower-cased, accent-free copy of each customer's name with an index, so the inbox can find
