@@ -131,16 +131,15 @@ struct BulkSeeder {
             let person = data.customer(index)
             let id = data.customerID(index)
             customers.append([
-                SQLBind(id), SQLBind(person.name), SQLBind(Customer.nameKey(person.name)), SQLBind(person.tier),
+                SQLBind(id), SQLBind(person.name), SQLBind(person.nameKey), SQLBind(person.tier),
                 SQLLiteral.null, SQLBind(person.createdAt), SQLBind(person.createdAt),
             ])
-            var rng = SeededRandom(seed: data.seed, stream: 13, index: index)
             var kinds: [(IdentityKind, String)] = [(.email, person.email)]
             if let phone = person.phone { kinds.append((.phone, phone)) }
             if let social = person.social { kinds.append((.social, social)) }
-            for (kind, value) in kinds {
+            for (part, (kind, value)) in kinds.enumerated() {
                 identities.append([
-                    SQLBind(rng.uuid()), SQLBind(id), SQLBind(kind.rawValue), SQLBind(value), SQLBind(person.createdAt),
+                    SQLBind(data.childID(kind: 1, index: index, part: part)), SQLBind(id), SQLBind(kind.rawValue), SQLBind(value), SQLBind(person.createdAt),
                 ])
             }
         }
@@ -190,14 +189,14 @@ struct BulkSeeder {
                 item.status == .closed ? SQLBind(item.lastActivityAt) : SQLLiteral.null,
             ])
             owners.append([
-                SQLBind(rng.uuid()), SQLBind(caseID), owner.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(queueID),
+                SQLBind(data.childID(kind: 2, index: index, part: 0)), SQLBind(caseID), owner.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(queueID),
                 SQLBind(item.createdAt), SQLLiteral.null,
             ])
-            for entry in item.entries {
+            for (part, entry) in item.entries.enumerated() {
                 let author: any SQLExpression =
                     entry.byAgent ? (owner.map { SQLBind($0) } ?? SQLLiteral.null) : SQLLiteral.null
                 entries.append([
-                    SQLBind(rng.uuid()), SQLBind(caseID), SQLBind(customerID), SQLBind(entry.kind.rawValue),
+                    SQLBind(data.childID(kind: 3, index: index, part: part)), SQLBind(caseID), SQLBind(customerID), SQLBind(entry.kind.rawValue),
                     SQLBind(entry.direction.rawValue), SQLBind(entry.channel.rawValue), author,
                     SQLBind(entry.byAgent ? ownerName : customerName), SQLBind(entry.body),
                     entry.call.map { SQLBind($0.talk) } ?? SQLLiteral.null,

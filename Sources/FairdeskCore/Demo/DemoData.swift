@@ -21,6 +21,8 @@ public struct DemoData: Sendable {
 
     public struct Customer: Sendable, Equatable {
         public var name: String
+        /// The name lower-cased without accents, as search keys are stored.
+        public var nameKey: String
         public var email: String
         public var phone: String?
         public var social: String?
@@ -67,6 +69,12 @@ public struct DemoData: Sendable {
         "Vargas",
         "Walsh", "Xu", "Yilmaz", "Zimmermann", "Andersson", "Bianchi", "Chen", "Novak", "Okafor", "Silva",
     ]
+    /// The names folded once (lower case, no accents): folding per customer is slow.
+    static let foldedFirstNames = firstNames.map(fold)
+    static let foldedLastNames = lastNames.map(fold)
+    static func fold(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+    }
     static let domains = ["example.com", "example.net", "example.org", "mail.example", "post.example"]
     static let networks = ["instagram", "x", "facebook", "whatsapp"]
     static let items = [
@@ -156,10 +164,12 @@ public struct DemoData: Sendable {
 
     public func customer(_ index: Int) -> Customer {
         var rng = SeededRandom(seed: seed, stream: 1, index: index)
-        let first = rng.pick(Self.firstNames)
-        let last = rng.pick(Self.lastNames)
-        let handleBase = "\(first).\(last)".lowercased().folding(options: .diacriticInsensitive, locale: nil)
-            .filter { $0.isLetter || $0 == "." }
+        let firstIndex = Int(rng.next() % UInt64(Self.firstNames.count))
+        let lastIndex = Int(rng.next() % UInt64(Self.lastNames.count))
+        let first = Self.firstNames[firstIndex]
+        let last = Self.lastNames[lastIndex]
+        let nameKey = Self.foldedFirstNames[firstIndex] + " " + Self.foldedLastNames[lastIndex]
+        let handleBase = nameKey.replacingOccurrences(of: " ", with: ".").filter { $0.isLetter || $0 == "." }
         let email = "\(handleBase).\(index)@\(rng.pick(Self.domains))"
         let phone = rng.chance(0.6) ? "+4477\(String(format: "%08d", index % 100_000_000))" : nil
         let social =
@@ -168,7 +178,7 @@ public struct DemoData: Sendable {
         let tier = rng.chance(0.15) ? "premium" : "standard"
         let createdAt = anchor.addingTimeInterval(-Double(rng.next() % UInt64(Self.twoYears + 180 * Self.dayLength)))
         return Customer(
-            name: "\(first) \(last)", email: email, phone: phone, social: social, tier: tier, createdAt: createdAt)
+            name: "\(first) \(last)", nameKey: nameKey, email: email, phone: phone, social: social, tier: tier, createdAt: createdAt)
     }
 
     /// Just the name of customer `index` (the same as `customer(index).name`, much cheaper).
@@ -242,15 +252,28 @@ public struct DemoData: Sendable {
 }
 
 extension DemoData {
-    /// The id of customer `index` in this data set.
-    public func customerID(_ index: Int) -> UUID {
-        var rng = SeededRandom(seed: seed, stream: 11, index: index)
-        return rng.uuid()
+    /// A prefix for one kind of row of this data set, so ids of different seeds and kinds differ.
+    func prefix(_ kind: UInt64) -> UInt32 {
+        var rng = SeededRandom(seed: seed, stream: 20 + kind, index: 0)
+        return UInt32(truncatingIfNeeded: rng.next())
     }
 
-    /// The id of case `index` in this data set.
+    /// The id of customer `index` in this data set; ids sort in index order.
+    public func customerID(_ index: Int) -> UUID {
+        var rng = SeededRandom(seed: seed, stream: 11, index: index)
+        return rng.orderedUUID(stream: prefix(1), ordinal: UInt64(index))
+    }
+
+    /// The id of case `index` in this data set; ids sort in index order.
     public func caseID(_ index: Int) -> UUID {
         var rng = SeededRandom(seed: seed, stream: 12, index: index)
-        return rng.uuid()
+        return rng.orderedUUID(stream: prefix(2), ordinal: UInt64(index))
+    }
+
+    /// The id of row `part` belonging to item `index` (an identity of a customer, an entry or an
+    /// owner row of a case); ids sort by item, then part.
+    public func childID(kind: UInt64, index: Int, part: Int) -> UUID {
+        var rng = SeededRandom(seed: seed, stream: 30 + kind, index: index &* 16 &+ part)
+        return rng.orderedUUID(stream: prefix(kind + 10), ordinal: UInt64(index) << 4 | UInt64(part & 15))
     }
 }

@@ -18,6 +18,13 @@ struct DemoDataTests {
         #expect(a.customer(42) != c.customer(42) || a.supportCase(42) != c.supportCase(42))
         #expect(a.caseID(5) != c.caseID(5))
         #expect((0..<50).allSatisfy { a.customerName($0) == a.customer($0).name })
+        #expect((0..<50).allSatisfy { a.customer($0).nameKey == DemoData.fold(a.customer($0).name) })
+        // Seeded ids sort in the order rows are written, so bulk inserts append to their indexes.
+        #expect((0..<100).allSatisfy { a.caseID($0).uuidString < a.caseID($0 + 1).uuidString })
+        #expect(a.childID(kind: 3, index: 7, part: 1).uuidString < a.childID(kind: 3, index: 7, part: 2).uuidString)
+        // Seeded ids sort in the order rows are written, so bulk inserts append to their indexes.
+        #expect((0..<100).allSatisfy { a.caseID($0).uuidString < a.caseID($0 + 1).uuidString })
+        #expect(a.childID(kind: 3, index: 7, part: 1).uuidString < a.childID(kind: 3, index: 7, part: 2).uuidString)
     }
 
     @Test("cases spread over two years before the anchor; old ones are finished, recent ones are mixed")

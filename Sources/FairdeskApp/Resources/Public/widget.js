@@ -38,7 +38,7 @@
   root.innerHTML =
     '<style>' +
     ':host { all: initial; }' +
-    '.fd { position: fixed; right: 16px; bottom: 16px; z-index: 2147483000; font: 15px/1.4 system-ui, sans-serif; color: #1f2933; }' +
+    '.fd { position: fixed; right: 16px; bottom: 16px; z-index: 2147483000; display: flex; flex-direction: column; align-items: flex-end; font: 15px/1.4 system-ui, sans-serif; color: #1f2933; }' +
     '.toggle { background: #1d5c8f; color: #fff; border: 0; border-radius: 999px; padding: 12px 18px; font: inherit; font-weight: 600; cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.2); }' +
     '.toggle:focus-visible, button:focus-visible, textarea:focus-visible { outline: 3px solid #f5a623; outline-offset: 2px; }' +
     '.panel { display: none; flex-direction: column; width: min(360px, calc(100vw - 32px)); height: min(480px, calc(100vh - 96px)); background: #fff; border: 1px solid #d9e0e6; border-radius: 12px; box-shadow: 0 8px 28px rgba(0,0,0,.2); overflow: hidden; margin-bottom: 10px; }' +
