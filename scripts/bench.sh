@@ -42,6 +42,16 @@ customer=$(curl -sf "localhost:$port/api/v1/cases?limit=1&status=closed" -H "$au
 p99() { awk '/ 99%/{v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.2f", v}'; }
 rps() { awk '/Requests\/sec/{printf "%.0f", $2}'; }
 
+echo "== customer timeline, 10 s, 2 connections (one per core)"
+out=$(wrk -t2 -c2 -d10s --latency -H "$auth" "http://127.0.0.1:$port/api/v1/customers/$customer/timeline")
+echo "$out" | grep -E "Latency|99%|Requests/sec|Non-2xx" || true
+record timeline_p99_ms_2conn "$(echo "$out" | p99)" ms
+
+echo "== agent inbox, 10 s, 2 connections (one per core)"
+out=$(wrk -t2 -c2 -d10s --latency -H "$auth" "http://127.0.0.1:$port/api/v1/cases?limit=50")
+echo "$out" | grep -E "Latency|99%|Requests/sec|Non-2xx" || true
+record inbox_p99_ms_2conn "$(echo "$out" | p99)" ms
+
 echo "== customer timeline, 20 s, 8 connections"
 out=$(wrk -t2 -c8 -d20s --latency -H "$auth" "http://127.0.0.1:$port/api/v1/customers/$customer/timeline")
 echo "$out" | grep -E "Latency|99%|Requests/sec|Non-2xx" || true

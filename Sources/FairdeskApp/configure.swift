@@ -18,7 +18,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
         config: config, clock: clock,
         attachments: FileAttachmentStore(root: config.dataDirectory + "/attachments"),
         writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry,
-        live: LiveHub())
+        live: LiveHub(), inbound: InboundBatcher(app: app), logins: LoginCache())
     app.migrations.add(FairdeskMigrations.all)
     if case .sqlite(let path?) = config.storage {
         try await DatabaseSetup.tuneSQLite(app.db)

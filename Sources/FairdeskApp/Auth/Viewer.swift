@@ -33,8 +33,8 @@ extension Request {
     func viewer() async throws -> Viewer {
         if let cached = storage[ViewerKey.self] { return cached }
         guard let user = auth.get(User.self), let userID = user.id else { throw ApiError.unauthenticated }
-        var queueIDs: Set<UUID> = []
-        if user.role == .agent || user.role == .lead {
+        var queueIDs: Set<UUID> = storage[KnownQueuesKey.self] ?? []
+        if storage[KnownQueuesKey.self] == nil && (user.role == .agent || user.role == .lead) {
             queueIDs = Set(try await QueueMember.query(on: db).filter(\.$user.$id == userID).all().map(\.$queue.id))
         }
         let viewer = Viewer(user: user, userID: userID, queueIDs: queueIDs)

@@ -54,6 +54,7 @@ struct AuthController: RouteCollection {
         }
         let hash = AuditLog.sha256(bearer.token)
         try await req.write { db in try await ApiToken.query(on: db).filter(\.$tokenHash == hash).delete() }
+        req.fairdesk.logins.forget(tokenHash: hash)
         return .noContent
     }
 

@@ -49,8 +49,13 @@ struct InboundService: Sendable {
     let now: Date
     let actor: Actor
 
-    /// Receives `message` in its own transaction.
+    /// Receives `message`, written together with others arriving at the same time (see ``InboundBatcher``).
     func receive(_ message: Message, app: Application) async throws -> InboundResultDTO {
+        try await app.fairdesk.inbound.receive(message, with: self)
+    }
+
+    /// Receives `message` in a transaction of its own.
+    func receiveAlone(_ message: Message, app: Application) async throws -> InboundResultDTO {
         do {
             return try await app.write { db in try await receive(message, on: db) }
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -61,6 +66,11 @@ struct InboundService: Sendable {
     }
 
     func receive(_ message: Message, on db: any Database) async throws -> InboundResultDTO {
+        try await receive(message, defaultQueue: CaseWork.defaultQueue(on: db, config: config), on: db)
+    }
+
+    /// Receives `message` inside the caller's transaction; new cases go to `defaultQueue`.
+    func receive(_ message: Message, defaultQueue: UUID?, on db: any Database) async throws -> InboundResultDTO {
         if let externalID = message.externalID,
             let existing = try await TimelineEntry.query(on: db).filter(\.$channel == message.channel)
                 .filter(\.$externalID == externalID).first(),
@@ -104,7 +114,7 @@ struct InboundService: Sendable {
         } else {
             let subject = message.subject ?? String(message.body.prefix(80))
             supportCase = try await work.openCase(
-                customerID: customerID, subject: subject, channel: message.channel, queueID: nil)
+                customerID: customerID, subject: subject, channel: message.channel, queueID: defaultQueue)
             caseCreated = true
         }
         let entry = try await work.addEntry(

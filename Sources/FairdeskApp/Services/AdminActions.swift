@@ -63,7 +63,7 @@ struct AdminActions {
         try checks.finish()
         let viewer = viewer
         let now = now
-        return try await app.write { db in
+        let changed = try await app.write { db in
             guard let userID, let user = try await User.find(userID, on: db) else { throw ApiError.notFound("user") }
             if user.id == viewer.userID && role != .admin {
                 throw ApiError.invalid(field: "role", rule: "cannot remove your own admin role; ask another admin")
@@ -80,6 +80,8 @@ struct AdminActions {
                 subjectID: user.requireID(), reason: reason, details: ["from": from.rawValue, "to": role!.rawValue])
             return user
         }
+        app.fairdesk.logins.forget(userID: changed.id!)
+        return changed
     }
 
     func createQueue(_ input: CreateQueueRequest) async throws -> Queue {
@@ -110,5 +112,6 @@ struct AdminActions {
                 .filter(\.$user.$id == input.userId).first()
             if existing == nil { try await QueueMember(queueID: queueID, userID: input.userId).create(on: db) }
         }
+        app.fairdesk.logins.forget(userID: input.userId)
     }
 }

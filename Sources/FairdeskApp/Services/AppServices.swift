@@ -13,6 +13,10 @@ struct AppServices: Sendable {
     var metrics: PrometheusCollectorRegistry
     /// Live updates for open pages and chat widgets.
     var live: LiveHub
+    /// Inbound messages, written in groups.
+    var inbound: InboundBatcher
+    /// Recently checked bearer tokens.
+    var logins: LoginCache
 }
 
 extension Application {

@@ -139,7 +139,8 @@ struct BulkSeeder {
             if let social = person.social { kinds.append((.social, social)) }
             for (part, (kind, value)) in kinds.enumerated() {
                 identities.append([
-                    SQLBind(data.childID(kind: 1, index: index, part: part)), SQLBind(id), SQLBind(kind.rawValue), SQLBind(value), SQLBind(person.createdAt),
+                    SQLBind(data.childID(kind: 1, index: index, part: part)), SQLBind(id), SQLBind(kind.rawValue),
+                    SQLBind(value), SQLBind(person.createdAt),
                 ])
             }
         }
@@ -189,14 +190,16 @@ struct BulkSeeder {
                 item.status == .closed ? SQLBind(item.lastActivityAt) : SQLLiteral.null,
             ])
             owners.append([
-                SQLBind(data.childID(kind: 2, index: index, part: 0)), SQLBind(caseID), owner.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(queueID),
+                SQLBind(data.childID(kind: 2, index: index, part: 0)), SQLBind(caseID),
+                owner.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(queueID),
                 SQLBind(item.createdAt), SQLLiteral.null,
             ])
             for (part, entry) in item.entries.enumerated() {
                 let author: any SQLExpression =
                     entry.byAgent ? (owner.map { SQLBind($0) } ?? SQLLiteral.null) : SQLLiteral.null
                 entries.append([
-                    SQLBind(data.childID(kind: 3, index: index, part: part)), SQLBind(caseID), SQLBind(customerID), SQLBind(entry.kind.rawValue),
+                    SQLBind(data.childID(kind: 3, index: index, part: part)), SQLBind(caseID), SQLBind(customerID),
+                    SQLBind(entry.kind.rawValue),
                     SQLBind(entry.direction.rawValue), SQLBind(entry.channel.rawValue), author,
                     SQLBind(entry.byAgent ? ownerName : customerName), SQLBind(entry.body),
                     entry.call.map { SQLBind($0.talk) } ?? SQLLiteral.null,

@@ -23,7 +23,7 @@ struct CaseWork {
     }
 
     /// The queue new cases go to when nothing else says where: the configured one, else the oldest.
-    func defaultQueueID() async throws -> UUID? {
+    static func defaultQueue(on db: any Database, config: FairdeskConfig) async throws -> UUID? {
         if let named = try await Queue.query(on: db).filter(\.$name == config.defaultQueueName).first() {
             return named.id
         }
@@ -35,7 +35,7 @@ struct CaseWork {
         -> SupportCase
     {
         let queue: UUID?
-        if let queueID { queue = queueID } else { queue = try await defaultQueueID() }
+        if let queueID { queue = queueID } else { queue = try await Self.defaultQueue(on: db, config: config) }
         let supportCase = SupportCase(
             number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
             queueID: queue, ownerID: nil, at: now)

@@ -178,7 +178,8 @@ public struct DemoData: Sendable {
         let tier = rng.chance(0.15) ? "premium" : "standard"
         let createdAt = anchor.addingTimeInterval(-Double(rng.next() % UInt64(Self.twoYears + 180 * Self.dayLength)))
         return Customer(
-            name: "\(first) \(last)", nameKey: nameKey, email: email, phone: phone, social: social, tier: tier, createdAt: createdAt)
+            name: "\(first) \(last)", nameKey: nameKey, email: email, phone: phone, social: social, tier: tier,
+            createdAt: createdAt)
     }
 
     /// Just the name of customer `index` (the same as `customer(index).name`, much cheaper).

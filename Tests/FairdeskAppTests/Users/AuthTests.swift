@@ -107,3 +107,35 @@ struct AuthTests {
         }
     }
 }
+
+@Suite("The login cache")
+struct LoginCacheTests {
+    @Test("a cached token still stops working the moment it is revoked, and role changes apply at once")
+    func invalidation() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: the agent's token is checked once, so it is cached
+            #expect(try await fd.send(.GET, "api/v1/me", as: fd.agent).status == .ok)
+            // MUT: promote the agent; the next request must see the new role
+            try await fd.send(
+                .POST, "api/v1/users/\(fd.agent.id)/role", as: fd.admin, json: ["role": "lead", "reason": "promoted"])
+            let me = try fd.decode(UserDTO.self, try await fd.send(.GET, "api/v1/me", as: fd.agent))
+            #expect(me.role == "lead")
+            // MUT: revoke; the cached entry must not keep the token alive
+            #expect(try await fd.send(.DELETE, "api/v1/auth/tokens/current", as: fd.agent).status == .noContent)
+            #expect(try await fd.send(.GET, "api/v1/me", as: fd.agent).status == .unauthorized)
+        }
+    }
+
+    @Test("entries expire after their lifetime, and with the token")
+    func expiry() {
+        let cache = LoginCache()
+        let start = Date(timeIntervalSince1970: 1_000)
+        let user = User(email: "a@example.com", name: "A", role: .agent, passwordHash: "x", createdAt: start)
+        cache.remember(
+            .init(user: user, queueIDs: [], checkedAt: start, tokenExpiresAt: start.addingTimeInterval(5)), for: "h")
+        #expect(cache.entry(for: "h", now: start.addingTimeInterval(4)) != nil)
+        #expect(cache.entry(for: "h", now: start.addingTimeInterval(6)) == nil)
+        cache.remember(.init(user: user, queueIDs: [], checkedAt: start, tokenExpiresAt: nil), for: "k")
+        #expect(cache.entry(for: "k", now: start.addingTimeInterval(LoginCache.lifetime + 1)) == nil)
+    }
+}

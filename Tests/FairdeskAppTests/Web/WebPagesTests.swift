@@ -65,7 +65,10 @@ struct WebPagesTests {
             let login = try await web.get("login?next=/inbox")
             let done = try await web.post(
                 "login",
-                ["email": "agent@example.com", "password": "correct horse battery", "_csrf": WebSession.csrf(login), "next": "/inbox"])
+                [
+                    "email": "agent@example.com", "password": "correct horse battery", "_csrf": WebSession.csrf(login),
+                    "next": "/inbox",
+                ])
             #expect(done.headers.first(name: .location) == "/inbox")
             // Someone else's site is never a place to send people after login.
             #expect(AuthPages.safeNext("//evil.example/") == nil)
@@ -81,7 +84,9 @@ struct WebPagesTests {
             let refused = try await web.post(
                 "login", ["email": "agent@example.com", "password": "nope", "_csrf": WebSession.csrf(page)])
             #expect(refused.status == .unauthorized)
-            #expect(refused.body.string.contains(#"<p class="error" id="login-password-error">Does not match the email.</p>"#))
+            #expect(
+                refused.body.string.contains(
+                    #"<p class="error" id="login-password-error">Does not match the email.</p>"#))
             #expect(refused.body.string.contains(#"value="agent@example.com""#))
         }
     }
@@ -91,10 +96,12 @@ struct WebPagesTests {
         try await TestFairdesk.with { fd in
             var web = WebSession(fd)
             let page = try await web.get("login")
-            let noToken = try await web.post("login", ["email": "agent@example.com", "password": "correct horse battery"])
+            let noToken = try await web.post(
+                "login", ["email": "agent@example.com", "password": "correct horse battery"])
             #expect(noToken.status == .forbidden)
             _ = try await web.post(
-                "login", ["email": "agent@example.com", "password": "correct horse battery", "_csrf": WebSession.csrf(page)])
+                "login",
+                ["email": "agent@example.com", "password": "correct horse battery", "_csrf": WebSession.csrf(page)])
             let made = try await fd.inbound(from: "casey@example.com", body: "Help")
             let forged = try await web.post("cases/\(made.caseId)/note", ["body": "forged"])
             #expect(forged.status == .forbidden)
@@ -120,7 +127,10 @@ struct WebPagesTests {
             #expect(html.contains("<details class=\"action\" open>\n<summary>Transfer"))
             let done = try await web.post(
                 "cases/\(made.caseId)/transfer",
-                ["target": "queue:\(fd.billing)", "handoffNote": "Double charge on 3 Nov; needs a refund from billing.", "_csrf": token])
+                [
+                    "target": "queue:\(fd.billing)",
+                    "handoffNote": "Double charge on 3 Nov; needs a refund from billing.", "_csrf": token,
+                ])
             #expect(done.status == .seeOther)
             let moved = try await SupportCase.find(made.caseId, on: fd.app.db)
             #expect(moved?.$queue.id == fd.billing)
@@ -133,7 +143,8 @@ struct WebPagesTests {
             var web = WebSession(fd)
             _ = try await web.logIn("lead@example.com")
             let made = try await fd.inbound(
-                from: "mallory@example.com", body: "<script>alert('x')</script> & <b>bold</b>", name: "<img src=x onerror=alert(1)>")
+                from: "mallory@example.com", body: "<script>alert('x')</script> & <b>bold</b>",
+                name: "<img src=x onerror=alert(1)>")
             let html = try await web.get("cases/\(made.caseId)").body.string
             #expect(!html.contains("<script>alert"))
             #expect(!html.contains("<img src=x"))
@@ -189,7 +200,8 @@ struct WebPagesTests {
             #expect(css.status == .ok)
             #expect(css.headers.first(name: .contentType) == "text/css; charset=utf-8")
             let etag = try #require(css.headers.first(name: .eTag))
-            #expect(try await fd.send(.GET, "static/fairdesk.css", headers: ["If-None-Match": etag]).status == .notModified)
+            #expect(
+                try await fd.send(.GET, "static/fairdesk.css", headers: ["If-None-Match": etag]).status == .notModified)
             #expect(try await fd.send(.GET, "widget.js").body.string.contains("attachShadow"))
         }
     }
