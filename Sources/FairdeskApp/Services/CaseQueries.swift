@@ -47,6 +47,15 @@ struct CaseQueries {
     func timeline(
         customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool, limit: Int, after cursor: PageCursor?
     ) async throws -> [TimelineEntry] {
+        let query = customerTimeline(customerID, caseIDs: caseIDs, includeInternal: includeInternal)
+        return try await page(query, limit: limit, after: cursor)
+    }
+
+    /// The entries of a customer's timeline that a reader may see: those of `caseIDs` (all when
+    /// `nil`), customer-level entries for staff, and no internal entries for customers.
+    private func customerTimeline(_ customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool)
+        -> QueryBuilder<TimelineEntry>
+    {
         let query = TimelineEntry.query(on: db).filter(\.$customer.$id == customerID)
         if let caseIDs {
             query.group(.or) { group in
@@ -55,7 +64,14 @@ struct CaseQueries {
             }
         }
         if !includeInternal { query.filter(\.$direction != .internal) }
-        return try await page(query, limit: limit, after: cursor)
+        return query
+    }
+
+    /// The ids of `customerID`'s cases that `viewer` may read, or `nil` when they may read all.
+    func visibleCaseIDs(of customerID: UUID, for viewer: Viewer) async throws -> [UUID]? {
+        guard !viewer.isSupervisor && viewer.role != .customer else { return nil }
+        return try await SupportCase.query(on: db).filter(\.$customer.$id == customerID).all().filter(viewer.canRead)
+            .compactMap(\.id)
     }
 
     /// Entries of a customer's timeline written after `cursor`, oldest first: how a live page
@@ -63,14 +79,7 @@ struct CaseQueries {
     func timeline(
         customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool, since cursor: PageCursor, limit: Int = 200
     ) async throws -> [TimelineEntry] {
-        let query = TimelineEntry.query(on: db).filter(\.$customer.$id == customerID)
-        if let caseIDs {
-            query.group(.or) { group in
-                group.filter(\.$supportCase.$id ~~ caseIDs)
-                if includeInternal { group.filter(\.$supportCase.$id == nil) }
-            }
-        }
-        if !includeInternal { query.filter(\.$direction != .internal) }
+        let query = customerTimeline(customerID, caseIDs: caseIDs, includeInternal: includeInternal)
         query.group(.or) { group in
             group.filter(\.$occurredAt > cursor.at)
             group.group(.and) { same in same.filter(\.$occurredAt == cursor.at).filter(\.$id > cursor.id) }

@@ -207,24 +207,18 @@ struct AgentPages: RouteCollection {
     }
 
     /// The customer's timeline as this viewer may see it, oldest first, newest 100 entries.
-    func loadTimeline(_ req: Request, _ supportCase: SupportCase, viewer: Viewer) async throws -> (
-        [TimelineEntry], [UUID]?
-    ) {
-        var visibleCases: [UUID]?
-        if !viewer.isSupervisor {
-            visibleCases = try await SupportCase.query(on: req.db).filter(\.$customer.$id == supportCase.$customer.id)
-                .all().filter(viewer.canRead).compactMap(\.id)
-        }
+    func loadTimeline(_ req: Request, _ supportCase: SupportCase, viewer: Viewer) async throws -> [TimelineEntry] {
+        let visibleCases = try await CaseQueries(db: req.db).visibleCaseIDs(of: supportCase.$customer.id, for: viewer)
         let entries = try await CaseQueries(db: req.db).timeline(
             customerID: supportCase.$customer.id, caseIDs: visibleCases, includeInternal: true, limit: 100, after: nil)
-        return (entries.reversed(), visibleCases)
+        return entries.reversed()
     }
 
     func renderCase(_ req: Request, form: FormState = FormState(), status: HTTPStatus = .ok) async throws -> Response {
         let viewer = try await req.viewer()
         let supportCase = try await CaseActions.load(try Self.caseID(req), for: viewer, on: req.db)
         let id = supportCase.id!
-        let (entries, _) = try await loadTimeline(req, supportCase, viewer: viewer)
+        let entries = try await loadTimeline(req, supportCase, viewer: viewer)
         let agents = try await User.query(on: req.db).filter(\.$role ~~ Array(Role.caseWorkers)).filter(
             \.$active == true
         )
@@ -280,11 +274,7 @@ struct AgentPages: RouteCollection {
         guard let cursor = try PageCursor.decode(req.query[String.self, at: "after"], field: "after") else {
             throw ApiError.invalid(field: "after", rule: "is required")
         }
-        var visibleCases: [UUID]?
-        if !viewer.isSupervisor {
-            visibleCases = try await SupportCase.query(on: req.db).filter(\.$customer.$id == supportCase.$customer.id)
-                .all().filter(viewer.canRead).compactMap(\.id)
-        }
+        let visibleCases = try await CaseQueries(db: req.db).visibleCaseIDs(of: supportCase.$customer.id, for: viewer)
         let fresh = try await CaseQueries(db: req.db).timeline(
             customerID: supportCase.$customer.id, caseIDs: visibleCases, includeInternal: true, since: cursor)
         let views = try await EntryView.make(
