@@ -7,9 +7,7 @@ import SQLKit
 /// Appends to and verifies the hash-chained audit log.
 enum AuditLog {
     /// Hex SHA-256 of a UTF-8 string.
-    static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func sha256(_ text: String) -> String { Digest.sha256(text) }
 
     /// Appends one entry, inside the caller's transaction, so that the entry exists exactly when the
     /// change it records does.

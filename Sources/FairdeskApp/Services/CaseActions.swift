@@ -121,8 +121,7 @@ struct CaseActions {
         let stored = try files.map { file -> (File, String, String) in
             let key = UUID().uuidString.lowercased()
             try store.save(file.data, key: key)
-            let digest = SHA256.hash(data: Data(file.data.readableBytesView)).map { String(format: "%02x", $0) }
-                .joined()
+            let digest = Digest.sha256(Data(file.data.readableBytesView))
             return (file, key, digest)
         }
         let now = now

@@ -24,7 +24,7 @@ struct StaticFiles: RouteCollection {
         var assets: [String: Asset] = [:]
         for (path, file, type) in files {
             let body = try Data(contentsOf: publicDirectory.appendingPathComponent(file))
-            let digest = SHA256.hash(data: body).prefix(8).map { String(format: "%02x", $0) }.joined()
+            let digest = String(Digest.sha256(body).prefix(16))
             assets[path.path] = Asset(body: body, contentType: type, etag: "\"\(digest)\"")
         }
         self.assets = assets
