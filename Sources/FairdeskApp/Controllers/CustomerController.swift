@@ -76,7 +76,7 @@ struct CustomerController: RouteCollection {
             for (index, identity) in identities.enumerated() {
                 if let owner = try await directory.owner(of: identity) {
                     throw ApiError.conflict(
-                        "already belongs to customer \(owner.id!.uuidString)", field: "identities[\(index)].value")
+                        "already belongs to customer \(owner.id.uuidString)", field: "identities[\(index)].value")
                 }
             }
             let customer = try await directory.create(
@@ -98,7 +98,7 @@ struct CustomerController: RouteCollection {
             if let owner = try await directory.owner(of: identity!) {
                 if owner.id == customer.id { throw ApiError.conflict("is already this customer's", field: "value") }
                 throw ApiError.conflict(
-                    "belongs to customer \(owner.id!.uuidString); merge the two customers instead", field: "value")
+                    "belongs to customer \(owner.id.uuidString); merge the two customers instead", field: "value")
             }
             try await CustomerIdentity(customerID: customer.requireID(), identity: identity!, createdAt: now).create(
                 on: db)

@@ -83,15 +83,16 @@ struct InboundService: Sendable {
         }
         let directory = CustomerDirectory(db: db, now: now)
         var customerCreated = false
-        let customer: Customer
+        let customer: CustomerDirectory.Ref
         if let known = try await directory.owner(of: message.identity) {
             customer = known
         } else {
-            customer = try await directory.create(
+            let made = try await directory.create(
                 displayName: message.name ?? message.identity.value, tier: "standard", identities: [message.identity])
+            customer = .init(id: try made.requireID(), displayName: made.displayName)
             customerCreated = true
         }
-        let customerID = try customer.requireID()
+        let customerID = customer.id
         let customerActor = Actor(id: nil, label: customer.displayName)
         let work = CaseWork(db: db, now: now, actor: actor, config: config)
 
@@ -101,8 +102,7 @@ struct InboundService: Sendable {
                 .filter(\.$customer.$id == customerID).first()
         }
         if target == nil {
-            target = try await SupportCase.query(on: db).filter(\.$customer.$id == customerID)
-                .sort(\.$lastActivityAt, .descending).first()
+            target = try await SupportCase.latest(of: customerID, on: db)
         }
         if let candidate = target, !accepts(candidate) { target = nil }
 

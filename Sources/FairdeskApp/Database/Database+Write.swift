@@ -40,6 +40,20 @@ extension Request {
 }
 
 extension Database {
+    /// Inserts one row with a single prepared statement. Used on the hot paths (timeline entries,
+    /// cases, customers), where Fluent's per-model reflection cost more than the write itself.
+    func insertRow(_ table: String, _ values: [(String, (any Encodable & Sendable)?)]) async throws {
+        var statement: SQLQueryString = "INSERT INTO \(ident: table) ("
+        statement += SQLQueryString(values.map { "\"\($0.0)\"" }.joined(separator: ", "))
+        statement += ") VALUES ("
+        for (index, (_, value)) in values.enumerated() {
+            if index > 0 { statement += ", " }
+            if let value { statement += "\(bind: value)" } else { statement += "NULL" }
+        }
+        statement += ")"
+        try await sql.raw(statement).run()
+    }
+
     /// The SQL interface of this database; both drivers provide one.
     var sql: any SQLDatabase { self as! any SQLDatabase }
 

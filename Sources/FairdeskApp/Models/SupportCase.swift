@@ -48,6 +48,44 @@ final class SupportCase: Model, @unchecked Sendable {
         self.lastActivityAt = at
     }
 
+    /// The customer's most recently active case, read with plain SQL: this runs for every inbound
+    /// message, and decoding a Fluent model by reflection costs more than the query.
+    static func latest(of customerID: UUID, on db: any Database) async throws -> SupportCase? {
+        struct Row: Decodable {
+            var id: UUID
+            var number: Int64
+            var customerId: UUID
+            var subject: String
+            var status: CaseStatus
+            var channel: ContactChannel
+            var queueId: UUID?
+            var ownerId: UUID?
+            var ownerCount: Int
+            var bounceCount: Int
+            var createdAt: Date
+            var updatedAt: Date
+            var lastActivityAt: Date
+            var resolvedAt: Date?
+            var closedAt: Date?
+        }
+        guard
+            let row = try await db.sql.raw(
+                "SELECT * FROM cases WHERE customer_id = \(bind: customerID) ORDER BY last_activity_at DESC, id DESC LIMIT 1"
+            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else { return nil }
+        let found = SupportCase(
+            id: row.id, number: row.number, customerID: row.customerId, subject: row.subject, status: row.status,
+            channel: row.channel, queueID: row.queueId, ownerID: row.ownerId, at: row.createdAt)
+        found.ownerCount = row.ownerCount
+        found.bounceCount = row.bounceCount
+        found.updatedAt = row.updatedAt
+        found.lastActivityAt = row.lastActivityAt
+        found.resolvedAt = row.resolvedAt
+        found.closedAt = row.closedAt
+        found.$id.exists = true
+        return found
+    }
+
     /// The facts that decide who may see this case.
     var accessFacts: CaseAccess.Facts {
         CaseAccess.Facts(

@@ -24,8 +24,9 @@ struct CaseQueries {
         var parts: [SQLQueryString] = []
         for scope in scopes {
             for status in statuses {
+                // Only the index's own columns: each part reads its index and nothing else.
                 var part: SQLQueryString =
-                    "SELECT * FROM (SELECT * FROM cases WHERE \(ident: scope.column) = \(bind: scope.id) AND status = \(bind: status.rawValue)"
+                    "SELECT * FROM (SELECT last_activity_at, id FROM cases WHERE \(ident: scope.column) = \(bind: scope.id) AND status = \(bind: status.rawValue)"
                 if let channel { part += " AND channel = \(bind: channel.rawValue)" }
                 if let cursor {
                     part +=
@@ -37,9 +38,15 @@ struct CaseQueries {
             }
         }
         // UNION (not UNION ALL): a case the agent owns inside one of their queues appears once.
+        // The page's ids come from the indexes alone; then only those rows are read whole.
         let query: SQLQueryString =
-            "SELECT * FROM (\(parts.joined(separator: " UNION "))) AS merged ORDER BY last_activity_at \(order), id \(order) LIMIT \(literal: limit)"
-        return try await db.sql.raw(query).all(decodingFluent: SupportCase.self)
+            "SELECT id FROM (\(parts.joined(separator: " UNION "))) AS merged ORDER BY last_activity_at \(order), id \(order) LIMIT \(literal: limit)"
+        struct Row: Decodable { var id: UUID }
+        let ids = try await db.sql.raw(query).all(decoding: Row.self).map(\.id)
+        guard !ids.isEmpty else { return [] }
+        let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        return try await SupportCase.query(on: db).filter(\.$id ~~ ids).all()
+            .sorted { position[$0.id!]! < position[$1.id!]! }
     }
 
     /// A customer's timeline, newest first. `caseIDs` limits it to cases the reader may see
@@ -100,7 +107,7 @@ struct CaseQueries {
             if let identity = try? Identity(kind: .email, raw: query),
                 let owner = try await CustomerDirectory(db: db, now: .distantPast).owner(of: identity)
             {
-                customerIDs = [try owner.requireID()]
+                customerIDs = [owner.id]
             }
         } else {
             let key = Customer.nameKey(query)

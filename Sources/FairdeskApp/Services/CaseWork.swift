@@ -37,16 +37,28 @@ struct CaseWork {
         let queue: UUID?
         if let queueID { queue = queueID } else { queue = try await Self.defaultQueue(on: db, config: config) }
         let supportCase = SupportCase(
-            number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
+            id: UUID(), number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
             queueID: queue, ownerID: nil, at: now)
-        try await supportCase.create(on: db)
-        try await CaseOwner(
-            caseID: supportCase.requireID(), userID: nil, queueID: queue, startedAt: now, startedByID: actor.id
-        ).create(on: db)
+        try await db.insertRow(
+            "cases",
+            [
+                ("id", supportCase.id), ("number", supportCase.number), ("customer_id", customerID),
+                ("subject", subject), ("status", CaseStatus.new.rawValue), ("channel", channel.rawValue),
+                ("queue_id", queue), ("owner_id", nil), ("owner_count", 0), ("bounce_count", 0), ("created_at", now),
+                ("updated_at", now), ("last_activity_at", now), ("resolved_at", nil), ("closed_at", nil),
+            ])
+        supportCase.$id.exists = true
+        try await db.insertRow(
+            "case_owners",
+            [
+                ("id", UUID()), ("case_id", supportCase.id), ("user_id", nil), ("queue_id", queue),
+                ("started_at", now), ("started_by_id", actor.id),
+            ])
         return supportCase
     }
 
-    /// Adds an entry to the case's timeline and marks the case as active now.
+    /// Adds an entry to the case's timeline and marks the case as active now. Other changes to
+    /// `supportCase` are not saved here: the caller saves them.
     @discardableResult
     func addEntry(
         to supportCase: SupportCase, kind: EntryKind, direction: Direction, channel: ContactChannel, body: String,
@@ -64,10 +76,21 @@ struct CaseWork {
             entry.holdSeconds = call.hold
             entry.afterCallWorkSeconds = call.afterCallWork
         }
-        try await entry.create(on: db)
+        try await db.insertRow(
+            "timeline_entries",
+            [
+                ("id", entry.id), ("case_id", entry.$supportCase.id), ("customer_id", entry.$customer.id),
+                ("kind", kind.rawValue), ("direction", direction.rawValue), ("channel", channel.rawValue),
+                ("author_id", author.id), ("author_label", author.label), ("body", body), ("talk_seconds", call?.talk),
+                ("hold_seconds", call?.hold), ("after_call_work_seconds", call?.afterCallWork),
+                ("details", entry.details), ("external_id", externalID), ("occurred_at", now),
+            ])
+        entry.$id.exists = true
+        try await db.sql.raw(
+            "UPDATE cases SET last_activity_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: entry.$supportCase.id!)"
+        ).run()
         supportCase.lastActivityAt = now
         supportCase.updatedAt = now
-        try await supportCase.save(on: db)
         return entry
     }
 
@@ -85,6 +108,8 @@ struct CaseWork {
         case .closed: supportCase.closedAt = now
         default: break
         }
+        supportCase.updatedAt = now
+        try await supportCase.save(on: db)
         let action = from == .resolved && target.isActive ? "case.reopened" : "case.status_changed"
         var body = "Status changed from \(from.rawValue) to \(target.rawValue)"
         if let reason, !reason.isEmpty { body += ": \(reason)" }
@@ -134,6 +159,8 @@ struct CaseWork {
             supportCase.$queue.id = try queue.requireID()
         }
         supportCase.bounceCount += 1
+        supportCase.updatedAt = now
+        try await supportCase.save(on: db)
         try await CaseOwner(
             caseID: caseID, userID: supportCase.$owner.id, queueID: supportCase.$queue.id, startedAt: now,
             startedByID: actor.id

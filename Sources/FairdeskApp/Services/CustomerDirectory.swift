@@ -20,23 +20,49 @@ struct CustomerDirectory {
         return nil
     }
 
-    /// The customer who owns `identity`, if anyone does.
-    func owner(of identity: Identity) async throws -> Customer? {
+    /// A customer found by an address: just what the callers need.
+    struct Ref: Sendable {
+        var id: UUID
+        var displayName: String
+    }
+
+    /// The customer who owns `identity`, if anyone does (following merges). One indexed query.
+    func owner(of identity: Identity) async throws -> Ref? {
+        struct Row: Decodable {
+            var id: UUID
+            var name: String
+            var merged: UUID?
+        }
         guard
-            let row = try await CustomerIdentity.query(on: db).filter(\.$kind == identity.kind)
-                .filter(\.$value == identity.value).first()
+            let row = try await db.sql.raw(
+                """
+                SELECT c.id AS id, c.display_name AS name, c.merged_into_id AS merged FROM identities i
+                JOIN customers c ON c.id = i.customer_id WHERE i.kind = \(bind: identity.kind.rawValue) AND i.value = \(bind: identity.value)
+                """
+            ).first(decoding: Row.self)
         else { return nil }
-        return try await current(row.$customer.id)
+        guard row.merged != nil else { return Ref(id: row.id, displayName: row.name) }
+        return try await current(row.id).map { Ref(id: try $0.requireID(), displayName: $0.displayName) }
     }
 
     /// Creates a customer with these identities. The identities must be free (checked by the caller
     /// or by the unique index, which rolls the whole transaction back).
     func create(displayName: String, tier: String, identities: [Identity]) async throws -> Customer {
-        let customer = Customer(displayName: displayName, tier: tier, createdAt: now)
-        try await customer.create(on: db)
+        let customer = Customer(id: UUID(), displayName: displayName, tier: tier, createdAt: now)
+        try await db.insertRow(
+            "customers",
+            [
+                ("id", customer.id), ("display_name", displayName), ("name_key", customer.nameKey), ("tier", tier),
+                ("merged_into_id", nil), ("created_at", now), ("updated_at", now),
+            ])
+        customer.$id.exists = true
         for identity in identities {
-            try await CustomerIdentity(customerID: customer.requireID(), identity: identity, createdAt: now).create(
-                on: db)
+            try await db.insertRow(
+                "identities",
+                [
+                    ("id", UUID()), ("customer_id", customer.id), ("kind", identity.kind.rawValue),
+                    ("value", identity.value), ("created_at", now),
+                ])
         }
         return customer
     }
