@@ -33,7 +33,7 @@ struct CustomerController: RouteCollection {
             return (customer, viewer, [])
         }
         if viewer.isSupervisor { return (customer, viewer, []) }
-        let cases = try await SupportCase.query(on: db).filter(\.$customer.$id == customerID).all()
+        let cases = try await SupportCase.of(customerID, on: db)
         let visible = cases.filter(viewer.canRead)
         // An agent who created the customer moments ago has no case yet; they may still see the record.
         guard !visible.isEmpty || cases.isEmpty else { throw ApiError.notFound("customer") }

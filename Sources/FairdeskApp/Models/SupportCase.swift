@@ -1,6 +1,7 @@
 import FairdeskCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// A customer's request, from first message to close, whatever channels it crossed.
 final class SupportCase: Model, @unchecked Sendable {
@@ -48,42 +49,57 @@ final class SupportCase: Model, @unchecked Sendable {
         self.lastActivityAt = at
     }
 
-    /// The customer's most recently active case, read with plain SQL: this runs for every inbound
-    /// message, and decoding a Fluent model by reflection costs more than the query.
-    static func latest(of customerID: UUID, on db: any Database) async throws -> SupportCase? {
-        struct Row: Decodable {
-            var id: UUID
-            var number: Int64
-            var customerId: UUID
-            var subject: String
-            var status: CaseStatus
-            var channel: ContactChannel
-            var queueId: UUID?
-            var ownerId: UUID?
-            var ownerCount: Int
-            var bounceCount: Int
-            var createdAt: Date
-            var updatedAt: Date
-            var lastActivityAt: Date
-            var resolvedAt: Date?
-            var closedAt: Date?
-        }
-        guard
-            let row = try await db.sql.raw(
-                "SELECT * FROM cases WHERE customer_id = \(bind: customerID) ORDER BY last_activity_at DESC, id DESC LIMIT 1"
-            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        else { return nil }
-        let found = SupportCase(
+    /// A `cases` row as plain SQL returns it. Lists read rows this way: building the model from
+    /// a row costs far less than Fluent's reflection-based decoding, which dominated the profile.
+    struct Row: Decodable {
+        var id: UUID
+        var number: Int64
+        var customerId: UUID
+        var subject: String
+        var status: CaseStatus
+        var channel: ContactChannel
+        var queueId: UUID?
+        var ownerId: UUID?
+        var ownerCount: Int
+        var bounceCount: Int
+        var createdAt: Date
+        var updatedAt: Date
+        var lastActivityAt: Date
+        var resolvedAt: Date?
+        var closedAt: Date?
+    }
+
+    /// The model of a stored row.
+    convenience init(row: Row) {
+        self.init(
             id: row.id, number: row.number, customerID: row.customerId, subject: row.subject, status: row.status,
             channel: row.channel, queueID: row.queueId, ownerID: row.ownerId, at: row.createdAt)
-        found.ownerCount = row.ownerCount
-        found.bounceCount = row.bounceCount
-        found.updatedAt = row.updatedAt
-        found.lastActivityAt = row.lastActivityAt
-        found.resolvedAt = row.resolvedAt
-        found.closedAt = row.closedAt
-        found.$id.exists = true
-        return found
+        ownerCount = row.ownerCount
+        bounceCount = row.bounceCount
+        updatedAt = row.updatedAt
+        lastActivityAt = row.lastActivityAt
+        resolvedAt = row.resolvedAt
+        closedAt = row.closedAt
+        $id.exists = true
+    }
+
+    /// Runs `query` (selecting whole `cases` rows) and builds the models.
+    static func fetch(_ query: SQLQueryString, on db: any Database) async throws -> [SupportCase] {
+        try await db.sql.raw(query).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map(SupportCase.init(row:))
+    }
+
+    /// All cases of a customer (checked on every timeline read, to see which the reader may see).
+    static func of(_ customerID: UUID, on db: any Database) async throws -> [SupportCase] {
+        try await fetch("SELECT * FROM cases WHERE customer_id = \(bind: customerID)", on: db)
+    }
+
+    /// The customer's most recently active case; this runs for every inbound message.
+    static func latest(of customerID: UUID, on db: any Database) async throws -> SupportCase? {
+        try await fetch(
+            "SELECT * FROM cases WHERE customer_id = \(bind: customerID) ORDER BY last_activity_at DESC, id DESC LIMIT 1",
+            on: db
+        ).first
     }
 
     /// The facts that decide who may see this case.

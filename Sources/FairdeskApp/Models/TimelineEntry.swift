@@ -1,6 +1,7 @@
 import FairdeskCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// Anything that happened on a case: a message, a note, a call, a transfer, a status change, a merge.
 /// One table, so a customer's whole history is one indexed read.
@@ -45,6 +46,42 @@ final class TimelineEntry: Model, @unchecked Sendable {
         self.authorLabel = authorLabel
         self.body = body
         self.occurredAt = occurredAt
+    }
+}
+
+extension TimelineEntry {
+    /// A `timeline_entries` row as plain SQL returns it (see `SupportCase.Row` for why).
+    struct Row: Decodable {
+        var id: UUID
+        var caseId: UUID?
+        var customerId: UUID
+        var kind: EntryKind
+        var direction: Direction
+        var channel: ContactChannel
+        var authorId: UUID?
+        var authorLabel: String
+        var body: String
+        var talkSeconds: Int?
+        var holdSeconds: Int?
+        var afterCallWorkSeconds: Int?
+        var details: String?
+        var externalId: String?
+        var occurredAt: Date
+    }
+
+    /// The model of a stored row.
+    convenience init(row: Row) {
+        self.init(
+            caseID: row.caseId, customerID: row.customerId, kind: row.kind, direction: row.direction,
+            channel: row.channel, authorID: row.authorId, authorLabel: row.authorLabel, body: row.body,
+            occurredAt: row.occurredAt)
+        id = row.id
+        talkSeconds = row.talkSeconds
+        holdSeconds = row.holdSeconds
+        afterCallWorkSeconds = row.afterCallWorkSeconds
+        details = row.details
+        externalID = row.externalId
+        $id.exists = true
     }
 }
 

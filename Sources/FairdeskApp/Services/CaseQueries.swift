@@ -45,7 +45,7 @@ struct CaseQueries {
         let ids = try await db.sql.raw(query).all(decoding: Row.self).map(\.id)
         guard !ids.isEmpty else { return [] }
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        return try await SupportCase.query(on: db).filter(\.$id ~~ ids).all()
+        return try await SupportCase.fetch("SELECT * FROM cases WHERE id IN (\(binds: ids))", on: db)
             .sorted { position[$0.id!]! < position[$1.id!]! }
     }
 
@@ -54,31 +54,15 @@ struct CaseQueries {
     func timeline(
         customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool, limit: Int, after cursor: PageCursor?
     ) async throws -> [TimelineEntry] {
-        let query = customerTimeline(customerID, caseIDs: caseIDs, includeInternal: includeInternal)
-        return try await page(query, limit: limit, after: cursor)
-    }
-
-    /// The entries of a customer's timeline that a reader may see: those of `caseIDs` (all when
-    /// `nil`), customer-level entries for staff, and no internal entries for customers.
-    private func customerTimeline(_ customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool)
-        -> QueryBuilder<TimelineEntry>
-    {
-        let query = TimelineEntry.query(on: db).filter(\.$customer.$id == customerID)
-        if let caseIDs {
-            query.group(.or) { group in
-                group.filter(\.$supportCase.$id ~~ caseIDs)
-                if includeInternal { group.filter(\.$supportCase.$id == nil) }
-            }
+        guard
+            var query = scope(
+                "customer_id = \(bind: customerID)", caseIDs: caseIDs, includeInternal: includeInternal)
+        else { return [] }
+        if let cursor {
+            query +=
+                " AND (occurred_at < \(bind: cursor.at) OR (occurred_at = \(bind: cursor.at) AND id < \(bind: cursor.id)))"
         }
-        if !includeInternal { query.filter(\.$direction != .internal) }
-        return query
-    }
-
-    /// The ids of `customerID`'s cases that `viewer` may read, or `nil` when they may read all.
-    func visibleCaseIDs(of customerID: UUID, for viewer: Viewer) async throws -> [UUID]? {
-        guard !viewer.isSupervisor && viewer.role != .customer else { return nil }
-        return try await SupportCase.query(on: db).filter(\.$customer.$id == customerID).all().filter(viewer.canRead)
-            .compactMap(\.id)
+        return try await entries(query + " ORDER BY occurred_at DESC, id DESC LIMIT \(literal: limit)")
     }
 
     /// Entries of a customer's timeline written after `cursor`, oldest first: how a live page
@@ -86,12 +70,55 @@ struct CaseQueries {
     func timeline(
         customerID: UUID, caseIDs: [UUID]?, includeInternal: Bool, since cursor: PageCursor, limit: Int = 200
     ) async throws -> [TimelineEntry] {
-        let query = customerTimeline(customerID, caseIDs: caseIDs, includeInternal: includeInternal)
-        query.group(.or) { group in
-            group.filter(\.$occurredAt > cursor.at)
-            group.group(.and) { same in same.filter(\.$occurredAt == cursor.at).filter(\.$id > cursor.id) }
+        guard
+            var query = scope(
+                "customer_id = \(bind: customerID)", caseIDs: caseIDs, includeInternal: includeInternal)
+        else { return [] }
+        query +=
+            " AND (occurred_at > \(bind: cursor.at) OR (occurred_at = \(bind: cursor.at) AND id > \(bind: cursor.id)))"
+        return try await entries(query + " ORDER BY occurred_at ASC, id ASC LIMIT \(literal: limit)")
+    }
+
+    /// One case's timeline, newest first.
+    func caseTimeline(caseID: UUID, includeInternal: Bool, limit: Int, after cursor: PageCursor?) async throws
+        -> [TimelineEntry]
+    {
+        var query: SQLQueryString = "WHERE case_id = \(bind: caseID)"
+        if !includeInternal { query += " AND direction <> 'internal'" }
+        if let cursor {
+            query +=
+                " AND (occurred_at < \(bind: cursor.at) OR (occurred_at = \(bind: cursor.at) AND id < \(bind: cursor.id)))"
         }
-        return try await query.sort(\.$occurredAt).sort(\.$id).limit(limit).all()
+        return try await entries(query + " ORDER BY occurred_at DESC, id DESC LIMIT \(literal: limit)")
+    }
+
+    /// The `WHERE` clause for the entries a reader may see: those of `caseIDs` (all when `nil`),
+    /// customer-level entries for staff, and no internal entries for customers. `nil` when the
+    /// reader may see none.
+    private func scope(_ base: SQLQueryString, caseIDs: [UUID]?, includeInternal: Bool) -> SQLQueryString? {
+        var query: SQLQueryString = "WHERE " + base
+        if let caseIDs {
+            switch (caseIDs.isEmpty, includeInternal) {
+            case (true, false): return nil
+            case (true, true): query += " AND case_id IS NULL"
+            case (false, true): query += " AND (case_id IN (\(binds: caseIDs)) OR case_id IS NULL)"
+            case (false, false): query += " AND case_id IN (\(binds: caseIDs))"
+            }
+        }
+        if !includeInternal { query += " AND direction <> 'internal'" }
+        return query
+    }
+
+    private func entries(_ clause: SQLQueryString) async throws -> [TimelineEntry] {
+        try await db.sql.raw("SELECT * FROM timeline_entries " + clause)
+            .all(decoding: TimelineEntry.Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map(TimelineEntry.init(row:))
+    }
+
+    /// The ids of `customerID`'s cases that `viewer` may read, or `nil` when they may read all.
+    func visibleCaseIDs(of customerID: UUID, for viewer: Viewer) async throws -> [UUID]? {
+        guard !viewer.isSupervisor && viewer.role != .customer else { return nil }
+        return try await SupportCase.of(customerID, on: db).filter(viewer.canRead).compactMap(\.id)
     }
 
     /// Cases matching what someone typed in the inbox search: a case number ("1042" or "#1042"),
@@ -118,29 +145,6 @@ struct CaseQueries {
         guard !customerIDs.isEmpty else { return [] }
         return try await SupportCase.query(on: db).filter(\.$customer.$id ~~ customerIDs)
             .sort(\.$lastActivityAt, .descending).limit(limit).all()
-    }
-
-    /// One case's timeline, newest first.
-    func caseTimeline(caseID: UUID, includeInternal: Bool, limit: Int, after cursor: PageCursor?) async throws
-        -> [TimelineEntry]
-    {
-        let query = TimelineEntry.query(on: db).filter(\.$supportCase.$id == caseID)
-        if !includeInternal { query.filter(\.$direction != .internal) }
-        return try await page(query, limit: limit, after: cursor)
-    }
-
-    private func page(_ query: QueryBuilder<TimelineEntry>, limit: Int, after cursor: PageCursor?) async throws
-        -> [TimelineEntry]
-    {
-        if let cursor {
-            query.group(.or) { group in
-                group.filter(\.$occurredAt < cursor.at)
-                group.group(.and) { same in
-                    same.filter(\.$occurredAt == cursor.at).filter(\.$id < cursor.id)
-                }
-            }
-        }
-        return try await query.sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(limit).all()
     }
 
     /// Attachments of these entries, grouped by entry.
