@@ -16,7 +16,8 @@ work=${FAIRDESK_BENCH_DIR:-$(mktemp -d)}
 port=18080
 export FAIRDESK_DATA_DIR=$work FAIRDESK_PORT=$port FAIRDESK_DEMO_PASSWORD=bench-password LOG_LEVEL=warning
 date=$(date -u +%Y-%m-%d)
-commit=$(git -C "$root" rev-parse --short HEAD)
+# The commit the binary was built from (its own checkout), not necessarily this one's.
+commit=$(git -C "$(dirname "$bin")" rev-parse --short HEAD 2>/dev/null || git -C "$root" rev-parse --short HEAD)
 machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME")"
 results=$root/benchmarks/results.csv
 [ -f "$results" ] || echo "date,commit,machine,metric,value,unit" > "$results"

@@ -28,7 +28,7 @@ def panel(x0, y0, title, target, lower_better, points):
         return H - PAD + 10 - (v / top) * (H - PAD - 20)
     def sx(i):
         n = max(len(points) - 1, 1)
-        return PAD + i * (W - PAD - 16) / n if len(points) > 1 else (W + PAD) / 2
+        return PAD + 16 + i * (W - PAD - 48) / n if len(points) > 1 else (W + PAD) / 2
     for frac in (0, 0.5, 1):
         v = top * frac
         out.append(f'<text x="{PAD-6}" y="{sy(v)+4:.1f}" text-anchor="end" font-size="10" fill="#666">{v:.0f}</text>')
@@ -52,7 +52,7 @@ def main(src, dst):
     runs = {}
     with open(src) as f:
         for row in csv.DictReader(f):
-            runs.setdefault(row["metric"], []).append((f'{row["date"]} {row["commit"]}', float(row["value"])))
+            runs.setdefault(row["metric"], []).append((row["commit"], float(row["value"])))
     parts = []
     for i, (metric, (title, target, lower)) in enumerate(PANELS.items()):
         points = runs.get(metric, [])[-8:]
