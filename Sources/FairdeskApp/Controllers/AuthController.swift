@@ -17,6 +17,17 @@ struct AuthController: RouteCollection {
         routes.grouped(RoleGuard.anyone).get("me", use: me)
     }
 
+    /// The API's login routes take JSON only: a browser cannot send JSON to another site without
+    /// that site's consent (CORS), so a cross-site form cannot log someone into an attacker's account.
+    static func requireJSON(_ req: Request) throws {
+        guard req.headers.contentType == .json else {
+            throw ApiError(
+                status: .unsupportedMediaType, code: "unsupported_media_type",
+                reason: "send the login as application/json",
+                problems: [FieldProblem(field: "Content-Type", rule: "must be application/json")])
+        }
+    }
+
     /// Checks an email and password; the same answer for an unknown email and a wrong password.
     static func check(_ input: LoginRequest, on req: Request) async throws -> User {
         var checks = Checks()
@@ -36,6 +47,7 @@ struct AuthController: RouteCollection {
     }
 
     @Sendable func issueToken(req: Request) async throws -> Response {
+        try Self.requireJSON(req)
         let input = try req.content.decode(LoginRequest.self)
         let user = try await Self.check(input, on: req)
         let secret = Secrets.token()
@@ -59,15 +71,22 @@ struct AuthController: RouteCollection {
     }
 
     @Sendable func logIn(req: Request) async throws -> SessionDTO {
+        try Self.requireJSON(req)
         let input = try req.content.decode(LoginRequest.self)
         let user = try await Self.check(input, on: req)
-        let csrf = Self.startSession(for: user, on: req)
+        let csrf = try await Self.startSession(for: user, on: req)
         return SessionDTO(user: try UserDTO(user), csrfToken: csrf)
     }
 
-    /// Logs `user` in on this session with a fresh CSRF token, and returns the token.
+    /// Logs `user` in on a new session (a new id, so an id planted before login is worthless),
+    /// with a fresh CSRF token, and returns the token.
     @discardableResult
-    static func startSession(for user: User, on req: Request) -> String {
+    static func startSession(for user: User, on req: Request) async throws -> String {
+        if let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
+        req.session.data = SessionData()
         req.session.authenticate(user)
         let csrf = Secrets.token(prefix: "")
         req.session.data[SessionGuard.csrfKey] = csrf

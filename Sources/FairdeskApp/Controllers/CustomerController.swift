@@ -130,8 +130,8 @@ struct CustomerController: RouteCollection {
             if !viewer.isSupervisor {
                 let sourceCases = try await SupportCase.query(on: db).filter(\.$customer.$id == source.requireID())
                     .all()
-                if !sourceCases.isEmpty && !sourceCases.contains(where: viewer.canRead) {
-                    throw ApiError.forbidden("you cannot see that customer's cases; ask a lead to merge")
+                if sourceCases.isEmpty || !sourceCases.allSatisfy(viewer.canRead) {
+                    throw ApiError.forbidden("you can merge only a customer whose cases you can all see; ask a lead")
                 }
             }
             let moved = try await directory.merge(source: source, into: target, actor: viewer.actor, reason: reason!)

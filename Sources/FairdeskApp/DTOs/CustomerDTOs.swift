@@ -21,7 +21,7 @@ struct CustomerDTO: Content {
         self.displayName = customer.displayName
         self.tier = customer.tier
         self.mergedIntoId = customer.mergedIntoID
-        self.identities = identities.map { IdentityDTO(kind: $0.kind.rawValue, value: $0.value) }
+        self.identities = identities.map { IdentityDTO(kind: $0.kind.rawValue, value: $0.shownValue) }
         self.createdAt = customer.createdAt
     }
 }
@@ -33,6 +33,11 @@ struct IdentityInput: Content {
 
     func parse(field: String, into checks: inout Checks) -> Identity? {
         guard let kind = checks.oneOf(kind, field: "\(field).kind", as: IdentityKind.self) else { return nil }
+        if kind == .chat && field != "from" {
+            // A chat visitor id is the visitor's key to their conversation; only the widget makes one.
+            checks.add("\(field).kind", "chat identities come only from the chat widget")
+            return nil
+        }
         do {
             return try Identity(kind: kind, raw: value, field: "\(field).value")
         } catch {

@@ -10,6 +10,12 @@ struct LiveRoutes: RouteCollection {
         routes.grouped(RoleGuard(Role.caseWorkers)).webSocket(
             "live",
             shouldUpgrade: { req in
+                // Browsers send cookies with cross-site WebSocket requests; only our own pages may connect.
+                if let origin = req.headers.first(name: .origin), let host = req.headers.first(name: .host),
+                    URLComponents(string: origin)?.host.map({ host == $0 || host.hasPrefix($0 + ":") }) != true
+                {
+                    throw ApiError.forbidden("live updates are only for Fairdesk's own pages")
+                }
                 _ = try await req.viewer(Role.caseWorkers)
                 return [:]
             },

@@ -47,6 +47,12 @@ final class CustomerIdentity: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The value as staff may see it. A chat visitor id works like a password for the visitor's
+    /// conversation, so only its last characters are shown.
+    var shownValue: String {
+        kind == .chat ? "visitor …\(value.suffix(4))" : value
+    }
+
     init(customerID: UUID, identity: Identity, createdAt: Date) {
         self.$customer.id = customerID
         self.kind = identity.kind

@@ -67,8 +67,13 @@ struct CaseActions {
         let (supportCase, entry) = try await app.write { db in
             let directory = CustomerDirectory(db: db, now: now)
             guard let customer = try await directory.current(customerID!) else { throw ApiError.notFound("customer") }
-            if let queueId = input.queueId, try await Queue.find(queueId, on: db) == nil {
-                throw ApiError.invalid(field: "queueId", rule: "must be an existing queue")
+            if let queueId = input.queueId {
+                if try await Queue.find(queueId, on: db) == nil {
+                    throw ApiError.invalid(field: "queueId", rule: "must be an existing queue")
+                }
+                if viewer.role == .agent && !viewer.queueIDs.contains(queueId) {
+                    throw ApiError.invalid(field: "queueId", rule: "must be one of your queues")
+                }
             }
             let work = CaseWork(db: db, now: now, actor: viewer.actor, config: config)
             let supportCase = try await work.openCase(

@@ -202,7 +202,7 @@ struct AgentPages: RouteCollection {
             subject: supportCase.subject,
             status: supportCase.status.rawValue, channel: supportCase.channel.rawValue, queue: queue?.name ?? "none",
             owner: owner?.name ?? "Unassigned", customer: customer?.displayName ?? "", tier: customer?.tier ?? "",
-            identities: identities.map { "\($0.kind.rawValue): \($0.value)" }, bounces: supportCase.bounceCount,
+            identities: identities.map { "\($0.kind.rawValue): \($0.shownValue)" }, bounces: supportCase.bounceCount,
             owners: supportCase.ownerCount, created: PageTime.text(supportCase.createdAt))
     }
 

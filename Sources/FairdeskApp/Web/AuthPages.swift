@@ -88,7 +88,7 @@ struct AuthPages: RouteCollection {
         do {
             let user = try await AuthController.check(
                 LoginRequest(email: form.email ?? "", password: form.password ?? "", name: nil), on: req)
-            AuthController.startSession(for: user, on: req)
+            try await AuthController.startSession(for: user, on: req)
             return req.redirect(to: Self.safeNext(form.next) ?? Self.start(for: user.role))
         } catch let error as ApiError where error.status == .unauthorized || error.status == .unprocessableEntity {
             let state = FormState(form: "login", values: ["email": form.email ?? ""], problems: error.problems)
@@ -156,7 +156,7 @@ struct AuthPages: RouteCollection {
                 try await user.create(on: db)
                 return user
             }
-            AuthController.startSession(for: user, on: req)
+            try await AuthController.startSession(for: user, on: req)
             req.flash("Welcome, \(user.name). Tell us what you need and we will answer here.")
             return req.redirect(to: SitePath.newCase.path)
         } catch let error as ValidationFailure {
