@@ -38,8 +38,13 @@ public enum EmbeddedStart {
             let summary = try await DemoSeeder.seed(app: app, password: password)
             app.logger.notice("Seeded \(summary.customers) customers and \(summary.cases) cases.")
             let text = DemoSeeder.loginsText(url: url, password: password)
-            FileManager.default.createFile(
+            let saved = FileManager.default.createFile(
                 atPath: path, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            if !saved {
+                // The logins are printed below either way; without the file they are shown only once.
+                print(text)
+                app.logger.warning("Could not write \(path); note the demo password above, it is not shown again.")
+            }
         }
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
             print("\n" + text + "(also in \(path))\n")
