@@ -27,8 +27,9 @@ struct InboundController: RouteCollection {
         let message = InboundService.Message(
             channel: channel!, identity: identity!, name: name, subject: subject, body: body!,
             caseNumber: input.caseNumber, externalID: externalID)
-        let result = try await service.receive(message, app: req.application)
-        await service.publish(result, app: req.application)
+        let outcome = try await service.receive(message, app: req.application)
+        await service.publish(outcome, app: req.application)
+        let result = outcome.result
         return try await result.encodeResponse(status: result.duplicate ? .ok : .created, for: req)
     }
 }
@@ -49,13 +50,19 @@ struct InboundService: Sendable {
     let now: Date
     let actor: Actor
 
+    /// What receiving a message did, and the live event to tell pages about it.
+    struct Outcome: Sendable {
+        var result: InboundResultDTO
+        var event: LiveEvent?
+    }
+
     /// Receives `message`, written together with others arriving at the same time (see ``InboundBatcher``).
-    func receive(_ message: Message, app: Application) async throws -> InboundResultDTO {
+    func receive(_ message: Message, app: Application) async throws -> Outcome {
         try await app.fairdesk.inbound.receive(message, with: self)
     }
 
     /// Receives `message` in a transaction of its own.
-    func receiveAlone(_ message: Message, app: Application) async throws -> InboundResultDTO {
+    func receiveAlone(_ message: Message, app: Application) async throws -> Outcome {
         do {
             return try await app.write { db in try await receive(message, on: db) }
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -65,21 +72,22 @@ struct InboundService: Sendable {
         }
     }
 
-    func receive(_ message: Message, on db: any Database) async throws -> InboundResultDTO {
+    func receive(_ message: Message, on db: any Database) async throws -> Outcome {
         try await receive(message, defaultQueue: CaseWork.defaultQueue(on: db, config: config), on: db)
     }
 
     /// Receives `message` inside the caller's transaction; new cases go to `defaultQueue`.
-    func receive(_ message: Message, defaultQueue: UUID?, on db: any Database) async throws -> InboundResultDTO {
+    func receive(_ message: Message, defaultQueue: UUID?, on db: any Database) async throws -> Outcome {
         if let externalID = message.externalID,
             let existing = try await TimelineEntry.query(on: db).filter(\.$channel == message.channel)
                 .filter(\.$externalID == externalID).first(),
             let caseID = existing.$supportCase.id, let supportCase = try await SupportCase.find(caseID, on: db)
         {
-            return InboundResultDTO(
+            let result = InboundResultDTO(
                 customerId: existing.$customer.id, caseId: caseID, caseNumber: supportCase.number,
                 entryId: try existing.requireID(), customerCreated: false, caseCreated: false, caseReopened: false,
                 duplicate: true)
+            return Outcome(result: result, event: nil)
         }
         let directory = CustomerDirectory(db: db, now: now)
         var customerCreated = false
@@ -121,20 +129,20 @@ struct InboundService: Sendable {
             to: supportCase, kind: .message, direction: .inbound, channel: message.channel, body: message.body,
             author: customerActor, externalID: message.externalID)
         try await work.customerWrote(to: supportCase)
-        return InboundResultDTO(
+        let result = InboundResultDTO(
             customerId: customerID, caseId: try supportCase.requireID(), caseNumber: supportCase.number,
             entryId: try entry.requireID(), customerCreated: customerCreated, caseCreated: caseCreated,
             caseReopened: wasResolved && supportCase.status.isActive, duplicate: false)
+        // The event is built from what was just written, so publishing it needs no query.
+        return Outcome(
+            result: result,
+            event: LiveEvent(kind: caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry))
     }
 
     /// Tells live pages about the message (nothing for a duplicate).
-    func publish(_ result: InboundResultDTO, app: Application) async {
-        guard !result.duplicate, let supportCase = try? await SupportCase.find(result.caseId, on: app.db),
-            let entry = try? await TimelineEntry.find(result.entryId, on: app.db)
-        else { return }
-        await app.fairdesk.live.publish([
-            LiveEvent(kind: result.caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry)
-        ])
+    func publish(_ outcome: Outcome, app: Application) async {
+        guard let event = outcome.event else { return }
+        await app.fairdesk.live.publish([event])
     }
 
     /// A new message joins an active case, or reopens a case resolved within the reopen window;

@@ -150,11 +150,12 @@ actor WidgetSession {
         let message = InboundService.Message(
             channel: .chat, identity: identity, name: name, subject: nil, body: body!, caseNumber: nil,
             externalID: "widget:\(clientID!)")
-        let result = try await service.receive(message, app: app)
+        let outcome = try await service.receive(message, app: app)
+        let result = outcome.result
         let known = customer.withLockedValue { $0 }
         customer.withLockedValue { $0 = result.customerId }
         if known == nil { await listen() }
-        await service.publish(result, app: app)
+        await service.publish(outcome, app: app)
         await send(Outgoing(type: "ack", clientId: clientID))
     }
 

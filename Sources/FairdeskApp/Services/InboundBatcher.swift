@@ -13,7 +13,7 @@ actor InboundBatcher {
     struct Item {
         var message: InboundService.Message
         var service: InboundService
-        var reply: CheckedContinuation<InboundResultDTO, any Error>
+        var reply: CheckedContinuation<InboundService.Outcome, any Error>
     }
 
     /// Most messages one transaction carries.
@@ -25,7 +25,9 @@ actor InboundBatcher {
 
     init(app: Application) { self.app = app }
 
-    func receive(_ message: InboundService.Message, with service: InboundService) async throws -> InboundResultDTO {
+    func receive(_ message: InboundService.Message, with service: InboundService) async throws
+        -> InboundService.Outcome
+    {
         try await withCheckedThrowingContinuation { reply in
             pending.append(Item(message: message, service: service, reply: reply))
             if !draining {
@@ -49,7 +51,7 @@ actor InboundBatcher {
         do {
             let results = try await app.write { db in
                 let queue = try await CaseWork.defaultQueue(on: db, config: batch[0].service.config)
-                var results: [InboundResultDTO] = []
+                var results: [InboundService.Outcome] = []
                 for (message, service) in work {
                     results.append(try await service.receive(message, defaultQueue: queue, on: db))
                 }
