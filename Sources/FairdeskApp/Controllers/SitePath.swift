@@ -6,12 +6,10 @@ enum SitePath {
 
     case health
     case metrics
-    case openAPI
     case supportCase(UUID)
     case caseTimeline(UUID)
     case attachment(caseID: UUID, attachmentID: UUID)
     case customer(UUID)
-    case customerTimeline(UUID)
     // Web pages
     case home
     case login
@@ -31,8 +29,6 @@ enum SitePath {
     case adminSettings
     case liveSocket
     case widgetScript
-    case widgetSocket
-    case widgetDemo
     case stylesheet
     case script
 
@@ -40,12 +36,10 @@ enum SitePath {
         switch self {
         case .health: "/health"
         case .metrics: "/metrics"
-        case .openAPI: "/openapi.yaml"
         case .supportCase(let id): "/\(Self.apiPrefix)/cases/\(id)"
         case .caseTimeline(let id): "/\(Self.apiPrefix)/cases/\(id)/timeline"
         case .attachment(let caseID, let attachmentID): "/\(Self.apiPrefix)/cases/\(caseID)/attachments/\(attachmentID)"
         case .customer(let id): "/\(Self.apiPrefix)/customers/\(id)"
-        case .customerTimeline(let id): "/\(Self.apiPrefix)/customers/\(id)/timeline"
         case .home: "/"
         case .login: "/login"
         case .logout: "/logout"
@@ -64,8 +58,6 @@ enum SitePath {
         case .adminSettings: "/admin/settings"
         case .liveSocket: "/live"
         case .widgetScript: "/widget.js"
-        case .widgetSocket: "/widget/socket"
-        case .widgetDemo: "/widget/demo"
         case .stylesheet: "/static/fairdesk.css"
         case .script: "/static/fairdesk.js"
         }
