@@ -19,6 +19,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
         attachments: FileAttachmentStore(root: config.dataDirectory + "/attachments"),
         writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry,
         live: LiveHub(), inbound: InboundBatcher(app: app), logins: LoginCache())
+    app.fairdesk.jobs = BackgroundWork.handlers()
     app.migrations.add(FairdeskMigrations.all)
     if case .sqlite(let path?) = config.storage {
         try await DatabaseSetup.tuneSQLite(app.db)
@@ -54,6 +55,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     try app.register(collection: StaticFiles(publicDirectory: resources.appendingPathComponent("Public")))
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AuditCommands(), as: "audit")
+    app.asyncCommands.use(WorkerCommand(), as: "worker")
 }
 
 /// Every route of Fairdesk.
@@ -65,6 +67,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CustomerController())
     try api.register(collection: CaseController())
     try api.register(collection: InboundController())
+    try api.register(collection: JobsController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())

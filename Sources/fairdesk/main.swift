@@ -3,7 +3,7 @@ import FairdeskCore
 import Foundation
 import Vapor
 
-// The `fairdesk` executable: serve (default), migrate, seed, audit verify.
+// The `fairdesk` executable: serve (default), migrate, seed, worker, audit verify.
 var env = try Environment.detect()
 try LoggingSystem.bootstrap(from: &env)
 let app = try await Application.make(env)
@@ -12,8 +12,10 @@ do {
     try await configure(app, config: config)
     let command = env.arguments.dropFirst().first
     switch command {
-    case nil, "serve": try await EmbeddedStart.prepare(app)
-    case "seed", "audit": try await EmbeddedStart.requireCurrentSchema(app)
+    case nil, "serve":
+        try await EmbeddedStart.prepare(app)
+        app.runJobsWithServer()
+    case "seed", "audit", "worker": try await EmbeddedStart.requireCurrentSchema(app)
     default: break
     }
     try await app.execute()

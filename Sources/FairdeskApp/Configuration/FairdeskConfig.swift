@@ -41,13 +41,21 @@ public struct FairdeskConfig: Sendable {
     public var prepareEmbeddedDatabase: Bool
     /// Name of the queue that new cases land in when nothing else says where.
     public var defaultQueueName: String
+    /// Whether `fairdesk serve` also runs background jobs (`FAIRDESK_WORKER=off` leaves them to
+    /// separate `fairdesk worker` processes).
+    public var runWorkerInServe: Bool
+    /// Jobs a worker claims at once (`FAIRDESK_JOB_BATCH`).
+    public var jobBatchSize: Int
+    /// How long an idle worker waits before looking for due jobs again (`FAIRDESK_JOB_POLL_MS`).
+    public var jobPollMilliseconds: Int
 
     public init(
         storage: Storage = .sqlite(path: nil), dataDirectory: String = "fairdesk-data", hostname: String = "127.0.0.1",
         port: Int = 8080, handoffNoteMinimum: Int = 20, maximumOwnersPerCase: Int = 4, reopenWindowDays: Int = 7,
         maximumAttachmentBytes: Int = 10 * 1024 * 1024, maximumJSONBytes: Int = 1024 * 1024,
         sessionLifetimeSeconds: Int = 8 * 3600, bcryptCost: Int = 12, demoPassword: String? = nil,
-        prepareEmbeddedDatabase: Bool = true, defaultQueueName: String = "General"
+        prepareEmbeddedDatabase: Bool = true, defaultQueueName: String = "General", runWorkerInServe: Bool = true,
+        jobBatchSize: Int = 50, jobPollMilliseconds: Int = 250
     ) {
         self.storage = storage
         self.dataDirectory = dataDirectory
@@ -63,6 +71,9 @@ public struct FairdeskConfig: Sendable {
         self.demoPassword = demoPassword
         self.prepareEmbeddedDatabase = prepareEmbeddedDatabase
         self.defaultQueueName = defaultQueueName
+        self.runWorkerInServe = runWorkerInServe
+        self.jobBatchSize = jobBatchSize
+        self.jobPollMilliseconds = jobPollMilliseconds
     }
 
     /// The rules for transfers that follow from these settings.
@@ -119,6 +130,14 @@ public struct FairdeskConfig: Sendable {
         if let value = env["FAIRDESK_DEMO_PASSWORD"], !value.isEmpty, value.count < 8 {
             throw Problem(variable: "FAIRDESK_DEMO_PASSWORD", rule: "must be at least 8 characters")
         }
+        switch env["FAIRDESK_WORKER"]?.lowercased() {
+        case nil, "", "on": config.runWorkerInServe = true
+        case "off": config.runWorkerInServe = false
+        case let other?:
+            throw Problem(variable: "FAIRDESK_WORKER", rule: "must be \"on\" or \"off\" (got \"\(other)\")")
+        }
+        config.jobBatchSize = try int("FAIRDESK_JOB_BATCH", config.jobBatchSize, 1...1000)
+        config.jobPollMilliseconds = try int("FAIRDESK_JOB_POLL_MS", config.jobPollMilliseconds, 10...60_000)
         return config
     }
 }

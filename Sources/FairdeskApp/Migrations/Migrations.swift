@@ -8,5 +8,6 @@ enum FairdeskMigrations {
         CreateAuditLog(),  // hash-chained audit log, counters
         SessionRecord.migration,  // web sessions (Fluent's own table)
         AddCustomerNameKey(),  // customers.name_key for search by name
+        CreateJobs(),  // the durable job table
     ]
 }

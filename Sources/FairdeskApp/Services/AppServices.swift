@@ -17,6 +17,8 @@ struct AppServices: Sendable {
     var inbound: InboundBatcher
     /// Recently checked bearer tokens.
     var logins: LoginCache
+    /// What each kind of background job does.
+    var jobs: JobHandlers = JobHandlers()
 }
 
 extension Application {
