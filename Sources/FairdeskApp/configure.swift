@@ -20,7 +20,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
         writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry,
         live: LiveHub(), inbound: InboundBatcher(app: app), logins: LoginCache())
     app.fairdesk.jobs = BackgroundWork.handlers()
-    app.migrations.add(FairdeskMigrations.all)
+    app.migrations.add(FairdeskMigrations.all(clock: clock))
     if case .sqlite(let path?) = config.storage {
         try await DatabaseSetup.tuneSQLite(app.db)
         app.logger.debug("SQLite file \(path) uses write-ahead logging")
@@ -68,6 +68,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: CaseController())
     try api.register(collection: InboundController())
     try api.register(collection: JobsController())
+    try api.register(collection: ServiceLevelController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())

@@ -23,7 +23,7 @@ struct InboundController: RouteCollection {
 
         let viewer = try await req.viewer()
         let service = InboundService(
-            config: req.fairdesk.config, now: req.now, actor: viewer.actor)
+            config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog)
         let message = InboundService.Message(
             channel: channel!, identity: identity!, name: name, subject: subject, body: body!,
             caseNumber: input.caseNumber, externalID: externalID)
@@ -49,6 +49,7 @@ struct InboundService: Sendable {
     let config: FairdeskConfig
     let now: Date
     let actor: Actor
+    let catalogs: CatalogCache
 
     /// What receiving a message did, and the live event to tell pages about it.
     struct Outcome: Sendable {
@@ -102,7 +103,8 @@ struct InboundService: Sendable {
         }
         let customerID = customer.id
         let customerActor = Actor(id: nil, label: customer.displayName)
-        let work = CaseWork(db: db, now: now, actor: actor, config: config)
+        let work = CaseWork(
+            db: db, now: now, actor: actor, config: config, catalog: try await catalogs.catalog(on: db, now: now))
 
         var target: SupportCase?
         if let number = message.caseNumber {

@@ -2,9 +2,39 @@ import Foundation
 
 /// Every kind of background job Fairdesk runs, and what it does.
 enum BackgroundWork {
+    /// How often the SLA worker looks for clocks coming due.
+    static let slaInterval: TimeInterval = 10
+    /// How often waiting cases are offered to free agents (also triggered at once when an agent
+    /// becomes available).
+    static let routingInterval: TimeInterval = 3
+
     static func handlers() -> JobHandlers {
         var handlers = JobHandlers()
         handlers.register(.noop) { _ in .done }
+        handlers.register(.slaSweep, every: slaInterval) { context in
+            let app = context.app
+            while true {
+                let result = try await app.write { db in
+                    try await SLASweep(
+                        db: db, now: app.fairdesk.clock.now, catalog: try await app.serviceCatalog(on: db),
+                        config: app.fairdesk.config
+                    ).run()
+                }
+                if result.clocks < 500 { break }
+            }
+            return .again(at: app.fairdesk.clock.now + slaInterval)
+        }
+        handlers.register(.routingAssign, every: routingInterval) { context in
+            let app = context.app
+            let assignments = try await app.write { db in
+                try await RoutingService(
+                    db: db, now: app.fairdesk.clock.now, catalog: try await app.serviceCatalog(on: db),
+                    config: app.fairdesk.config
+                ).assignWaiting()
+            }
+            if !assignments.isEmpty { await app.fairdesk.live.publishAssignments(assignments, app: app) }
+            return .again(at: app.fairdesk.clock.now + routingInterval)
+        }
         return handlers
     }
 }

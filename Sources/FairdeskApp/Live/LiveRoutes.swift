@@ -146,7 +146,8 @@ actor WidgetSession {
         let clientID = checks.text(incoming.clientId, field: "clientId", max: 64)
         try checks.finish()
         let service = InboundService(
-            config: app.fairdesk.config, now: app.fairdesk.clock.now, actor: Actor(id: nil, label: "Chat widget"))
+            config: app.fairdesk.config, now: app.fairdesk.clock.now, actor: Actor(id: nil, label: "Chat widget"),
+            catalogs: app.fairdesk.catalog)
         let message = InboundService.Message(
             channel: .chat, identity: identity, name: name, subject: nil, body: body!, caseNumber: nil,
             externalID: "widget:\(clientID!)")

@@ -1,13 +1,18 @@
+import FairdeskCore
 import Fluent
 
 /// Every migration, in the order it runs. Names are pinned: a migration never changes once it has shipped.
 enum FairdeskMigrations {
-    static let all: [any Migration] = [
-        CreateAccounts(),  // customers, users, API tokens, queues, queue members
-        CreateCases(),  // identities, cases, owners, timeline, attachments and their indexes
-        CreateAuditLog(),  // hash-chained audit log, counters
-        SessionRecord.migration,  // web sessions (Fluent's own table)
-        AddCustomerNameKey(),  // customers.name_key for search by name
-        CreateJobs(),  // the durable job table
-    ]
+    /// `clock` dates the starting configuration some migrations store.
+    static func all(clock: any WallClock) -> [any Migration] {
+        [
+            CreateAccounts(),  // customers, users, API tokens, queues, queue members
+            CreateCases(),  // identities, cases, owners, timeline, attachments and their indexes
+            CreateAuditLog(),  // hash-chained audit log, counters
+            SessionRecord.migration,  // web sessions (Fluent's own table)
+            AddCustomerNameKey(),  // customers.name_key for search by name
+            CreateJobs(),  // the durable job table
+            CreateServiceLevels(clock: clock),  // tiers, calendars, SLA targets and clocks, routing, notifications
+        ]
+    }
 }

@@ -26,13 +26,17 @@ final class SupportCase: Model, @unchecked Sendable {
     @Field(key: "last_activity_at") var lastActivityAt: Date
     @OptionalField(key: "resolved_at") var resolvedAt: Date?
     @OptionalField(key: "closed_at") var closedAt: Date?
+    /// The customer's tier when the case opened; it sets the SLA targets and the routing priority.
+    @Field(key: "tier") var tier: String
+    /// Flagged by staff when the customer is upset; such cases are served sooner.
+    @Field(key: "frustrated") var frustrated: Bool
 
     init() {}
 
     init(
         id: UUID? = nil, number: Int64, customerID: UUID, subject: String, status: CaseStatus = .new,
         channel: ContactChannel,
-        queueID: UUID?, ownerID: UUID?, at: Date
+        queueID: UUID?, ownerID: UUID?, at: Date, tier: String = "standard"
     ) {
         self.id = id
         self.number = number
@@ -47,6 +51,8 @@ final class SupportCase: Model, @unchecked Sendable {
         self.createdAt = at
         self.updatedAt = at
         self.lastActivityAt = at
+        self.tier = tier
+        self.frustrated = false
     }
 
     /// A `cases` row as plain SQL returns it. Lists read rows this way: building the model from
@@ -67,13 +73,16 @@ final class SupportCase: Model, @unchecked Sendable {
         var lastActivityAt: Date
         var resolvedAt: Date?
         var closedAt: Date?
+        var tier: String
+        var frustrated: Bool
     }
 
     /// The model of a stored row.
     convenience init(row: Row) {
         self.init(
             id: row.id, number: row.number, customerID: row.customerId, subject: row.subject, status: row.status,
-            channel: row.channel, queueID: row.queueId, ownerID: row.ownerId, at: row.createdAt)
+            channel: row.channel, queueID: row.queueId, ownerID: row.ownerId, at: row.createdAt, tier: row.tier)
+        frustrated = row.frustrated
         ownerCount = row.ownerCount
         bounceCount = row.bounceCount
         updatedAt = row.updatedAt

@@ -1,4 +1,5 @@
 import FairdeskCore
+import Fluent
 import Foundation
 import Prometheus
 import Vapor
@@ -19,6 +20,8 @@ struct AppServices: Sendable {
     var logins: LoginCache
     /// What each kind of background job does.
     var jobs: JobHandlers = JobHandlers()
+    /// Tiers, calendars, SLA targets and service settings, kept for a few seconds.
+    var catalog = CatalogCache()
 }
 
 extension Application {
@@ -35,6 +38,20 @@ extension Application {
             return services
         }
         set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Application {
+    /// The catalog of service levels, as `db` (or the cache) has it now.
+    func serviceCatalog(on db: any Database) async throws -> ServiceCatalog {
+        try await fairdesk.catalog.catalog(on: db, now: fairdesk.clock.now)
+    }
+
+    /// Case changes made by `actor` inside the transaction `db`, at the clock's now.
+    func caseWork(on db: any Database, actor: Actor) async throws -> CaseWork {
+        CaseWork(
+            db: db, now: fairdesk.clock.now, actor: actor, config: fairdesk.config,
+            catalog: try await serviceCatalog(on: db))
     }
 }
 

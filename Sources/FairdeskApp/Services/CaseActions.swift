@@ -75,7 +75,7 @@ struct CaseActions {
                     throw ApiError.invalid(field: "queueId", rule: "must be one of your queues")
                 }
             }
-            let work = CaseWork(db: db, now: now, actor: viewer.actor, config: config)
+            let work = try await app.caseWork(on: db, actor: viewer.actor)
             let supportCase = try await work.openCase(
                 customerID: customer.requireID(), subject: subject!, channel: channel, queueID: input.queueId)
             var entry: TimelineEntry?
@@ -140,7 +140,7 @@ struct CaseActions {
                 if byCustomer && supportCase.status == .closed {
                     throw ApiError.conflict("this case is closed; open a new case instead", field: "caseId")
                 }
-                let work = CaseWork(db: db, now: now, actor: viewer.actor, config: config)
+                let work = try await app.caseWork(on: db, actor: viewer.actor)
                 let channel = requestedChannel ?? (byCustomer ? .webForm : supportCase.channel)
                 let entry = try await work.addEntry(
                     to: supportCase, kind: .message, direction: byCustomer ? .inbound : .outbound, channel: channel,
@@ -254,7 +254,7 @@ struct CaseActions {
         let (supportCase, entry) = try await app.write { db in
             let supportCase = try await Self.load(caseID, for: viewer, on: db)
             guard viewer.canWork(supportCase) else { throw ApiError.forbidden("you cannot work on this case") }
-            let entry = try await change(CaseWork(db: db, now: now, actor: viewer.actor, config: config), supportCase)
+            let entry = try await change(try await app.caseWork(on: db, actor: viewer.actor), supportCase)
             return (supportCase, entry)
         }
         await publish([LiveEvent(kind: .entry, supportCase: supportCase, entry: entry)])
@@ -271,7 +271,7 @@ struct CaseActions {
         let supportCase = try await app.write { db in
             let supportCase = try await Self.load(caseID, for: viewer, on: db)
             guard viewer.canWork(supportCase) else { throw ApiError.forbidden("you cannot work on this case") }
-            try await change(CaseWork(db: db, now: now, actor: viewer.actor, config: config), supportCase)
+            try await change(try await app.caseWork(on: db, actor: viewer.actor), supportCase)
             return supportCase
         }
         // Those who could see the case before the change hear of it too (it may have left their queue).

@@ -10,6 +10,11 @@ struct CaseWork {
     let now: Date
     let actor: Actor
     let config: FairdeskConfig
+    /// Tiers, calendars and targets, for the case's SLA clocks.
+    let catalog: ServiceCatalog
+
+    private var clocks: CaseClocks { CaseClocks(db: db, now: now, catalog: catalog) }
+    private var waits: RoutingWaits { RoutingWaits(db: db, now: now, catalog: catalog) }
 
     /// The next case number, from a counter row that PostgreSQL locks until commit.
     func nextCaseNumber() async throws -> Int64 {
@@ -36,9 +41,14 @@ struct CaseWork {
     {
         let queue: UUID?
         if let queueID { queue = queueID } else { queue = try await Self.defaultQueue(on: db, config: config) }
+        struct Tier: Decodable { var tier: String }
+        let tier =
+            try await db.sql.raw("SELECT tier FROM customers WHERE id = \(bind: customerID)").first(
+                decoding: Tier.self)?
+            .tier ?? "standard"
         let supportCase = SupportCase(
             id: UUID(), number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
-            queueID: queue, ownerID: nil, at: now)
+            queueID: queue, ownerID: nil, at: now, tier: tier)
         try await db.insertRow(
             "cases",
             [
@@ -46,6 +56,7 @@ struct CaseWork {
                 ("subject", subject), ("status", CaseStatus.new.rawValue), ("channel", channel.rawValue),
                 ("queue_id", queue), ("owner_id", nil), ("owner_count", 0), ("bounce_count", 0), ("created_at", now),
                 ("updated_at", now), ("last_activity_at", now), ("resolved_at", nil), ("closed_at", nil),
+                ("tier", tier), ("frustrated", false),
             ])
         supportCase.$id.exists = true
         try await db.insertRow(
@@ -54,6 +65,8 @@ struct CaseWork {
                 ("id", UUID()), ("case_id", supportCase.id), ("user_id", nil), ("queue_id", queue),
                 ("started_at", now), ("started_by_id", actor.id),
             ])
+        try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
+        try await waits.sync(supportCase)
         return supportCase
     }
 
@@ -91,6 +104,11 @@ struct CaseWork {
         ).run()
         supportCase.lastActivityAt = now
         supportCase.updatedAt = now
+        if kind == .message && direction == .inbound {
+            try await clocks.customerWrote(caseID: entry.$supportCase.id!, tier: supportCase.tier, channel: channel)
+        } else if kind == .message && direction == .outbound {
+            try await clocks.staffReplied(caseID: entry.$supportCase.id!)
+        }
         return entry
     }
 
@@ -120,6 +138,10 @@ struct CaseWork {
             on: db, at: now, actor: actor, action: action, subjectType: "case", subjectID: supportCase.requireID(),
             reason: reason,
             details: ["from": from.rawValue, "to": target.rawValue, "number": String(supportCase.number)])
+        try await clocks.statusChanged(
+            caseID: supportCase.requireID(), from: from, to: target, tier: supportCase.tier,
+            channel: supportCase.channel)
+        try await waits.sync(supportCase)
     }
 
     /// What happens to a case when the customer writes to it: pending and resolved cases open again.
@@ -128,7 +150,7 @@ struct CaseWork {
         let reason =
             supportCase.status == .resolved
             ? "the customer wrote again after the case was resolved" : "the customer replied"
-        try await CaseWork(db: db, now: now, actor: .system, config: config)
+        try await CaseWork(db: db, now: now, actor: .system, config: config, catalog: catalog)
             .changeStatus(supportCase, to: next, reason: reason, automatic: true)
     }
 
@@ -165,6 +187,7 @@ struct CaseWork {
             caseID: caseID, userID: supportCase.$owner.id, queueID: supportCase.$queue.id, startedAt: now,
             startedByID: actor.id
         ).create(on: db)
+        if supportCase.status.isActive { try await waits.sync(supportCase) }
         var details = ["handoffNote": handoff]
         details["fromOwnerId"] = fromOwner?.uuidString
         details["fromQueueId"] = fromQueue?.uuidString

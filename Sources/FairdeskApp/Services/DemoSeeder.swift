@@ -64,7 +64,7 @@ enum DemoSeeder {
                     try await QueueMember(queueID: queueIDs[queue]!, userID: user.requireID()).create(on: db)
                 }
             }
-            let work = CaseWork(db: db, now: now, actor: .system, config: app.fairdesk.config)
+            let work = try await app.caseWork(on: db, actor: .system)
             let order = try await work.openCase(
                 customerID: casey.requireID(), subject: "Where is my order FD-204311?", channel: .email,
                 queueID: queueIDs["Deliveries"])

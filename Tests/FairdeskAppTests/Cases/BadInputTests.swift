@@ -89,7 +89,7 @@ struct BadInputTests {
                     let customer = try await CustomerDirectory(db: db, now: fd.clock.now).create(
                         displayName: "Half", tier: "standard",
                         identities: [try Identity(kind: .email, raw: "half@example.com")])
-                    _ = try await CaseWork(db: db, now: fd.clock.now, actor: .system, config: fd.app.fairdesk.config)
+                    _ = try await fd.app.caseWork(on: db, actor: .system)
                         .openCase(customerID: customer.requireID(), subject: "x", channel: .email, queueID: nil)
                     throw Boom()
                 }

@@ -1,0 +1,54 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+
+/// The cases waiting for an agent: active, in a queue, with no owner. The router reads only this
+/// table, so its cost follows the waiting cases, not all cases.
+struct RoutingWaits {
+    let db: any Database
+    let now: Date
+    let catalog: ServiceCatalog
+
+    /// Puts the case on the waiting list if it is active, not waiting on the customer, and has no owner;
+    /// takes it off otherwise.
+    /// A case that was already waiting keeps its place (its original waiting time).
+    func sync(_ supportCase: SupportCase) async throws {
+        let caseID = try supportCase.requireID()
+        guard supportCase.status.isActive, supportCase.status != .pendingCustomer, supportCase.$owner.id == nil else {
+            try await remove(caseID)
+            return
+        }
+        struct Due: Decodable { var dueAt: Date? }
+        let due = try await db.sql.raw(
+            """
+            SELECT MIN(due_at) AS due_at FROM sla_clocks WHERE case_id = \(bind: caseID) AND stopped_at IS NULL
+            """
+        ).first(decoding: Due.self, keyDecodingStrategy: .convertFromSnakeCase)?.dueAt
+        struct Owner: Decodable { var ownerId: UUID }
+        // "The agent who last owned their open case": the customer's other active case with an owner.
+        let returning = try await db.sql.raw(
+            """
+            SELECT owner_id FROM cases WHERE customer_id = \(bind: supportCase.$customer.id) \
+            AND owner_id IS NOT NULL AND id <> \(bind: caseID) \
+            AND status IN ('new', 'open', 'pending_customer', 'pending_internal') \
+            ORDER BY last_activity_at DESC LIMIT 1
+            """
+        ).first(decoding: Owner.self, keyDecodingStrategy: .convertFromSnakeCase)?.ownerId
+        let priority = catalog.tier(supportCase.tier)?.priority ?? 0
+        try await db.sql.raw(
+            """
+            INSERT INTO routing_waits (id, case_id, queue_id, channel, tier_key, tier_priority, waiting_since, \
+            due_at, frustrated, returning_agent_id) VALUES (\(bind: caseID), \(bind: caseID), \
+            \(bind: supportCase.$queue.id), \(bind: supportCase.channel.rawValue), \(bind: supportCase.tier), \
+            \(bind: priority), \(bind: now), \(bind: due), \(bind: supportCase.frustrated), \(bind: returning)) \
+            ON CONFLICT (case_id) DO UPDATE SET queue_id = excluded.queue_id, due_at = excluded.due_at, \
+            frustrated = excluded.frustrated, tier_priority = excluded.tier_priority
+            """
+        ).run()
+    }
+
+    func remove(_ caseID: UUID) async throws {
+        try await db.sql.raw("DELETE FROM routing_waits WHERE case_id = \(bind: caseID)").run()
+    }
+}

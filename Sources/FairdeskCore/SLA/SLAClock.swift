@@ -1,0 +1,135 @@
+import Foundation
+
+/// One target's clock on one case. Business time is counted on a calendar; the clock can pause (resolution
+/// waits while the case is pending customer).
+///
+/// The clock keeps the business seconds used up to its last pause or resume (`consumedSeconds`) and when it
+/// last started running, so reading it never needs the case's history. A target is met if the business
+/// time used when it stops is at most the target: replying in the very second it falls due still counts.
+public struct SLAClock: Codable, Equatable, Sendable {
+    public var metric: SLAMetric
+    /// Business seconds allowed.
+    public var targetSeconds: Int
+    public var startedAt: Date
+    /// Business seconds used before `runningSince`.
+    public var consumedSeconds: Int
+    /// When the clock last started running; nil while paused or stopped.
+    public var runningSince: Date?
+    /// When it breaches if it keeps running; nil while paused.
+    public var dueAt: Date?
+    public var stoppedAt: Date?
+    /// When it passed due: the due time itself, recorded by the worker (`recordBreach`), at pause or at stop.
+    public var breachedAt: Date?
+
+    /// A clock with every field given, for rebuilding one from storage.
+    public init(
+        metric: SLAMetric, targetSeconds: Int, startedAt: Date, consumedSeconds: Int = 0, runningSince: Date?,
+        dueAt: Date?, stoppedAt: Date? = nil, breachedAt: Date? = nil
+    ) {
+        self.metric = metric
+        self.targetSeconds = targetSeconds
+        self.startedAt = startedAt
+        self.consumedSeconds = consumedSeconds
+        self.runningSince = runningSince
+        self.dueAt = dueAt
+        self.stoppedAt = stoppedAt
+        self.breachedAt = breachedAt
+    }
+
+    /// A running clock for `metric` with `targetMinutes` business minutes allowed from `at`.
+    public static func start(_ metric: SLAMetric, targetMinutes: Int, at: Date, calendar: BusinessCalendar) -> SLAClock
+    {
+        let target = max(0, targetMinutes) * 60
+        return SLAClock(
+            metric: metric, targetSeconds: target, startedAt: at, runningSince: at,
+            dueAt: calendar.adding(businessSeconds: target, to: at))
+    }
+
+    /// Whether the clock has stopped for good (met or breached).
+    public var isStopped: Bool { stoppedAt != nil }
+
+    /// Whether the clock is counting now.
+    public var isRunning: Bool { runningSince != nil && !isStopped }
+
+    /// Stops counting until `resume`. Does nothing unless running.
+    public mutating func pause(at: Date, calendar: BusinessCalendar) {
+        guard isRunning, let since = runningSince else { return }
+        // The due time is forgotten while paused, so a breach that already happened is recorded now.
+        recordBreach(at: at, calendar: calendar)
+        consumedSeconds += calendar.businessSeconds(from: since, to: at)
+        runningSince = nil
+        dueAt = nil
+    }
+
+    /// Counts again from `at`, with a new due time for what is left. Does nothing unless paused.
+    public mutating func resume(at: Date, calendar: BusinessCalendar) {
+        guard !isStopped, runningSince == nil else { return }
+        runningSince = at
+        dueAt = calendar.adding(businessSeconds: max(0, targetSeconds - consumedSeconds), to: at)
+    }
+
+    /// Stops the clock for good; met or breached is decided by the business time used. Does nothing if stopped.
+    ///
+    /// `dueAt` is kept, so reports can show how close to the deadline the case was answered.
+    public mutating func stop(at: Date, calendar: BusinessCalendar) {
+        guard !isStopped else { return }
+        recordBreach(at: at, calendar: calendar)
+        consumedSeconds = businessSecondsUsed(at: at, calendar: calendar)
+        runningSince = nil
+        stoppedAt = at
+    }
+
+    /// Sets `breachedAt` if the target has been exceeded and no breach is recorded yet; returns whether it did.
+    ///
+    /// The breach is dated at the due time rather than at `now`, so a late worker does not move it.
+    @discardableResult
+    public mutating func recordBreach(at now: Date, calendar: BusinessCalendar) -> Bool {
+        guard breachedAt == nil, !isStopped, businessSecondsUsed(at: now, calendar: calendar) > targetSeconds else {
+            return false
+        }
+        breachedAt = dueAt ?? now
+        return true
+    }
+
+    /// Business seconds used by `now`; frozen while paused and once stopped.
+    public func businessSecondsUsed(at now: Date, calendar: BusinessCalendar) -> Int {
+        guard isRunning, let since = runningSince else { return consumedSeconds }
+        return consumedSeconds + calendar.businessSeconds(from: since, to: now)
+    }
+
+    /// The instant at which `fraction` (0...1) of the target will have been used, if running.
+    ///
+    /// A fraction already used gives the moment the clock last started running, which is in the past.
+    public func instant(whenUsed fraction: Double, calendar: BusinessCalendar) -> Date? {
+        let clamped = min(max(fraction, 0), 1)
+        // The small allowance keeps 0.29 * 6000 from rounding up to one second past 1740.
+        let seconds = Int((Double(targetSeconds) * clamped - 1e-6).rounded(.up))
+        return instant(whenUsedSeconds: max(0, seconds), calendar: calendar)
+    }
+
+    /// The instant at which `seconds` business seconds will have been used, if running.
+    func instant(whenUsedSeconds seconds: Int, calendar: BusinessCalendar) -> Date? {
+        guard isRunning, let since = runningSince else { return nil }
+        return calendar.adding(businessSeconds: seconds - consumedSeconds, to: since)
+    }
+
+    /// The clock read at `now`. `riskFraction` (0...1) is the share of the target left at which it counts
+    /// as at risk, e.g. 0.25 for the last quarter.
+    public func status(at now: Date, calendar: BusinessCalendar, riskFraction: Double) -> SLAStatus {
+        let used = businessSecondsUsed(at: now, calendar: calendar)
+        let left = targetSeconds - used
+        let state: SLAState
+        if isStopped {
+            state = used > targetSeconds ? .breached : .met
+        } else if used > targetSeconds {
+            state = .breached
+        } else if Double(left) <= min(max(riskFraction, 0), 1) * Double(targetSeconds) {
+            state = .atRisk
+        } else if runningSince == nil {
+            state = .paused
+        } else {
+            state = .running
+        }
+        return SLAStatus(state: state, dueAt: dueAt, businessSecondsLeft: left, secondsUsed: used)
+    }
+}
