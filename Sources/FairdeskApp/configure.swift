@@ -56,6 +56,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AuditCommands(), as: "audit")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(BenchCommands(), as: "bench")
 }
 
 /// Every route of Fairdesk.

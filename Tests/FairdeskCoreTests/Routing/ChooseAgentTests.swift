@@ -36,6 +36,10 @@ struct ChooseAgentTests {
     @Test("an agent at capacity on the channel, or with no capacity for it, gets nothing more")
     func capacity() {
         #expect(Router.chooseAgent(for: chat(1), among: [agent(1, chats: 2, load: 2)]) == nil)
+        #expect(!agent(1, chats: 2, load: 2).canTake(chat(1)))
+        var freed = agent(1, chats: 2, load: 2)
+        freed.load[.chat] = 1
+        #expect(freed.canTake(chat(1)))
         #expect(Router.chooseAgent(for: chat(1), among: [agent(1, chats: 2, load: 1)])?.agentID == id(1))
         var phoneOnly = agent(2)
         phoneOnly.capacity = [.phone: 1]
