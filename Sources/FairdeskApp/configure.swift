@@ -75,6 +75,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AgentPages())
     try app.register(collection: CustomerPages())
     try app.register(collection: AdminPages())
+    try app.register(collection: ServiceLevelPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())
     app.get("widget", "demo") { req async throws -> View in

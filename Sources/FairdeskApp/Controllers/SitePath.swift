@@ -27,6 +27,12 @@ enum SitePath {
     case adminUsers
     case adminQueues
     case adminSettings
+    case adminServiceLevels
+    case adminServiceLevelsAction(String)
+    case adminJobs
+    case adminJobRetry(UUID)
+    case queuesNow
+    case availability
     case liveSocket
     case widgetScript
     case stylesheet
@@ -44,6 +50,12 @@ enum SitePath {
         case .login: "/login"
         case .logout: "/logout"
         case .signup: "/signup"
+        case .adminServiceLevels: "/admin/service-levels"
+        case .adminServiceLevelsAction(let form): "/admin/service-levels/\(form)"
+        case .adminJobs: "/admin/jobs"
+        case .adminJobRetry(let id): "/admin/jobs/\(id)/retry"
+        case .queuesNow: "/queues/now"
+        case .availability: "/inbox/availability"
         case .inbox: "/inbox"
         case .inboxRows: "/inbox/rows"
         case .caseView(let id): "/cases/\(id)"

@@ -212,7 +212,10 @@ struct ServiceLevelActions {
         try checks.finish()
         let (actor, now) = (viewer.actor, now)
         try await app.write { db in
-            guard let customerID, let customer = try await Customer.find(customerID, on: db) else {
+            // A merged-away id reaches the customer it was merged into.
+            guard let customerID, let customer = try await CustomerDirectory(db: db, now: now).current(customerID),
+                let currentID = customer.id
+            else {
                 throw ApiError.notFound("customer")
             }
             let from = customer.tier
@@ -221,7 +224,7 @@ struct ServiceLevelActions {
             try await customer.save(on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: actor, action: "customer.tier_changed", subjectType: "customer",
-                subjectID: customerID, reason: reason, details: ["from": from, "to": input.tier])
+                subjectID: currentID, reason: reason, details: ["from": from, "to": input.tier])
         }
     }
 

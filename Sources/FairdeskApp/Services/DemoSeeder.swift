@@ -63,6 +63,13 @@ enum DemoSeeder {
                 for queue in memberOf {
                     try await QueueMember(queueID: queueIDs[queue]!, userID: user.requireID()).create(on: db)
                 }
+                if role == .agent || role == .lead {
+                    // Demo staff start available, so routing has someone to give new cases to.
+                    try await AgentProfile(
+                        userID: user.requireID(), skills: role == .lead ? ["refunds", "escalations"] : ["refunds"],
+                        availability: .available, since: now
+                    ).save(on: db)
+                }
             }
             let work = try await app.caseWork(on: db, actor: .system)
             let order = try await work.openCase(

@@ -40,6 +40,11 @@ struct AgentPages: RouteCollection {
         var layout: LayoutContext
         var rows: [InboxRow]
         var empty: Bool
+        /// The viewer's availability for new cases, and where to change it.
+        var availability: [SelectOption]
+        var availabilityAction: String
+        var notifications: [NoticeView]
+        var hasNotifications: Bool
         var statuses: [SelectOption]
         var channels: [SelectOption]
         var queues: [SelectOption]
@@ -49,6 +54,39 @@ struct AgentPages: RouteCollection {
         var next: String?
         /// The same list without layout, for live refresh.
         var rowsHref: String
+    }
+
+    /// An SLA warning or escalation, as the inbox lists it.
+    struct NoticeView: Encodable {
+        var body: String
+        var at: String
+        var href: String?
+    }
+
+    /// One SLA clock, as the case page shows it.
+    struct ClockView: Encodable {
+        var label: String
+        var state: String
+        var stateText: String
+        var due: String?
+        var left: String
+        var policy: String
+
+        init(_ clock: SLAClockDTO) {
+            label = clock.label
+            state = clock.state
+            stateText = clock.state.replacingOccurrences(of: "_", with: " ")
+            due = clock.dueAt.map(PageTime.text)
+            let minutes = abs(clock.secondsLeft) / 60
+            let amount = minutes >= 120 ? "\(minutes / 60) h \(minutes % 60) min" : "\(minutes) min"
+            switch clock.state {
+            case "met": left = "met"
+            case "breached": left = clock.secondsLeft < 0 ? "\(amount) overdue" : "breached"
+            case "paused": left = "\(amount) left, paused while we wait for the customer"
+            default: left = clock.secondsLeft < 0 ? "\(amount) overdue" : "\(amount) left"
+            }
+            policy = clock.policy
+        }
     }
 
     struct InboxFilter: Decodable {
@@ -120,8 +158,18 @@ struct AgentPages: RouteCollection {
             more.cursor = PageCursor(at: last.lastActivityAt, id: last.id!).encoded
             next = SitePath.inbox.path + "?" + more.query + "&cursor=" + (more.cursor ?? "")
         }
+        let profile = try await AgentProfile.find(viewer.userID, on: req.db)
+        let notices = try await Notifications.recent(for: viewer.userID, limit: 5, on: req.db)
         return InboxPage(
             layout: LayoutContext(req, title: "Inbox", current: .inbox, live: true), rows: rows, empty: rows.isEmpty,
+            availability: AgentAvailability.allCases.map {
+                SelectOption(
+                    $0.rawValue, $0.rawValue.capitalized, selected: (profile?.availability ?? .offline).rawValue)
+            }, availabilityAction: SitePath.availability.path,
+            notifications: notices.map {
+                NoticeView(
+                    body: $0.body, at: PageTime.text($0.createdAt), href: $0.caseId.map { SitePath.caseView($0).path })
+            }, hasNotifications: !notices.isEmpty,
             statuses: [SelectOption("", "Active (all)", selected: filter.status ?? "")]
                 + CaseStatus.allCases.map {
                     SelectOption(
@@ -167,6 +215,9 @@ struct AgentPages: RouteCollection {
         var bounces: Int
         var owners: Int
         var created: String
+        var clocks: [ClockView]
+        var hasClocks: Bool
+        var frustrated: Bool
     }
 
     struct CasePage: Encodable {
@@ -197,13 +248,16 @@ struct AgentPages: RouteCollection {
         .all()
         let queue = try await supportCase.$queue.get(on: req.db)
         let owner = try await supportCase.$owner.get(on: req.db)
+        let clocks = try await ServiceLevelQueries.clocks(
+            of: supportCase.requireID(), app: req.application, on: req.db)
         return CaseSummary(
             id: supportCase.id!.uuidString, customerId: supportCase.$customer.id.uuidString, number: supportCase.number,
             subject: supportCase.subject,
             status: supportCase.status.rawValue, channel: supportCase.channel.rawValue, queue: queue?.name ?? "none",
             owner: owner?.name ?? "Unassigned", customer: customer?.displayName ?? "", tier: customer?.tier ?? "",
             identities: identities.map { "\($0.kind.rawValue): \($0.shownValue)" }, bounces: supportCase.bounceCount,
-            owners: supportCase.ownerCount, created: PageTime.text(supportCase.createdAt))
+            owners: supportCase.ownerCount, created: PageTime.text(supportCase.createdAt),
+            clocks: clocks.map(ClockView.init), hasClocks: !clocks.isEmpty, frustrated: supportCase.frustrated)
     }
 
     /// The customer's timeline as this viewer may see it, oldest first, newest 100 entries.

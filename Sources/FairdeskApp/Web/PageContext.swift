@@ -37,9 +37,16 @@ struct LayoutContext: Encodable {
         var links: [(String, SitePath)] = []
         switch user?.role {
         case .agent: links = [("Inbox", .inbox)]
-        case .lead: links = [("Inbox", .inbox), ("Queues", .adminQueues), ("Users", .adminUsers)]
+        case .lead:
+            links = [
+                ("Inbox", .inbox), ("Queues now", .queuesNow), ("Queues", .adminQueues), ("Users", .adminUsers),
+                ("Service levels", .adminServiceLevels),
+            ]
         case .admin:
-            links = [("Inbox", .inbox), ("Users", .adminUsers), ("Queues", .adminQueues), ("Settings", .adminSettings)]
+            links = [
+                ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
+                ("Service levels", .adminServiceLevels), ("Jobs", .adminJobs), ("Settings", .adminSettings),
+            ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
         default: links = []
         }

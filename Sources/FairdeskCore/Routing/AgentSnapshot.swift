@@ -25,6 +25,7 @@ public struct AgentSnapshot: Sendable, Equatable {
     /// The last assignment, or when they became available; the longest idle gets the next case on a tie.
     public var idleSince: Date
 
+    /// A snapshot with everything the router looks at; load defaults to none.
     public init(
         id: UUID, queueIDs: Set<UUID> = [], skills: Set<String> = [], capacity: [ContactChannel: Int],
         load: [ContactChannel: Int] = [:], availability: AgentAvailability = .available, idleSince: Date

@@ -7,6 +7,7 @@ public struct Assignment: Sendable, Equatable {
     /// e.g. "returning customer's agent", "least loaded (2 open), idle longest".
     public var reason: String
 
+    /// A decision with its reason.
     public init(caseID: UUID, agentID: UUID, reason: String) {
         self.caseID = caseID
         self.agentID = agentID

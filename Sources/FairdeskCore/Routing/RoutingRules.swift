@@ -7,6 +7,7 @@ public struct RoutingRules: Codable, Equatable, Sendable {
     /// A frustrated case is treated as due this much earlier.
     public var frustrationBonusSeconds: Int
 
+    /// Rules with the defaults: starving after an hour, frustration worth fifteen minutes.
     public init(starvationSeconds: Int = 3600, frustrationBonusSeconds: Int = 900) {
         self.starvationSeconds = starvationSeconds
         self.frustrationBonusSeconds = frustrationBonusSeconds

@@ -17,6 +17,7 @@ public struct WaitingCase: Sendable, Equatable {
     /// The agent who last owned this customer's open case; they get it back if they can take it.
     public var returningAgentID: UUID?
 
+    /// A waiting case; only id, channel and wait start are required.
     public init(
         id: UUID, queueID: UUID? = nil, channel: ContactChannel, requiredSkills: Set<String> = [],
         tierPriority: Int = 0, waitingSince: Date, dueAt: Date? = nil, frustrated: Bool = false,

@@ -15,6 +15,7 @@ public struct BusinessCalendar: Hashable, Codable, Sendable {
     /// Days closed from local midnight to midnight, in the calendar's time zone.
     public var holidays: Set<LocalDate>
 
+    /// A calendar as given; call `validate()` before storing one an admin typed.
     public init(name: String, timeZoneID: String, weekly: [Int: [OpeningHours]], holidays: Set<LocalDate> = []) {
         self.name = name
         self.timeZoneID = timeZoneID

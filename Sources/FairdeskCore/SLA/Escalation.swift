@@ -15,6 +15,7 @@ public struct EscalationStep: Codable, Equatable, Sendable {
     public var action: EscalationAction
     public var percentUsed: Int
 
+    /// A step that takes `action` once `percentUsed` percent of the target is used.
     public init(action: EscalationAction, percentUsed: Int) {
         self.action = action
         self.percentUsed = percentUsed
@@ -38,11 +39,12 @@ public struct EscalationLadder: Codable, Equatable, Sendable {
         didSet { steps = Self.sorted(steps) }
     }
 
+    /// A ladder of `steps`, sorted by percent (ties keep their order).
     public init(steps: [EscalationStep]) {
         self.steps = Self.sorted(steps)
     }
 
-    // Decoding goes through `init(steps:)` so stored ladders come back sorted too.
+    /// Decodes through `init(steps:)`, so stored ladders come back sorted too.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(steps: try container.decode([EscalationStep].self, forKey: .steps))
@@ -118,17 +120,16 @@ public struct EscalationLadder: Codable, Equatable, Sendable {
     /// When the next check should happen: the next untaken step's instant, else the clock's due time (for
     /// recording the breach); nil if stopped/paused.
     ///
-    /// "Due time" here is the first instant at which the clock counts as breached: one business second past
-    /// `dueAt`, since using exactly the target still meets it. Once the breach is recorded, nil. The answer
-    /// may be in the past (a step is already due); the worker should then check at once.
+    /// Once the breach is recorded there is nothing left to check, so nil. The answer may be in the past
+    /// (a step already due); the worker should then check at once. At the answer, `dueSteps` returns at
+    /// least one step, or `SLAClock.recordBreach` records the breach, so a worker never wakes for nothing.
     public func nextCheck(clock: SLAClock, taken: Int, calendar: BusinessCalendar) -> Date? {
         guard clock.isRunning else { return nil }
         if taken < steps.count {
             let step = steps[max(0, taken)]
             return clock.instant(whenUsedSeconds: step.thresholdSeconds(of: clock.targetSeconds), calendar: calendar)
         }
-        guard clock.breachedAt == nil else { return nil }
-        return clock.instant(whenUsedSeconds: clock.targetSeconds + 1, calendar: calendar)
+        return clock.breachedAt == nil ? clock.dueAt : nil
     }
 
     private static func sorted(_ steps: [EscalationStep]) -> [EscalationStep] {

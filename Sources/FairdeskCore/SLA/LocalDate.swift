@@ -9,6 +9,7 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     public var month: Int
     public var day: Int
 
+    /// A date from its parts, unchecked; `init?(_:)` is the checked way in from text.
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -31,6 +32,7 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         "\(LocalDate.padded(year, to: 4))-\(LocalDate.padded(month, to: 2))-\(LocalDate.padded(day, to: 2))"
     }
 
+    /// Earlier dates first.
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
@@ -38,7 +40,7 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     /// The ISO weekday of this date: 1 = Monday ... 7 = Sunday.
     public var isoWeekday: Int { LocalDate.isoWeekday(ofDayNumber: dayNumber) }
 
-    // Stored as the same string people type, so a calendar's JSON reads like its admin form.
+    /// Reads the date from a string, as people type it, so a calendar's JSON reads like its admin form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -49,6 +51,7 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
         self = date
     }
 
+    /// Writes the date as "YYYY-MM-DD".
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -8,6 +8,7 @@ public struct OpeningHours: Hashable, Codable, Sendable, CustomStringConvertible
     public var start: Int
     public var end: Int
 
+    /// Hours from `start` to `end`, in minutes after local midnight.
     public init(start: Int, end: Int) {
         self.start = start
         self.end = end

@@ -4,8 +4,12 @@ import Foundation
 /// waits while the case is pending customer).
 ///
 /// The clock keeps the business seconds used up to its last pause or resume (`consumedSeconds`) and when it
-/// last started running, so reading it never needs the case's history. A target is met if the business
-/// time used when it stops is at most the target: replying in the very second it falls due still counts.
+/// last started running, so reading it never needs the case's history.
+///
+/// A target is breached once more than the target is used, or once a running clock is past its due time.
+/// The two differ only after a deadline at closing time: business time then stands still until the next
+/// opening, but the customer was shown the due time, so an answer on Saturday to a case due Friday 17:00
+/// is late. An answer at the due time itself still meets the target.
 public struct SLAClock: Codable, Equatable, Sendable {
     public var metric: SLAMetric
     /// Business seconds allowed.
@@ -19,6 +23,7 @@ public struct SLAClock: Codable, Equatable, Sendable {
     public var dueAt: Date?
     public var stoppedAt: Date?
     /// When it passed due: the due time itself, recorded by the worker (`recordBreach`), at pause or at stop.
+    /// Once set, the clock counts as breached.
     public var breachedAt: Date?
 
     /// A clock with every field given, for rebuilding one from storage.
@@ -37,8 +42,9 @@ public struct SLAClock: Codable, Equatable, Sendable {
     }
 
     /// A running clock for `metric` with `targetMinutes` business minutes allowed from `at`.
-    public static func start(_ metric: SLAMetric, targetMinutes: Int, at: Date, calendar: BusinessCalendar) -> SLAClock
-    {
+    public static func start(
+        _ metric: SLAMetric, targetMinutes: Int, at: Date, calendar: BusinessCalendar
+    ) -> SLAClock {
         let target = max(0, targetMinutes) * 60
         return SLAClock(
             metric: metric, targetSeconds: target, startedAt: at, runningSince: at,
@@ -53,10 +59,11 @@ public struct SLAClock: Codable, Equatable, Sendable {
 
     /// Stops counting until `resume`. Does nothing unless running.
     public mutating func pause(at: Date, calendar: BusinessCalendar) {
-        guard isRunning, let since = runningSince else { return }
+        guard isRunning else { return }
+        let used = businessSecondsUsed(at: at, calendar: calendar)
         // The due time is forgotten while paused, so a breach that already happened is recorded now.
-        recordBreach(at: at, calendar: calendar)
-        consumedSeconds += calendar.businessSeconds(from: since, to: at)
+        if breachedAt == nil, isPastDue(at: at, used: used) { breachedAt = dueAt ?? at }
+        consumedSeconds = used
         runningSince = nil
         dueAt = nil
     }
@@ -68,27 +75,41 @@ public struct SLAClock: Codable, Equatable, Sendable {
         dueAt = calendar.adding(businessSeconds: max(0, targetSeconds - consumedSeconds), to: at)
     }
 
-    /// Stops the clock for good; met or breached is decided by the business time used. Does nothing if stopped.
+    /// Stops the clock for good; met or breached is decided by the business time used (and, for a running
+    /// clock, by whether its due time has passed). Does nothing if already stopped.
     ///
     /// `dueAt` is kept, so reports can show how close to the deadline the case was answered.
     public mutating func stop(at: Date, calendar: BusinessCalendar) {
         guard !isStopped else { return }
-        recordBreach(at: at, calendar: calendar)
-        consumedSeconds = businessSecondsUsed(at: at, calendar: calendar)
+        let used = businessSecondsUsed(at: at, calendar: calendar)
+        if breachedAt == nil, isPastDue(at: at, used: used) { breachedAt = dueAt ?? at }
+        consumedSeconds = used
         runningSince = nil
         stoppedAt = at
     }
 
-    /// Sets `breachedAt` if the target has been exceeded and no breach is recorded yet; returns whether it did.
+    /// Sets `breachedAt` once the clock has reached its due time (or used more than its target) and no breach
+    /// is recorded yet; returns whether it did. For the SLA worker, woken at `EscalationLadder.nextCheck`.
     ///
-    /// The breach is dated at the due time rather than at `now`, so a late worker does not move it.
+    /// The breach is dated at the due time rather than at `now`, so a late worker does not move it. It is
+    /// recorded at the due time itself, when only an answer in that same instant could still meet the
+    /// target, so a worker woken then always has something to do.
     @discardableResult
     public mutating func recordBreach(at now: Date, calendar: BusinessCalendar) -> Bool {
-        guard breachedAt == nil, !isStopped, businessSecondsUsed(at: now, calendar: calendar) > targetSeconds else {
+        guard breachedAt == nil, !isStopped else { return false }
+        let reachedDue = isRunning && dueAt.map { now >= $0 } == true
+        guard reachedDue || isPastDue(at: now, used: businessSecondsUsed(at: now, calendar: calendar)) else {
             return false
         }
         breachedAt = dueAt ?? now
         return true
+    }
+
+    /// Whether the target is missed by `now`, given `used` business seconds by then.
+    private func isPastDue(at now: Date, used: Int) -> Bool {
+        if breachedAt != nil || used > targetSeconds { return true }
+        guard isRunning, let dueAt else { return false }
+        return now > dueAt
     }
 
     /// Business seconds used by `now`; frozen while paused and once stopped.
@@ -120,8 +141,8 @@ public struct SLAClock: Codable, Equatable, Sendable {
         let left = targetSeconds - used
         let state: SLAState
         if isStopped {
-            state = used > targetSeconds ? .breached : .met
-        } else if used > targetSeconds {
+            state = isPastDue(at: now, used: used) ? .breached : .met
+        } else if isPastDue(at: now, used: used) {
             state = .breached
         } else if Double(left) <= min(max(riskFraction, 0), 1) * Double(targetSeconds) {
             state = .atRisk

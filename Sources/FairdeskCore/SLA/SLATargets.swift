@@ -19,6 +19,7 @@ public struct SLATargets: Codable, Equatable, Sendable {
     public var nextResponseMinutes: Int?
     public var resolutionMinutes: Int?
 
+    /// Targets in business minutes; leave one out to not track that metric.
     public init(firstResponseMinutes: Int? = nil, nextResponseMinutes: Int? = nil, resolutionMinutes: Int? = nil) {
         self.firstResponseMinutes = firstResponseMinutes
         self.nextResponseMinutes = nextResponseMinutes

@@ -96,7 +96,7 @@ struct ChooseAgentTests {
         }
     }
 
-    @Test("choosing among 10,000 agents is one quick pass")
+    @Test("among 10,000 agents the choice follows the rules (speed is measured by `fairdesk bench routing`)")
     func tenThousandAgents() {
         let queue = id(900_000)
         let agents = (0..<10_000).map { number in
@@ -105,14 +105,8 @@ struct ChooseAgentTests {
                 chats: 4, load: number % 5, idleSince: minute(Double(number % 97)))
         }
         let waiting = chat(1, queue: queue, skills: ["german"])
-        let clock = ContinuousClock()
-        var choice: (agentID: UUID, reason: String)?
-        let elapsed = clock.measure {
-            for _ in 0..<10 { choice = Router.chooseAgent(for: waiting, among: agents) }
-        }
+        let choice = Router.chooseAgent(for: waiting, among: agents)
         // Load 0, idle since minute 0: number % 6 == 0, % 5 == 0, % 97 == 0 -> the smallest is 0.
         #expect(choice?.agentID == id(0))
-        // Well under 1 ms each in a release build; this bound only catches accidental sorting in debug builds.
-        #expect(elapsed / 10 < .milliseconds(25))
     }
 }

@@ -92,14 +92,14 @@ struct EscalationTests {
             ladder.dueSteps(clock: paused, taken: 0, now: berlinTime("2026-05-05 09:00"), calendar: office).count == 1)
     }
 
-    @Test("the next check is the next step, then the first second past due, then nothing once recorded")
+    @Test("the next check is the next step, then the due time, then nothing once the breach is recorded")
     func nextCheck() {
         let ladder = EscalationLadder.standard
         #expect(ladder.nextCheck(clock: clock, taken: 0, calendar: office) == berlinTime("2026-05-04 10:15"))
         #expect(ladder.nextCheck(clock: clock, taken: 2, calendar: office) == berlinTime("2026-05-04 10:35"))
-        #expect(ladder.nextCheck(clock: clock, taken: 3, calendar: office) == berlinTime("2026-05-04 10:40:01"))
+        #expect(ladder.nextCheck(clock: clock, taken: 3, calendar: office) == berlinTime("2026-05-04 10:40"))
         var breached = clock
-        breached.recordBreach(at: berlinTime("2026-05-04 10:40:01"), calendar: office)
+        breached.recordBreach(at: berlinTime("2026-05-04 10:40"), calendar: office)
         #expect(breached.breachedAt == berlinTime("2026-05-04 10:40"))
         #expect(ladder.nextCheck(clock: breached, taken: 3, calendar: office) == nil)
     }

@@ -85,14 +85,29 @@ struct SLAClockTests {
         #expect(late.dueAt == berlinTime("2026-05-04 10:00"))
     }
 
+    @Test("an answer over the weekend to a case due at Friday's closing time is late")
+    func closingTimeDeadline() {
+        var clock = SLAClock.start(
+            .firstResponse, targetMinutes: 60, at: berlinTime("2026-05-08 16:00"), calendar: office)
+        #expect(clock.dueAt == berlinTime("2026-05-08 17:00"))
+        #expect(clock.status(at: berlinTime("2026-05-08 17:00"), calendar: office, riskFraction: 0.25).state == .atRisk)
+        // No business time passes on Saturday, but the due time shown to everyone has.
+        let saturday = clock.status(at: berlinTime("2026-05-09 11:00"), calendar: office, riskFraction: 0.25)
+        #expect(saturday == SLAStatus(state: .breached, dueAt: clock.dueAt, businessSecondsLeft: 0, secondsUsed: 3600))
+        clock.stop(at: berlinTime("2026-05-09 11:00"), calendar: office)
+        #expect(clock.breachedAt == berlinTime("2026-05-08 17:00"))
+        #expect(
+            clock.status(at: berlinTime("2026-05-11 11:00"), calendar: office, riskFraction: 0.25).state == .breached)
+    }
+
     @Test("a breach is recorded at the due time even when the worker comes late, and also on pause")
     func recordBreach() {
         var clock = SLAClock.start(
             .firstResponse, targetMinutes: 60, at: berlinTime("2026-05-04 09:00"), calendar: office)
-        let atDue = clock.recordBreach(at: berlinTime("2026-05-04 10:00"), calendar: office)
-        let later = clock.recordBreach(at: berlinTime("2026-05-04 16:00"), calendar: office)
+        let early = clock.recordBreach(at: berlinTime("2026-05-04 09:59"), calendar: office)
+        let late = clock.recordBreach(at: berlinTime("2026-05-04 16:00"), calendar: office)
         let again = clock.recordBreach(at: berlinTime("2026-05-04 16:30"), calendar: office)
-        #expect([atDue, later, again] == [false, true, false])
+        #expect([early, late, again] == [false, true, false])
         #expect(clock.breachedAt == berlinTime("2026-05-04 10:00"))
 
         var resolution = SLAClock.start(
