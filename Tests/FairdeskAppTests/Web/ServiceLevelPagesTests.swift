@@ -1,0 +1,82 @@
+import FairdeskCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import FairdeskApp
+
+@Suite("Service-level pages")
+struct ServiceLevelPagesTests {
+    @Test("the case page shows each SLA target with its due time, time left, state and rule")
+    func casePageShowsClocks() async throws {
+        try await TestFairdesk.with { fd in
+            var web = WebSession(fd)
+            _ = try await web.logIn("agent@example.com")
+            let made = try await fd.inbound(from: "casey@example.com", body: "Help")
+            fd.clock.advance(by: 50 * 60)
+            let html = try await web.get("cases/\(made.caseId)").body.string
+            #expect(html.contains("First response"))
+            #expect(html.contains("10 min left"))
+            #expect(html.contains(#"<tr class="sla-at_risk">"#))
+            #expect(html.contains("premium · email · v1 · 24/7"))
+            #expect(html.contains("Resolution"))
+        }
+    }
+
+    @Test("an agent sets their availability from the inbox; leads see it on Queues now, agents cannot")
+    func availabilityAndQueuesNow() async throws {
+        try await TestFairdesk.with { fd in
+            var agent = WebSession(fd)
+            _ = try await agent.logIn("agent@example.com")
+            let inbox = try await agent.get("inbox")
+            let set = try await agent.post(
+                "inbox/availability", ["availability": "available", "_csrf": WebSession.csrf(inbox)])
+            #expect(set.status == .seeOther)
+            #expect(try await AgentProfile.find(fd.agent.id, on: fd.app.db)?.availability == .available)
+            #expect(try await agent.get("queues/now").status == .forbidden)
+
+            _ = try await fd.inbound(from: "someone@example.com", body: "Hi")
+            var lead = WebSession(fd)
+            _ = try await lead.logIn("lead@example.com")
+            let page = try await lead.get("queues/now")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("<td data-label=\"Tier\">standard</td><td data-label=\"Cases waiting\">1</td>"))
+            #expect(html.contains(#"<span class="availability-available">available</span>"#))
+        }
+    }
+
+    @Test("an admin's bad target comes back with the message beside the field; a good one gets a new version")
+    func targetForm() async throws {
+        try await TestFairdesk.with { fd in
+            var web = WebSession(fd)
+            _ = try await web.logIn("admin@example.com")
+            let page = try await web.get("admin/service-levels")
+            #expect(page.status == .ok)
+            let token = WebSession.csrf(page)
+            let refused = try await web.post(
+                "admin/service-levels/target",
+                [
+                    "tier": "premium", "channel": "chat", "calendar": "24/7", "firstResponseMinutes": "soon",
+                    "reason": "", "_csrf": token,
+                ])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Must be a whole number of minutes, or empty for no target."))
+            let saved = try await web.post(
+                "admin/service-levels/target",
+                [
+                    "tier": "premium", "channel": "chat", "calendar": "24/7", "firstResponseMinutes": "1",
+                    "nextResponseMinutes": "3", "resolutionMinutes": "90", "reason": "chat is the premium promise",
+                    "_csrf": token,
+                ])
+            #expect(saved.status == .seeOther)
+            let after = try await web.get("admin/service-levels").body.string
+            #expect(after.contains("<td data-label=\"First response\">1 min</td>"))
+            #expect(after.contains("v2"))
+            var lead = WebSession(fd)
+            _ = try await lead.logIn("lead@example.com")
+            #expect(try await lead.get("admin/service-levels").body.string.contains("Change a target") == false)
+            #expect(try await lead.get("admin/jobs").status == .forbidden)
+        }
+    }
+}
