@@ -14,6 +14,11 @@ PANELS = {
     "timeline_p99_ms": ("Customer timeline p99 (ms)", 20, True),
     "inbox_p99_ms": ("Agent inbox p99 (ms)", 20, True),
     "inbound_rps": ("Inbound messages (req/s)", 1000, False),
+    "routing_choose_p99_us": ("Choose an agent among 10,000, p99 (µs)", 1000, True),
+    "jobs_per_second": ("No-op jobs, PostgreSQL, 2 workers (jobs/s)", 2000, False),
+    # A minute's worth of due clocks must be handled within the minute, at any total.
+    "sla_sweep_seconds_100k": ("SLA sweep, 1,000 due of 100k open (s)", 60, True),
+    "sla_sweep_seconds_1m": ("SLA sweep, 1,000 due of 1M open (s)", 60, True),
 }
 W, H, PAD = 360, 220, 44
 
@@ -58,7 +63,8 @@ def main(src, dst):
         points = runs.get(metric, [])[-8:]
         if points:
             parts.append(panel(10 + (i % 2) * (W + 10), 10 + (i // 2) * (H + 10), title, target, lower, points))
-    width, height = 2 * W + 30, 2 * H + 30
+    rows = (len(PANELS) + 1) // 2
+    width, height = 2 * W + 30, rows * (H + 10) + 10
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif">'
            f'<rect width="100%" height="100%" fill="#fafafa"/>' + "\n".join(parts) + "</svg>\n")
     with open(dst, "w") as f:
