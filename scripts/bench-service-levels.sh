@@ -32,7 +32,7 @@ for size in "$small" "$large"; do
   FAIRDESK_DATA_DIR=$work FAIRDESK_DEMO_PASSWORD=bench-password "$bin" seed --cases "$size" --customers $((size / 3)) --seed 1 | tail -3
   out=$(FAIRDESK_DATA_DIR=$work "$bin" bench sla --due 1000)
   echo "$out"
-  record "sla_open_cases_$label" "$(echo "$out" | value sla_sweep_open_cases)" cases
+  record "sla_running_clocks_$label" "$(echo "$out" | value sla_sweep_open_cases)" clocks
   record "sla_sweep_seconds_$label" "$(echo "$out" | value sla_sweep_seconds)" s
   record "sla_sweep_ms_per_clock_$label" "$(echo "$out" | value sla_sweep_per_clock)" ms
   rm -rf "$work"
@@ -54,7 +54,7 @@ out=$(DATABASE_URL=$url "$bin" bench jobs --count 50000)
 echo "$out" | tail -3
 record jobs_per_second "$(echo "$out" | value jobs_per_second)" jobs/s
 kill -INT $w1 $w2; wait $w1 $w2 || true
-tail -1 /tmp/fairdesk-worker-1.log /tmp/fairdesk-worker-2.log
+tail -n 1 /tmp/fairdesk-worker-1.log /tmp/fairdesk-worker-2.log
 
 python3 "$root/scripts/bench_chart.py" "$results" "$root/benchmarks/chart.svg"
 echo "Recorded in $results; chart in benchmarks/chart.svg"

@@ -84,14 +84,15 @@ struct BenchCommands: AsyncCommandGroup {
             guard let calendar = catalog.calendars.values.first(where: { $0.calendar.isAlwaysOpen }) else {
                 throw BenchProblem(description: "no 24/7 calendar")
             }
-            // Every active case gets a resolution clock due within the next 30 days; `due` of them are due now.
+            // Every case gets a running resolution clock due within the next 30 days, as if all were open
+            // (the demo history is mostly resolved); `due` of them are due now.
             try await sql.raw("DELETE FROM sla_clocks").run()
             struct Count: Decodable { var n: Int }
             let open =
                 try await sql.raw(
-                    "SELECT COUNT(*) AS n FROM cases WHERE status IN ('new', 'open', 'pending_internal')"
+                    "SELECT COUNT(*) AS n FROM cases"
                 ).first(decoding: Count.self)?.n ?? 0
-            print("Giving \(open) open cases a resolution clock…")
+            print("Giving \(open) cases a running resolution clock…")
             let began = ContinuousClock.now
             let future = now.addingTimeInterval(30 * 86400)
             try await app.write { db in
@@ -100,8 +101,7 @@ struct BenchCommands: AsyncCommandGroup {
                     INSERT INTO sla_clocks (id, case_id, metric, policy, calendar_id, target_seconds, started_at, \
                     consumed_seconds, running_since, due_at, stopped_at, breached_at, escalations_taken, check_at) \
                     SELECT id, id, 'resolution', 'bench', \(bind: calendar.id), 2592000, \(bind: now), 0, \
-                    \(bind: now), \(bind: future), NULL, NULL, 3, \(bind: future) FROM cases \
-                    WHERE status IN ('new', 'open', 'pending_internal')
+                    \(bind: now), \(bind: future), NULL, NULL, 3, \(bind: future) FROM cases
                     """
                 ).run()
                 try await db.sql.raw(
@@ -127,7 +127,7 @@ struct BenchCommands: AsyncCommandGroup {
             }
             let took = sweepStarted.duration(to: .now)
             let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
-            print("Swept \(result.clocks) due clocks (\(result.breaches) breaches) among \(open) in \(took).")
+            print("Swept \(result.clocks) due clocks (\(result.breaches) breaches) among \(open) running in \(took).")
             BenchCommands.result("sla_sweep_open_cases", Double(open), "cases")
             BenchCommands.result("sla_sweep_seconds", seconds, "s")
             BenchCommands.result("sla_sweep_per_clock", seconds * 1000 / Double(max(1, result.clocks)), "ms")
@@ -147,6 +147,8 @@ struct BenchCommands: AsyncCommandGroup {
             let count = signature.count ?? 50_000
             let now = app.fairdesk.clock.now
             let printer = ProgressPrinter()
+            // Not due yet: the timing starts once all are in, when they are made due at once.
+            let later = now.addingTimeInterval(365 * 86400)
             var made = 0
             while made < count {
                 let size = min(1000, count - made)
@@ -158,7 +160,7 @@ struct BenchCommands: AsyncCommandGroup {
                     for index in 0..<size {
                         statement += index == 0 ? " " : ", "
                         statement += """
-                            (\(bind: UUID()), 'noop', '{}', 'queued', \(bind: now), 0, 5, \(bind: now), \(bind: now))
+                            (\(bind: UUID()), 'noop', '{}', 'queued', \(bind: later), 0, 5, \(bind: now), \(bind: now))
                             """
                     }
                     try await db.sql.raw(statement).run()
@@ -167,6 +169,7 @@ struct BenchCommands: AsyncCommandGroup {
                 printer.report("enqueued", done: made, total: count)
             }
             let started = ContinuousClock.now
+            try await app.db.sql.raw("UPDATE jobs SET due_at = \(bind: now) WHERE kind = 'noop'").run()
             struct Left: Decodable { var n: Int }
             while true {
                 let left =
