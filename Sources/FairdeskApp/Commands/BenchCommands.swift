@@ -12,6 +12,10 @@ struct BenchCommands: AsyncCommandGroup {
         ["routing": RoutingBench(), "sla": SLABench(), "jobs": JobsBench()]
     }
 
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     static func result(_ name: String, _ value: Double, _ unit: String) {
         print(String(format: "RESULT %@ %.3f %@", name, value, unit))
     }
@@ -56,7 +60,7 @@ struct BenchCommands: AsyncCommandGroup {
                 let began = clock.now
                 if Router.chooseAgent(for: cases[round % cases.count], among: agents) != nil { chosen += 1 }
                 let took = began.duration(to: clock.now)
-                times.append(Double(took.components.attoseconds) / 1e12 + Double(took.components.seconds) * 1e6)
+                times.append(BenchCommands.seconds(took) * 1e6)
             }
             times.sort()
             func percentile(_ p: Double) -> Double { times[min(times.count - 1, Int(Double(times.count) * p))] }
@@ -126,7 +130,7 @@ struct BenchCommands: AsyncCommandGroup {
                 if batch.clocks < 500 { break }
             }
             let took = sweepStarted.duration(to: .now)
-            let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            let seconds = BenchCommands.seconds(took)
             print("Swept \(result.clocks) due clocks (\(result.breaches) breaches) among \(open) running in \(took).")
             BenchCommands.result("sla_sweep_open_cases", Double(open), "cases")
             BenchCommands.result("sla_sweep_seconds", seconds, "s")
@@ -180,7 +184,7 @@ struct BenchCommands: AsyncCommandGroup {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let took = started.duration(to: .now)
-            let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+            let seconds = BenchCommands.seconds(took)
             print("The workers finished \(count) jobs in \(took).")
             BenchCommands.result("jobs_per_second", Double(count) / seconds, "jobs/s")
         }

@@ -51,33 +51,13 @@ struct JobAdmin {
 
 /// Job counts by state and kind, and one state's newest jobs.
 struct JobsOverviewDTO: Content {
-    struct Count: Content {
-        var state: String
-        var kind: String
-        var count: Int
-    }
-    struct Job: Content {
-        var id: UUID
-        var kind: String
-        var state: String
-        var dueAt: Date
-        var attempts: Int
-        var maxAttempts: Int
-        var lastError: String?
-        var createdAt: Date
-        var updatedAt: Date
-    }
-    var counts: [Count]
+    var counts: [JobCount]
     var state: String
-    var jobs: [Job]
+    var jobs: [JobRow]
 
     static func load(on db: any Database, state: String) async throws -> Self {
-        let counts = try await JobQueue.counts(on: db).map { Count(state: $0.state, kind: $0.kind, count: $0.count) }
-        let jobs = try await JobQueue.list(on: db, state: state, limit: 200).map {
-            Job(
-                id: $0.id, kind: $0.kind, state: $0.state, dueAt: $0.dueAt, attempts: $0.attempts,
-                maxAttempts: $0.maxAttempts, lastError: $0.lastError, createdAt: $0.createdAt, updatedAt: $0.updatedAt)
-        }
+        let counts = try await JobQueue.counts(on: db)
+        let jobs = try await JobQueue.list(on: db, state: state, limit: 200)
         return Self(counts: counts, state: state, jobs: jobs)
     }
 }

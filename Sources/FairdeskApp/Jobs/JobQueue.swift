@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// The kinds of background work. Each names a handler registered with ``JobWorker``.
 struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
@@ -29,7 +30,7 @@ struct ClaimedJob: Sendable {
 }
 
 /// One row of the job table, as admins see it.
-struct JobRow: Decodable, Sendable {
+struct JobRow: Content {
     var id: UUID
     var kind: String
     var state: String
@@ -164,7 +165,7 @@ enum JobQueue {
 }
 
 /// Jobs of one kind in one state.
-struct JobCount: Decodable, Sendable {
+struct JobCount: Content {
     var state: String
     var kind: String
     var count: Int

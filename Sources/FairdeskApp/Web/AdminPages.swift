@@ -92,18 +92,11 @@ struct AdminPages: RouteCollection {
         _ req: Request, form: String, values: [String: String], success: String,
         render: (Request, FormState, HTTPStatus) async throws -> Response, _ action: () async throws -> Void
     ) async throws -> Response {
-        do {
-            try await action()
-            req.flash(success)
-            return req.redirect(
-                to: req.url.path.hasPrefix(SitePath.adminQueues.path)
-                    ? SitePath.adminQueues.path : SitePath.adminUsers.path)
-        } catch let error as ValidationFailure {
-            return try await render(
-                req, FormState(form: form, values: values, problems: error.problems), .unprocessableEntity)
-        } catch let error as ApiError where !error.problems.isEmpty {
-            return try await render(req, FormState(form: form, values: values, problems: error.problems), error.status)
-        }
+        try await FormSubmission.handle(
+            req, form: form, values: values, success: success,
+            redirect: req.url.path.hasPrefix(SitePath.adminQueues.path)
+                ? SitePath.adminQueues.path : SitePath.adminUsers.path,
+            render: render, action)
     }
 
     @Sendable func createUser(req: Request) async throws -> Response {

@@ -361,23 +361,11 @@ struct AgentPages: RouteCollection {
         _ action: (CaseActions, UUID) async throws -> Void
     ) async throws -> Response {
         let id = try Self.caseID(req)
-        do {
+        return try await FormSubmission.handle(
+            req, form: name, values: values, success: success, redirect: SitePath.caseView(id).path,
+            render: { try await renderCase($0, form: $1, status: $2) }
+        ) {
             try await action(try await CaseActions(req), id)
-            req.flash(success)
-            return req.redirect(to: SitePath.caseView(id).path)
-        } catch let error as ValidationFailure {
-            return try await renderCase(
-                req, form: FormState(form: name, values: values, problems: error.problems), status: .unprocessableEntity
-            )
-        } catch let error as CaseStatusError {
-            return try await renderCase(
-                req,
-                form: FormState(
-                    form: name, values: values, problems: [FieldProblem(field: "status", rule: error.description)]),
-                status: .unprocessableEntity)
-        } catch let error as ApiError where !error.problems.isEmpty {
-            return try await renderCase(
-                req, form: FormState(form: name, values: values, problems: error.problems), status: error.status)
         }
     }
 

@@ -79,18 +79,9 @@ struct ServiceLevelPages: RouteCollection {
     private func act(
         _ req: Request, form: String, values: [String: String], success: String, _ action: () async throws -> Void
     ) async throws -> Response {
-        do {
-            try await action()
-            req.flash(success)
-            return req.redirect(to: SitePath.adminServiceLevels.path)
-        } catch let error as ValidationFailure {
-            return try await renderServiceLevels(
-                req, form: FormState(form: form, values: values, problems: error.problems), status: .unprocessableEntity
-            )
-        } catch let error as ApiError where !error.problems.isEmpty {
-            return try await renderServiceLevels(
-                req, form: FormState(form: form, values: values, problems: error.problems), status: error.status)
-        }
+        try await FormSubmission.handle(
+            req, form: form, values: values, success: success, redirect: SitePath.adminServiceLevels.path,
+            render: { try await renderServiceLevels($0, form: $1, status: $2) }, action)
     }
 
     @Sendable func saveTarget(req: Request) async throws -> Response {
@@ -182,7 +173,7 @@ struct ServiceLevelPages: RouteCollection {
 
     struct JobsPage: Encodable {
         var layout: LayoutContext
-        var counts: [JobsOverviewDTO.Count]
+        var counts: [JobCount]
         var dead: [DeadJob]
         var hasDead: Bool
     }

@@ -1,0 +1,27 @@
+import FairdeskCore
+import Foundation
+import Vapor
+
+/// How every form post ends: on success a short message and a redirect; when the input breaks a
+/// rule, the same page again with each message beside its field and what was typed kept.
+enum FormSubmission {
+    static func handle(
+        _ req: Request, form: String, values: [String: String], success: String, redirect: String,
+        render: (Request, FormState, HTTPStatus) async throws -> Response, _ action: () async throws -> Void
+    ) async throws -> Response {
+        func again(_ problems: [FieldProblem], _ status: HTTPStatus) async throws -> Response {
+            try await render(req, FormState(form: form, values: values, problems: problems), status)
+        }
+        do {
+            try await action()
+            req.flash(success)
+            return req.redirect(to: redirect)
+        } catch let error as ValidationFailure {
+            return try await again(error.problems, .unprocessableEntity)
+        } catch let error as CaseStatusError {
+            return try await again([FieldProblem(field: "status", rule: error.description)], .unprocessableEntity)
+        } catch let error as ApiError where !error.problems.isEmpty {
+            return try await again(error.problems, error.status)
+        }
+    }
+}
