@@ -361,12 +361,10 @@ struct AgentPages: RouteCollection {
         _ action: (CaseActions, UUID) async throws -> Void
     ) async throws -> Response {
         let id = try Self.caseID(req)
+        func perform() async throws { try await action(try await CaseActions(req), id) }
         return try await FormSubmission.handle(
             req, form: name, values: values, success: success, redirect: SitePath.caseView(id).path,
-            render: { try await renderCase($0, form: $1, status: $2) }
-        ) {
-            try await action(try await CaseActions(req), id)
-        }
+            render: renderCase(_:form:status:), perform)
     }
 
     @Sendable func reply(req: Request) async throws -> Response {

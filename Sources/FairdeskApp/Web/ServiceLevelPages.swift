@@ -81,7 +81,7 @@ struct ServiceLevelPages: RouteCollection {
     ) async throws -> Response {
         try await FormSubmission.handle(
             req, form: form, values: values, success: success, redirect: SitePath.adminServiceLevels.path,
-            render: { try await renderServiceLevels($0, form: $1, status: $2) }, action)
+            render: renderServiceLevels(_:form:status:), action)
     }
 
     @Sendable func saveTarget(req: Request) async throws -> Response {
