@@ -178,3 +178,60 @@ def test_admin_manages_users_and_queues_on_a_phone(server, browser):
     expect(page.locator("table")).to_contain_text("Returns")
     page.goto(server + "/admin/settings")
     expect(page.locator("table")).to_contain_text("FAIRDESK_HANDOFF_NOTE_MIN")
+
+
+def test_sla_targets_routing_and_queues_now(server, browser):
+    # setup: a chat arrives from the widget; Sam Agent starts the demo away
+    visitor = browser.new_context(viewport={"width": 1000, "height": 760}).new_page()
+    open_widget(visitor, server)
+    widget_send(visitor, "Hello, the blender I ordered is missing its jug.")
+    expect(visitor.locator(f"{WIDGET} .msg.inbound:not(.pending)")).to_contain_text("missing its jug")
+
+    # the lead sees who is available and how loaded, and no case waits long: routing assigned it
+    lead = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(lead, server, "lead@fairdesk.example")
+    lead.get_by_role("link", name="Queues now").click()
+    agents = lead.locator("#agents")
+    expect(agents.locator("tr", has_text="Sam Agent")).to_contain_text("away")
+    expect(agents.locator("tr", has_text="Alex Agent")).to_contain_text("available")
+    shot(lead, "queues-now")
+
+    # the case shows its SLA targets with the rule in force, and who it was assigned to and why
+    lead.get_by_role("link", name="Inbox").click()
+    lead.locator("#inbox-rows tr", has_text="missing its jug").get_by_role("link").first.click()
+    sla = lead.locator("table.sla")
+    expect(sla.locator("tr", has_text="First response")).to_contain_text("standard · chat · v1")
+    # routing runs every 3 seconds in the server's own worker
+    for _ in range(20):
+        if "Assigned to" in lead.locator(".timeline").inner_text():
+            break
+        lead.wait_for_timeout(1000)
+        lead.reload()
+    expect(lead.locator(".timeline")).to_contain_text("Assigned to")
+    shot(lead, "case-sla")
+
+    # an agent who was away makes themselves available from the inbox
+    agent = browser.new_context().new_page()
+    login(agent, server, "agent2@fairdesk.example")
+    agent.get_by_label("New cases for me").select_option("available")
+    agent.get_by_role("button", name="Set").click()
+    expect(agent.locator(".flash")).to_contain_text("You are available for new cases")
+
+    # an admin's bad target is refused beside the field; a good one becomes version 2
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(admin, server, "admin@fairdesk.example")
+    admin.get_by_role("link", name="Service levels").click()
+    admin.get_by_label("Tier").select_option("premium")
+    admin.get_by_label("Channel").select_option("social")
+    admin.get_by_label("Calendar").select_option("24/7")
+    admin.get_by_label("First response, minutes").fill("soon")
+    admin.get_by_role("button", name="Save target").click()
+    expect(admin.locator("p.error").first).to_contain_text("whole number of minutes")
+    admin.get_by_label("First response, minutes").fill("20")
+    admin.get_by_label("Next response, minutes").fill("45")
+    admin.get_by_label("Resolution, minutes").fill("240")
+    admin.get_by_label("Why").fill("Social complaints spread fast")
+    admin.get_by_role("button", name="Save target").click()
+    expect(admin.locator(".flash")).to_contain_text("Target saved")
+    expect(admin.locator("#targets tr", has_text="premium").filter(has_text="social")).to_contain_text("v2")
+    shot(admin, "service-levels")

@@ -64,10 +64,10 @@ enum DemoSeeder {
                     try await QueueMember(queueID: queueIDs[queue]!, userID: user.requireID()).create(on: db)
                 }
                 if role == .agent || role == .lead {
-                    // Demo staff start available, so routing has someone to give new cases to.
+                    // Demo staff start available (Sam is away), so routing has someone to give new cases to.
                     try await AgentProfile(
                         userID: user.requireID(), skills: role == .lead ? ["refunds", "escalations"] : ["refunds"],
-                        availability: .available, since: now
+                        availability: email.hasPrefix("agent2") ? .away : .available, since: now
                     ).save(on: db)
                 }
             }
