@@ -98,7 +98,7 @@ struct InboundService: Sendable {
         } else {
             let made = try await directory.create(
                 displayName: message.name ?? message.identity.value, tier: "standard", identities: [message.identity])
-            customer = .init(id: try made.requireID(), displayName: made.displayName)
+            customer = .init(id: try made.requireID(), displayName: made.displayName, tier: made.tier)
             customerCreated = true
         }
         let customerID = customer.id
@@ -124,7 +124,8 @@ struct InboundService: Sendable {
         } else {
             let subject = message.subject ?? String(message.body.prefix(80))
             supportCase = try await work.openCase(
-                customerID: customerID, subject: subject, channel: message.channel, queueID: defaultQueue)
+                customerID: customerID, subject: subject, channel: message.channel, queueID: defaultQueue,
+                tier: customer.tier)
             caseCreated = true
         }
         let entry = try await work.addEntry(

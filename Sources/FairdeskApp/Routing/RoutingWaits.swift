@@ -13,18 +13,23 @@ struct RoutingWaits {
     /// Puts the case on the waiting list if it is active, not waiting on the customer, and has no owner;
     /// takes it off otherwise.
     /// A case that was already waiting keeps its place (its original waiting time).
-    func sync(_ supportCase: SupportCase) async throws {
+    /// `dueAt` is the case's earliest SLA due time when the caller knows it (it is read otherwise).
+    func sync(_ supportCase: SupportCase, dueAt known: Date? = nil) async throws {
         let caseID = try supportCase.requireID()
         guard supportCase.status.isActive, supportCase.status != .pendingCustomer, supportCase.$owner.id == nil else {
             try await remove(caseID)
             return
         }
         struct Due: Decodable { var dueAt: Date? }
-        let due = try await db.sql.raw(
-            """
-            SELECT MIN(due_at) AS due_at FROM sla_clocks WHERE case_id = \(bind: caseID) AND stopped_at IS NULL
-            """
-        ).first(decoding: Due.self, keyDecodingStrategy: .convertFromSnakeCase)?.dueAt
+        let due: Date? =
+            if let known { known } else {
+                try await db.sql.raw(
+                    """
+                    SELECT MIN(due_at) AS due_at FROM sla_clocks WHERE case_id = \(bind: caseID) \
+                    AND stopped_at IS NULL
+                    """
+                ).first(decoding: Due.self, keyDecodingStrategy: .convertFromSnakeCase)?.dueAt
+            }
         struct Owner: Decodable { var ownerId: UUID }
         // "The agent who last owned their open case": the customer's other active case with an owner.
         let returning = try await db.sql.raw(

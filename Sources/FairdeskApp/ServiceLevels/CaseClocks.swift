@@ -59,10 +59,16 @@ struct CaseClocks {
     let now: Date
     let catalog: ServiceCatalog
 
-    func caseOpened(caseID: UUID, tier: String, channel: ContactChannel) async throws {
+    /// Starts a new case's clocks; returns the earliest due time, for routing.
+    @discardableResult
+    func caseOpened(caseID: UUID, tier: String, channel: ContactChannel) async throws -> Date? {
+        var earliest: Date?
         for metric in [SLAMetric.firstResponse, .resolution] {
-            try await start(metric, caseID: caseID, tier: tier, channel: channel)
+            if let due = try await start(metric, caseID: caseID, tier: tier, channel: channel, replacing: false) {
+                earliest = min(earliest ?? due, due)
+            }
         }
+        return earliest
     }
 
     func customerWrote(caseID: UUID, tier: String, channel: ContactChannel) async throws {
@@ -104,18 +110,23 @@ struct CaseClocks {
         }
     }
 
-    /// Starts (or restarts) one clock, if the tier has a target for it on this channel.
-    func start(_ metric: SLAMetric, caseID: UUID, tier: String, channel: ContactChannel) async throws {
+    /// Starts (or, `replacing` an earlier one, restarts) one clock, if the tier has a target for it
+    /// on this channel. Returns its due time.
+    @discardableResult
+    func start(
+        _ metric: SLAMetric, caseID: UUID, tier: String, channel: ContactChannel, replacing: Bool = true
+    ) async throws -> Date? {
         guard let target = catalog.target(tier: tier, channel: channel),
             let minutes = target.targets.minutes(for: metric)
-        else { return }
+        else { return nil }
         let calendar = catalog.calendar(target.calendarID)
         let clock = SLAClock.start(metric, targetMinutes: minutes, at: now, calendar: calendar)
         let checkAt = catalog.settings.ladder.nextCheck(clock: clock, taken: 0, calendar: calendar)
-        try await db.sql.raw(
-            "DELETE FROM sla_clocks WHERE case_id = \(bind: caseID) AND metric = \(bind: metric.rawValue)"
-        )
-        .run()
+        if replacing {
+            try await db.sql.raw(
+                "DELETE FROM sla_clocks WHERE case_id = \(bind: caseID) AND metric = \(bind: metric.rawValue)"
+            ).run()
+        }
         try await db.insertRow(
             "sla_clocks",
             [
@@ -125,6 +136,7 @@ struct CaseClocks {
                 ("running_since", clock.runningSince), ("due_at", clock.dueAt), ("stopped_at", nil),
                 ("breached_at", nil), ("escalations_taken", 0), ("check_at", checkAt),
             ])
+        return clock.dueAt
     }
 
     /// Writes a clock back, with the next time the SLA worker must look at it.

@@ -35,17 +35,19 @@ struct CaseWork {
         return try await Queue.query(on: db).sort(\.$createdAt).first()?.id
     }
 
-    /// Opens a case in `queueID` (or the default queue).
-    func openCase(customerID: UUID, subject: String, channel: ContactChannel, queueID: UUID?) async throws
-        -> SupportCase
+    /// Opens a case in `queueID` (or the default queue), with the customer's `tier` if the caller
+    /// already knows it.
+    func openCase(customerID: UUID, subject: String, channel: ContactChannel, queueID: UUID?, tier: String? = nil)
+        async throws -> SupportCase
     {
         let queue: UUID?
         if let queueID { queue = queueID } else { queue = try await Self.defaultQueue(on: db, config: config) }
         struct Tier: Decodable { var tier: String }
         let tier =
-            try await db.sql.raw("SELECT tier FROM customers WHERE id = \(bind: customerID)").first(
-                decoding: Tier.self)?
-            .tier ?? "standard"
+            if let tier { tier } else {
+                try await db.sql.raw("SELECT tier FROM customers WHERE id = \(bind: customerID)")
+                    .first(decoding: Tier.self)?.tier ?? "standard"
+            }
         let supportCase = SupportCase(
             id: UUID(), number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
             queueID: queue, ownerID: nil, at: now, tier: tier)
@@ -65,8 +67,8 @@ struct CaseWork {
                 ("id", UUID()), ("case_id", supportCase.id), ("user_id", nil), ("queue_id", queue),
                 ("started_at", now), ("started_by_id", actor.id),
             ])
-        try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
-        try await waits.sync(supportCase)
+        let due = try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
+        try await waits.sync(supportCase, dueAt: due)
         return supportCase
     }
 
@@ -104,7 +106,8 @@ struct CaseWork {
         ).run()
         supportCase.lastActivityAt = now
         supportCase.updatedAt = now
-        if kind == .message && direction == .inbound {
+        // A case opened at this instant has just started its first-response clock: nothing to check.
+        if kind == .message && direction == .inbound && supportCase.createdAt != now {
             try await clocks.customerWrote(caseID: entry.$supportCase.id!, tier: supportCase.tier, channel: channel)
         } else if kind == .message && direction == .outbound {
             try await clocks.staffReplied(caseID: entry.$supportCase.id!)

@@ -24,6 +24,7 @@ struct CustomerDirectory {
     struct Ref: Sendable {
         var id: UUID
         var displayName: String
+        var tier: String
     }
 
     /// The customer who owns `identity`, if anyone does (following merges). One indexed query.
@@ -31,18 +32,19 @@ struct CustomerDirectory {
         struct Row: Decodable {
             var id: UUID
             var name: String
+            var tier: String
             var merged: UUID?
         }
         guard
             let row = try await db.sql.raw(
                 """
-                SELECT c.id AS id, c.display_name AS name, c.merged_into_id AS merged FROM identities i
+                SELECT c.id AS id, c.display_name AS name, c.tier AS tier, c.merged_into_id AS merged FROM identities i
                 JOIN customers c ON c.id = i.customer_id WHERE i.kind = \(bind: identity.kind.rawValue) AND i.value = \(bind: identity.value)
                 """
             ).first(decoding: Row.self)
         else { return nil }
-        guard row.merged != nil else { return Ref(id: row.id, displayName: row.name) }
-        return try await current(row.id).map { Ref(id: try $0.requireID(), displayName: $0.displayName) }
+        guard row.merged != nil else { return Ref(id: row.id, displayName: row.name, tier: row.tier) }
+        return try await current(row.id).map { Ref(id: try $0.requireID(), displayName: $0.displayName, tier: $0.tier) }
     }
 
     /// Creates a customer with these identities. The identities must be free (checked by the caller
