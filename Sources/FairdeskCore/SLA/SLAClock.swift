@@ -144,10 +144,11 @@ public struct SLAClock: Codable, Equatable, Sendable {
             state = isPastDue(at: now, used: used) ? .breached : .met
         } else if isPastDue(at: now, used: used) {
             state = .breached
+        } else if runningSince == nil {
+            // Waiting on the customer: no time is being used, so nothing is at risk.
+            state = .paused
         } else if Double(left) <= min(max(riskFraction, 0), 1) * Double(targetSeconds) {
             state = .atRisk
-        } else if runningSince == nil {
-            state = .paused
         } else {
             state = .running
         }

@@ -40,6 +40,18 @@ struct SLAClockTests {
         #expect(clock == running)
     }
 
+    @Test("a clock paused near its due time shows paused, not at risk: no time is being used")
+    func pausedNearTheEndIsNotAtRisk() {
+        var clock = SLAClock.start(
+            .resolution, targetMinutes: 480, at: berlinTime("2026-05-04 09:00"), calendar: office)
+        clock.pause(at: berlinTime("2026-05-04 16:30"), calendar: office)
+        let status = clock.status(at: berlinTime("2026-05-05 12:00"), calendar: office, riskFraction: 0.25)
+        #expect(status.state == .paused)
+        #expect(status.businessSecondsLeft == 1800)
+        clock.resume(at: berlinTime("2026-05-05 12:00"), calendar: office)
+        #expect(clock.status(at: berlinTime("2026-05-05 12:00"), calendar: office, riskFraction: 0.25).state == .atRisk)
+    }
+
     @Test("a reply before or exactly at the due time meets the target")
     func stopMet() {
         for reply in ["2026-05-04 10:00", "2026-05-04 11:00"] {
