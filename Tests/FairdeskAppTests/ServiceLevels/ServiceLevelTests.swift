@@ -197,6 +197,84 @@ struct ServiceLevelTests {
     }
 }
 
+extension ServiceLevelTests {
+    @Test("escalation steps, tiers and queue skills are changed by the right people, audited, and checked")
+    func settingsTiersAndSkills() async throws {
+        try await TestFairdesk.with { fd in
+            let bad = try await fd.send(
+                .PUT, "api/v1/service-settings", as: fd.admin,
+                json: ServiceSettingsRequest(
+                    riskPercent: 150, escalation: "notify_lead@90, notify_owner@50", starvationMinutes: 0,
+                    frustrationBonusMinutes: 15, reason: "x"))
+            #expect(bad.status == .unprocessableEntity)
+            #expect(
+                Set(try fd.problems(bad).map { $0.components(separatedBy: ":")[0] })
+                    == ["riskPercent", "escalation", "starvationMinutes"])
+            let good = try await fd.send(
+                .PUT, "api/v1/service-settings", as: fd.admin,
+                json: ServiceSettingsRequest(
+                    riskPercent: 30, escalation: "notify_owner@50, reassign@80", starvationMinutes: 30,
+                    frustrationBonusMinutes: 10, reason: "standard customers waited too long"))
+            #expect(good.status == .ok)
+            let settings = try fd.decode(ServiceLevelsDTO.self, good).settings
+            #expect(settings.version == 2)
+            #expect(settings.escalation == "notify_owner@50, reassign@80")
+            #expect(settings.starvationMinutes == 30)
+
+            // A customer moved to premium gets premium targets on their next case.
+            let standard = try await fd.inbound(from: "pat@example.com", body: "Hello")
+            let customerID = standard.customerId
+            #expect(
+                try await fd.send(
+                    .PUT, "api/v1/customers/\(customerID)/tier", as: fd.agent,
+                    json: CustomerTierRequest(tier: "premium", reason: "bought membership")
+                ).status == .forbidden)
+            let unknown = try await fd.send(
+                .PUT, "api/v1/customers/\(customerID)/tier", as: fd.lead,
+                json: CustomerTierRequest(tier: "platinum", reason: "upsell"))
+            #expect(try fd.problems(unknown) == ["tier: must be one of premium, standard"])
+            #expect(
+                try await fd.send(
+                    .PUT, "api/v1/customers/\(customerID)/tier", as: fd.lead,
+                    json: CustomerTierRequest(tier: "premium", reason: "bought membership")
+                ).status == .noContent)
+            _ = try await fd.send(
+                .POST, "api/v1/cases/\(standard.caseId)/status", as: fd.agent,
+                json: StatusRequest(status: "resolved", reason: "answered"))
+            fd.clock.advance(by: 30 * 86400)
+            let next = try await fd.inbound(from: "pat@example.com", body: "Me again")
+            #expect(next.caseCreated)
+            #expect(try await fd.clocks(next.caseId)["first_response"]?.policy == "premium · email · v1 · 24/7")
+
+            // A queue that needs a skill only goes to agents who have it.
+            #expect(
+                try await fd.send(
+                    .PUT, "api/v1/queues/\(fd.general)/skills", as: fd.lead,
+                    json: QueueSkillsRequest(requiredSkills: "German, refunds")
+                ).status == .noContent)
+            try await fd.setAvailable(fd.agent)
+            let german = try await fd.inbound(from: "kim@example.com", body: "Hallo")
+            let worker = try await fd.worker()
+            try await worker.drain()
+            #expect(try await fd.owner(of: german.caseId) == nil)
+            _ = try await fd.send(
+                .PUT, "api/v1/agents/\(fd.agent.id)/profile", as: fd.lead,
+                json: AgentProfileRequest(skills: "german, refunds", capacity: "email=5"))
+            fd.clock.advance(by: 5)
+            try await worker.drain()
+            #expect(try await fd.owner(of: german.caseId) == fd.agent.id)
+            let audit = try fd.decode(
+                [AuditEntryDTO].self, try await fd.send(.GET, "api/v1/audit", as: fd.admin))
+            let actions = Set(audit.map(\.action))
+            #expect(
+                actions.isSuperset(of: [
+                    "service_settings.changed", "customer.tier_changed", "queue.skills_changed",
+                    "agent.profile_changed", "case.assigned",
+                ]))
+        }
+    }
+}
+
 @Suite("Routing")
 struct RoutingTests {
     @Test("a new case goes to an available agent of its queue, never to one who is away")
