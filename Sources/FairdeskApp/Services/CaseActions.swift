@@ -63,7 +63,6 @@ struct CaseActions {
         }
         try checks.finish()
         let now = now
-        let config = config
         let (supportCase, entry) = try await app.write { db in
             let directory = CustomerDirectory(db: db, now: now)
             guard let customer = try await directory.current(customerID!) else { throw ApiError.notFound("customer") }
@@ -249,8 +248,6 @@ struct CaseActions {
         caseID: UUID, _ change: @escaping @Sendable (CaseWork, SupportCase) async throws -> TimelineEntry
     ) async throws -> TimelineEntry {
         let viewer = viewer
-        let now = now
-        let config = config
         let (supportCase, entry) = try await app.write { db in
             let supportCase = try await Self.load(caseID, for: viewer, on: db)
             guard viewer.canWork(supportCase) else { throw ApiError.forbidden("you cannot work on this case") }
@@ -265,8 +262,6 @@ struct CaseActions {
         async throws -> SupportCase
     {
         let viewer = viewer
-        let now = now
-        let config = config
         let before = try await Self.load(caseID, for: viewer, on: app.db)
         let supportCase = try await app.write { db in
             let supportCase = try await Self.load(caseID, for: viewer, on: db)
