@@ -125,7 +125,7 @@ struct InboundService: Sendable {
             let subject = message.subject ?? String(message.body.prefix(80))
             supportCase = try await work.openCase(
                 customerID: customerID, subject: subject, channel: message.channel, queueID: defaultQueue,
-                tier: customer.tier)
+                tier: customer.tier, newCustomer: customerCreated)
             caseCreated = true
         }
         let entry = try await work.addEntry(

@@ -54,6 +54,23 @@ extension Database {
         try await sql.raw(statement).run()
     }
 
+    /// Inserts several rows of the same columns with one statement.
+    func insertRows(_ table: String, columns: [String], _ rows: [[(any Encodable & Sendable)?]]) async throws {
+        guard !rows.isEmpty else { return }
+        var statement: SQLQueryString = "INSERT INTO \(ident: table) ("
+        statement += SQLQueryString(columns.map { "\"\($0)\"" }.joined(separator: ", "))
+        statement += ") VALUES "
+        for (rowIndex, row) in rows.enumerated() {
+            statement += rowIndex == 0 ? "(" : ", ("
+            for (index, value) in row.enumerated() {
+                if index > 0 { statement += ", " }
+                if let value { statement += "\(bind: value)" } else { statement += "NULL" }
+            }
+            statement += ")"
+        }
+        try await sql.raw(statement).run()
+    }
+
     /// The SQL interface of this database; both drivers provide one.
     var sql: any SQLDatabase { self as! any SQLDatabase }
 

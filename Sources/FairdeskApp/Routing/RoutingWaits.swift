@@ -13,8 +13,9 @@ struct RoutingWaits {
     /// Puts the case on the waiting list if it is active, not waiting on the customer, and has no owner;
     /// takes it off otherwise.
     /// A case that was already waiting keeps its place (its original waiting time).
-    /// `dueAt` is the case's earliest SLA due time when the caller knows it (it is read otherwise).
-    func sync(_ supportCase: SupportCase, dueAt known: Date? = nil) async throws {
+    /// `dueAt` is the case's earliest SLA due time when the caller knows it (it is read otherwise);
+    /// a `newCustomer` has no other case, so no agent to return to.
+    func sync(_ supportCase: SupportCase, dueAt known: Date? = nil, newCustomer: Bool = false) async throws {
         let caseID = try supportCase.requireID()
         guard supportCase.status.isActive, supportCase.status != .pendingCustomer, supportCase.$owner.id == nil else {
             try await remove(caseID)
@@ -32,14 +33,17 @@ struct RoutingWaits {
             }
         struct Owner: Decodable { var ownerId: UUID }
         // "The agent who last owned their open case": the customer's other active case with an owner.
-        let returning = try await db.sql.raw(
-            """
-            SELECT owner_id FROM cases WHERE customer_id = \(bind: supportCase.$customer.id) \
-            AND owner_id IS NOT NULL AND id <> \(bind: caseID) \
-            AND status IN ('new', 'open', 'pending_customer', 'pending_internal') \
-            ORDER BY last_activity_at DESC LIMIT 1
-            """
-        ).first(decoding: Owner.self, keyDecodingStrategy: .convertFromSnakeCase)?.ownerId
+        let returning: UUID? =
+            if newCustomer { nil } else {
+                try await db.sql.raw(
+                    """
+                    SELECT owner_id FROM cases WHERE customer_id = \(bind: supportCase.$customer.id) \
+                    AND owner_id IS NOT NULL AND id <> \(bind: caseID) \
+                    AND status IN ('new', 'open', 'pending_customer', 'pending_internal') \
+                    ORDER BY last_activity_at DESC LIMIT 1
+                    """
+                ).first(decoding: Owner.self, keyDecodingStrategy: .convertFromSnakeCase)?.ownerId
+            }
         let priority = catalog.tier(supportCase.tier)?.priority ?? 0
         try await db.sql.raw(
             """

@@ -62,13 +62,12 @@ struct CaseClocks {
     /// Starts a new case's clocks; returns the earliest due time, for routing.
     @discardableResult
     func caseOpened(caseID: UUID, tier: String, channel: ContactChannel) async throws -> Date? {
-        var earliest: Date?
-        for metric in [SLAMetric.firstResponse, .resolution] {
-            if let due = try await start(metric, caseID: caseID, tier: tier, channel: channel, replacing: false) {
-                earliest = min(earliest ?? due, due)
-            }
+        let rows = [SLAMetric.firstResponse, .resolution].compactMap {
+            newClock($0, caseID: caseID, tier: tier, channel: channel)
         }
-        return earliest
+        // One statement for both clocks: this runs for every new case.
+        try await db.insertRows("sla_clocks", columns: Self.columns, rows.map(\.values))
+        return rows.compactMap(\.dueAt).min()
     }
 
     func customerWrote(caseID: UUID, tier: String, channel: ContactChannel) async throws {
@@ -110,33 +109,35 @@ struct CaseClocks {
         }
     }
 
-    /// Starts (or, `replacing` an earlier one, restarts) one clock, if the tier has a target for it
-    /// on this channel. Returns its due time.
-    @discardableResult
-    func start(
-        _ metric: SLAMetric, caseID: UUID, tier: String, channel: ContactChannel, replacing: Bool = true
-    ) async throws -> Date? {
+    /// Starts (or restarts) one clock, if the tier has a target for it on this channel.
+    func start(_ metric: SLAMetric, caseID: UUID, tier: String, channel: ContactChannel) async throws {
+        guard let row = newClock(metric, caseID: caseID, tier: tier, channel: channel) else { return }
+        try await db.sql.raw(
+            "DELETE FROM sla_clocks WHERE case_id = \(bind: caseID) AND metric = \(bind: metric.rawValue)"
+        ).run()
+        try await db.insertRows("sla_clocks", columns: Self.columns, [row.values])
+    }
+
+    private static let columns = [
+        "id", "case_id", "metric", "policy", "calendar_id", "target_seconds", "started_at", "consumed_seconds",
+        "running_since", "due_at", "stopped_at", "breached_at", "escalations_taken", "check_at",
+    ]
+
+    /// The row of a clock starting now, if the tier has a target for it on this channel.
+    private func newClock(_ metric: SLAMetric, caseID: UUID, tier: String, channel: ContactChannel)
+        -> (values: [(any Encodable & Sendable)?], dueAt: Date?)?
+    {
         guard let target = catalog.target(tier: tier, channel: channel),
             let minutes = target.targets.minutes(for: metric)
         else { return nil }
         let calendar = catalog.calendar(target.calendarID)
         let clock = SLAClock.start(metric, targetMinutes: minutes, at: now, calendar: calendar)
         let checkAt = catalog.settings.ladder.nextCheck(clock: clock, taken: 0, calendar: calendar)
-        if replacing {
-            try await db.sql.raw(
-                "DELETE FROM sla_clocks WHERE case_id = \(bind: caseID) AND metric = \(bind: metric.rawValue)"
-            ).run()
-        }
-        try await db.insertRow(
-            "sla_clocks",
-            [
-                ("id", TimeOrderedID.next(at: now)), ("case_id", caseID), ("metric", metric.rawValue),
-                ("policy", catalog.policyLabel(target)), ("calendar_id", target.calendarID),
-                ("target_seconds", clock.targetSeconds), ("started_at", now), ("consumed_seconds", 0),
-                ("running_since", clock.runningSince), ("due_at", clock.dueAt), ("stopped_at", nil),
-                ("breached_at", nil), ("escalations_taken", 0), ("check_at", checkAt),
-            ])
-        return clock.dueAt
+        let values: [(any Encodable & Sendable)?] = [
+            TimeOrderedID.next(at: now), caseID, metric.rawValue, catalog.policyLabel(target), target.calendarID,
+            clock.targetSeconds, now, 0, clock.runningSince, clock.dueAt, nil, nil, 0, checkAt,
+        ]
+        return (values, clock.dueAt)
     }
 
     /// Writes a clock back, with the next time the SLA worker must look at it.

@@ -36,10 +36,12 @@ struct CaseWork {
     }
 
     /// Opens a case in `queueID` (or the default queue), with the customer's `tier` if the caller
-    /// already knows it.
-    func openCase(customerID: UUID, subject: String, channel: ContactChannel, queueID: UUID?, tier: String? = nil)
-        async throws -> SupportCase
-    {
+    /// already knows it. `newCustomer` says the customer was made in this transaction (so has no
+    /// other case).
+    func openCase(
+        customerID: UUID, subject: String, channel: ContactChannel, queueID: UUID?, tier: String? = nil,
+        newCustomer: Bool = false
+    ) async throws -> SupportCase {
         let queue: UUID?
         if let queueID { queue = queueID } else { queue = try await Self.defaultQueue(on: db, config: config) }
         struct Tier: Decodable { var tier: String }
@@ -68,7 +70,7 @@ struct CaseWork {
                 ("started_at", now), ("started_by_id", actor.id),
             ])
         let due = try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
-        try await waits.sync(supportCase, dueAt: due)
+        try await waits.sync(supportCase, dueAt: due, newCustomer: newCustomer)
         return supportCase
     }
 
@@ -101,9 +103,12 @@ struct CaseWork {
                 ("details", entry.details), ("external_id", externalID), ("occurred_at", now),
             ])
         entry.$id.exists = true
-        try await db.sql.raw(
-            "UPDATE cases SET last_activity_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: entry.$supportCase.id!)"
-        ).run()
+        // A case opened (or already touched) at this instant already says so.
+        if supportCase.lastActivityAt != now || supportCase.updatedAt != now {
+            try await db.sql.raw(
+                "UPDATE cases SET last_activity_at = \(bind: now), updated_at = \(bind: now) WHERE id = \(bind: entry.$supportCase.id!)"
+            ).run()
+        }
         supportCase.lastActivityAt = now
         supportCase.updatedAt = now
         // A case opened at this instant has just started its first-response clock: nothing to check.
