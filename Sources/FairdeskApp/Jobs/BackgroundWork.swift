@@ -26,12 +26,7 @@ enum BackgroundWork {
         }
         handlers.register(.routingAssign, every: routingInterval) { context in
             let app = context.app
-            let assignments = try await app.write { db in
-                try await RoutingService(
-                    db: db, now: app.fairdesk.clock.now, catalog: try await app.serviceCatalog(on: db),
-                    config: app.fairdesk.config
-                ).assignWaiting()
-            }
+            let assignments = try await RoutingService.assignAndRecord(app: app)
             if !assignments.isEmpty { await app.fairdesk.live.publishAssignments(assignments, app: app) }
             return .again(at: app.fairdesk.clock.now + routingInterval)
         }

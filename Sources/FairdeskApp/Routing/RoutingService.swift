@@ -25,8 +25,14 @@ struct RoutingService {
         var returningAgentId: UUID?
     }
 
-    /// Assigns what can be assigned now; returns the assignments made.
-    func assignWaiting(limit: Int = 2000) async throws -> [Assignment] {
+    /// The assignments to make now, from reads only: the router's job reads outside the write
+    /// transaction and writes only when there is something to assign (see ``assignAndRecord(app:)``).
+    /// Agents with no free slot on any channel are left out at once, so a full house costs one query.
+    func plan(limit: Int = 2000) async throws -> [Assignment] {
+        let agents = try await availableAgents().filter { agent in
+            agent.capacity.contains { channel, slots in (agent.load[channel] ?? 0) < slots }
+        }
+        if agents.isEmpty { return [] }
         let rows = try await db.sql.raw(
             "SELECT * FROM routing_waits ORDER BY waiting_since LIMIT \(literal: limit)"
         ).all(decoding: WaitRow.self, keyDecodingStrategy: .convertFromSnakeCase)
@@ -39,13 +45,31 @@ struct RoutingService {
                 waitingSince: $0.waitingSince, dueAt: $0.dueAt, frustrated: $0.frustrated,
                 returningAgentID: $0.returningAgentId)
         }
-        let agents = try await availableAgents()
-        if agents.isEmpty { return [] }
-        let assignments = Router.assign(waiting, to: agents, now: now, rules: catalog.settings.routing)
-        for assignment in assignments {
-            try await give(caseID: assignment.caseID, to: assignment.agentID, reason: assignment.reason, actor: .system)
+        return Router.assign(waiting, to: agents, now: now, rules: catalog.settings.routing)
+    }
+
+    /// The routing job: plans from reads (which on SQLite do not hold the single writer), then makes
+    /// the assignments in one transaction, skipping any case that stopped waiting in between.
+    static func assignAndRecord(app: Application) async throws -> [Assignment] {
+        let now = app.fairdesk.clock.now
+        let catalog = try await app.serviceCatalog(on: app.db)
+        let planned = try await RoutingService(db: app.db, now: now, catalog: catalog, config: app.fairdesk.config)
+            .plan()
+        if planned.isEmpty { return [] }
+        return try await app.write { db in
+            let service = RoutingService(db: db, now: now, catalog: catalog, config: app.fairdesk.config)
+            var made: [Assignment] = []
+            for assignment in planned where try await service.isWaiting(assignment.caseID) {
+                try await service.give(
+                    caseID: assignment.caseID, to: assignment.agentID, reason: assignment.reason, actor: .system)
+                made.append(assignment)
+            }
+            return made
         }
-        return assignments
+    }
+
+    private func isWaiting(_ caseID: UUID) async throws -> Bool {
+        try await db.sql.raw("SELECT case_id FROM routing_waits WHERE case_id = \(bind: caseID)").first() != nil
     }
 
     /// Finds another agent for a case whose owner is about to breach (an escalation), or puts it
