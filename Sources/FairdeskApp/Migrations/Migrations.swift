@@ -13,6 +13,7 @@ enum FairdeskMigrations {
             AddCustomerNameKey(),  // customers.name_key for search by name
             CreateJobs(),  // the durable job table
             CreateServiceLevels(clock: clock),  // tiers, calendars, SLA targets and clocks, routing, notifications
+            AddOwnerLoadIndex(),  // agents' open cases per channel, from the index alone
         ]
     }
 }

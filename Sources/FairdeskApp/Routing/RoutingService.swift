@@ -27,16 +27,18 @@ struct RoutingService {
 
     /// The assignments to make now, from reads only: the router's job reads outside the write
     /// transaction and writes only when there is something to assign (see ``assignAndRecord(app:)``).
-    /// Agents with no free slot on any channel are left out at once, so a full house costs one query.
+    /// Nothing waiting costs one query; agents with no free slot on a waiting case's channel are
+    /// left out before the router runs.
     func plan(limit: Int = 2000) async throws -> [Assignment] {
-        let agents = try await availableAgents().filter { agent in
-            agent.capacity.contains { channel, slots in (agent.load[channel] ?? 0) < slots }
-        }
-        if agents.isEmpty { return [] }
         let rows = try await db.sql.raw(
             "SELECT * FROM routing_waits ORDER BY waiting_since LIMIT \(literal: limit)"
         ).all(decoding: WaitRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         if rows.isEmpty { return [] }
+        let channels = Set(rows.map(\.channel))
+        let agents = try await availableAgents().filter { agent in
+            channels.contains { (agent.load[$0] ?? 0) < (agent.capacity[$0] ?? 0) }
+        }
+        if agents.isEmpty { return [] }
         let skills = try await queueSkills()
         let waiting = rows.map {
             WaitingCase(
