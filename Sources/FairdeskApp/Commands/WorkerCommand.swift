@@ -22,9 +22,10 @@ struct WorkerCommand: AsyncCommand {
         let worker = JobWorker(app: app, batchSize: signature.batch)
         let started = ContinuousClock.now
         if signature.drain {
+            try await worker.scheduleRecurring()
             let result = try await worker.drain()
-            context.console.print(
-                "Ran \(result.ran) job(s), \(result.failed) failed, in \(started.duration(to: .now)).")
+            let milliseconds = Int(BenchCommands.seconds(started.duration(to: .now)) * 1000)
+            context.console.print("Ran \(result.ran) job(s), \(result.failed) failed, in \(milliseconds) ms.")
             return
         }
         context.console.print("Worker started (batch \(worker.batchSize)); stop with Ctrl-C.")
