@@ -12,6 +12,8 @@ struct AdminPages: RouteCollection {
         supervisors.get("queues", use: queues)
         supervisors.post("queues", use: createQueue)
         supervisors.post("queues", ":queueID", "members", use: addMember)
+        supervisors.post("queues", ":queueID", "skills", use: queueSkills)
+        supervisors.post("agents", ":userID", "profile", use: agentProfile)
         let admins = admin.grouped(WebGuard([.admin]))
         admins.post("users", use: createUser)
         admins.post("users", ":userID", "role", use: changeRole)
@@ -42,12 +44,25 @@ struct AdminPages: RouteCollection {
         var description: String
         var members: String
         var memberAction: String
+        var skills: String
+        var skillsAction: String
+    }
+
+    /// An agent's skills and capacity, as the queues page edits them.
+    struct AgentRow: Encodable {
+        var id: String
+        var name: String
+        var availability: String
+        var skills: String
+        var capacity: String
+        var profileAction: String
     }
 
     struct QueuesPage: Encodable {
         var layout: LayoutContext
         var queues: [QueueRow]
         var staff: [SelectOption]
+        var agents: [AgentRow]
         var createAction: String
         var form: FormState
     }
@@ -94,8 +109,8 @@ struct AdminPages: RouteCollection {
     ) async throws -> Response {
         try await FormSubmission.handle(
             req, form: form, values: values, success: success,
-            redirect: req.url.path.hasPrefix(SitePath.adminQueues.path)
-                ? SitePath.adminQueues.path : SitePath.adminUsers.path,
+            redirect: req.url.path.hasPrefix(SitePath.adminUsers.path)
+                ? SitePath.adminUsers.path : SitePath.adminQueues.path,
             render: render, action)
     }
 
@@ -144,17 +159,38 @@ struct AdminPages: RouteCollection {
         let all = try await Queue.query(on: req.db).sort(\.$name).all()
         let memberships = try await QueueMember.query(on: req.db).with(\.$user).all()
         let staff = try await User.query(on: req.db).filter(\.$role ~~ Array(Role.caseWorkers)).sort(\.$name).all()
+        struct SkillsRow: Decodable {
+            var id: UUID
+            var requiredSkills: String
+        }
+        let skills = try await req.db.sql.raw("SELECT id, required_skills FROM queues")
+            .all(decoding: SkillsRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let profiles = try await req.db.sql.raw("SELECT * FROM agent_profiles")
+            .all(decoding: AgentProfile.Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map(AgentProfile.init(row:))
         let rows = all.map { queue in
             QueueRow(
                 id: queue.id!.uuidString, name: queue.name, description: queue.description,
                 members: memberships.filter { $0.$queue.id == queue.id }.map(\.user.name).sorted().joined(
                     separator: ", "),
-                memberAction: SitePath.adminQueues.path + "/\(queue.id!)/members")
+                memberAction: SitePath.adminQueues.path + "/\(queue.id!)/members",
+                skills: form.form == "skills-\(queue.id!)"
+                    ? form.values["requiredSkills"] ?? "" : skills.first { $0.id == queue.id }?.requiredSkills ?? "",
+                skillsAction: SitePath.adminQueues.path + "/\(queue.id!)/skills")
+        }
+        let agents = staff.map { user in
+            let profile = profiles.first { $0.userID == user.id } ?? AgentProfile(userID: user.id!, since: req.now)
+            let editing = form.form == "profile-\(user.id!)"
+            return AgentRow(
+                id: user.id!.uuidString, name: user.name, availability: profile.availability.rawValue,
+                skills: editing ? form.values["skills"] ?? "" : AgentProfile.skillsText(profile.skills),
+                capacity: editing ? form.values["capacity"] ?? "" : AgentProfile.capacityText(profile.capacity),
+                profileAction: "/admin/agents/\(user.id!)/profile")
         }
         let page = QueuesPage(
             layout: LayoutContext(req, title: "Queues", current: .adminQueues), queues: rows,
             staff: staff.map { SelectOption($0.id!.uuidString, "\($0.name) (\($0.role.rawValue))", selected: nil) },
-            createAction: SitePath.adminQueues.path, form: form)
+            agents: agents, createAction: SitePath.adminQueues.path, form: form)
         let response = try await req.view.render("admin-queues", page).encodeResponse(for: req)
         response.status = status
         return response
@@ -174,6 +210,37 @@ struct AdminPages: RouteCollection {
         ) {
             _ = try await AdminActions(req).createQueue(
                 CreateQueueRequest(name: form.name ?? "", description: form.description))
+        }
+    }
+
+    @Sendable func queueSkills(req: Request) async throws -> Response {
+        struct Form: Content { var requiredSkills: String? }
+        let form = try req.content.decode(Form.self)
+        let queueID = req.parameters.get("queueID", as: UUID.self)
+        return try await act(
+            req, form: "skills-\(queueID?.uuidString ?? "")", values: ["requiredSkills": form.requiredSkills ?? ""],
+            success: "Required skills saved.", render: renderQueues
+        ) {
+            try await ServiceLevelActions(req).setQueueSkills(
+                queueID, QueueSkillsRequest(requiredSkills: form.requiredSkills ?? ""))
+        }
+    }
+
+    @Sendable func agentProfile(req: Request) async throws -> Response {
+        struct Form: Content {
+            var skills: String?
+            var capacity: String?
+        }
+        let form = try req.content.decode(Form.self)
+        let userID = req.parameters.get("userID", as: UUID.self)
+        return try await act(
+            req, form: "profile-\(userID?.uuidString ?? "")",
+            values: ["skills": form.skills ?? "", "capacity": form.capacity ?? ""],
+            success: "Skills and capacity saved.",
+            render: renderQueues
+        ) {
+            _ = try await ServiceLevelActions(req).saveProfile(
+                userID: userID, AgentProfileRequest(skills: form.skills ?? "", capacity: form.capacity ?? ""))
         }
     }
 

@@ -79,4 +79,31 @@ struct ServiceLevelPagesTests {
             #expect(try await lead.get("admin/jobs").status == .forbidden)
         }
     }
+
+    @Test("a lead sets a queue's required skills and an agent's skills and capacity on the queues page")
+    func skillsAndCapacityForms() async throws {
+        try await TestFairdesk.with { fd in
+            var web = WebSession(fd)
+            _ = try await web.logIn("lead@example.com")
+            let page = try await web.get("admin/queues")
+            let token = WebSession.csrf(page)
+            let skills = try await web.post(
+                "admin/queues/\(fd.general)/skills", ["requiredSkills": "German, refunds", "_csrf": token])
+            #expect(skills.status == .seeOther)
+            let refused = try await web.post(
+                "admin/agents/\(fd.agent.id)/profile", ["skills": "german", "capacity": "email=lots", "_csrf": token])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains(#"id="agent-capacity-error">Must list channel=number pairs"#))
+            #expect(refused.body.string.contains(#"value="email=lots""#))
+            let saved = try await web.post(
+                "admin/agents/\(fd.agent.id)/profile",
+                ["skills": "german, refunds", "capacity": "email=4, chat=2", "_csrf": token])
+            #expect(saved.status == .seeOther)
+            let after = try await web.get("admin/queues").body.string
+            #expect(after.contains(#"name="requiredSkills" value="german, refunds""#))
+            #expect(after.contains(#"name="capacity" value="email=4, chat=2""#))
+            let profile = try await AgentProfile.find(fd.agent.id, on: fd.app.db)
+            #expect(profile?.capacity == [.email: 4, .chat: 2])
+        }
+    }
 }
