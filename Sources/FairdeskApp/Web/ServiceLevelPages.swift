@@ -13,6 +13,7 @@ struct ServiceLevelPages: RouteCollection {
         let admins = routes.grouped(WebGuard([.admin]))
         admins.post("admin", "service-levels", "target", use: saveTarget)
         admins.post("admin", "service-levels", "calendar", use: saveCalendar)
+        admins.post("admin", "service-levels", "settings", use: saveSettings)
         admins.get("admin", "jobs", use: jobs)
         admins.post("admin", "jobs", ":jobID", "retry", use: retryJob)
         routes.grouped(WebGuard(Role.caseWorkers)).post("inbox", "availability", use: availability)
@@ -38,6 +39,13 @@ struct ServiceLevelPages: RouteCollection {
         var calendarOptions: [SelectOption]
         var targetAction: String
         var calendarAction: String
+        var settingsAction: String
+        /// The settings form: what was typed, or what is in force.
+        var settingsValues: [String: String]
+        /// Each form's messages, so a refused form's messages stand only beside its own fields.
+        var settingsErrors: [String: String]
+        var targetValues: [String: String]
+        var targetErrors: [String: String]
         var form: FormState
     }
 
@@ -65,7 +73,17 @@ struct ServiceLevelPages: RouteCollection {
                 SelectOption($0.name, $0.name, selected: form.values["calendar"])
             },
             targetAction: SitePath.adminServiceLevelsAction("target").path,
-            calendarAction: SitePath.adminServiceLevelsAction("calendar").path, form: form)
+            calendarAction: SitePath.adminServiceLevelsAction("calendar").path,
+            settingsAction: SitePath.adminServiceLevelsAction("settings").path,
+            settingsValues: form.form == "settings"
+                ? form.values
+                : [
+                    "riskPercent": String(catalog.settings.riskPercent), "escalation": catalog.settings.escalation,
+                    "starvationMinutes": String(catalog.settings.starvationMinutes),
+                    "frustrationBonusMinutes": String(catalog.settings.frustrationBonusMinutes),
+                ], settingsErrors: form.form == "settings" ? form.errors : [:],
+            targetValues: form.form == "target" ? form.values : [:],
+            targetErrors: form.form == "target" ? form.errors : [:], form: form)
         let response = try await req.view.render("admin-service-levels", page).encodeResponse(for: req)
         response.status = status
         return response
@@ -131,6 +149,41 @@ struct ServiceLevelPages: RouteCollection {
         ]
         return try await act(req, form: "calendar", values: values, success: "Calendar \(input.name) saved.") {
             try await ServiceLevelActions(req).saveCalendar(input)
+        }
+    }
+
+    @Sendable func saveSettings(req: Request) async throws -> Response {
+        struct Form: Content {
+            var riskPercent: String?
+            var escalation: String?
+            var starvationMinutes: String?
+            var frustrationBonusMinutes: String?
+            var reason: String?
+        }
+        let form = try req.content.decode(Form.self)
+        let values = [
+            "riskPercent": form.riskPercent ?? "", "escalation": form.escalation ?? "",
+            "starvationMinutes": form.starvationMinutes ?? "",
+            "frustrationBonusMinutes": form.frustrationBonusMinutes ?? "",
+            "reason": form.reason ?? "",
+        ]
+        return try await act(req, form: "settings", values: values, success: "Escalation and routing settings saved.") {
+            var checks = Checks()
+            func number(_ text: String?, _ field: String) -> Int {
+                guard let value = Int((text ?? "").trimmingCharacters(in: .whitespaces)) else {
+                    checks.add(field, "must be a whole number")
+                    return 0
+                }
+                return value
+            }
+            let risk = number(form.riskPercent, "riskPercent")
+            let starvation = number(form.starvationMinutes, "starvationMinutes")
+            let bonus = number(form.frustrationBonusMinutes, "frustrationBonusMinutes")
+            try checks.finish()
+            try await ServiceLevelActions(req).saveSettings(
+                ServiceSettingsRequest(
+                    riskPercent: risk, escalation: form.escalation ?? "", starvationMinutes: starvation,
+                    frustrationBonusMinutes: bonus, reason: form.reason ?? ""))
         }
     }
 

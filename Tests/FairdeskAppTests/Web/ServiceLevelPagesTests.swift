@@ -106,4 +106,38 @@ struct ServiceLevelPagesTests {
             #expect(profile?.capacity == [.email: 4, .chat: 2])
         }
     }
+
+    @Test("an admin changes the escalation steps from the page; a bad step list is named beside its field")
+    func settingsForm() async throws {
+        try await TestFairdesk.with { fd in
+            var web = WebSession(fd)
+            _ = try await web.logIn("admin@example.com")
+            let page = try await web.get("admin/service-levels")
+            #expect(
+                page.body.string.contains(#"name="escalation" value="notify_owner@75, notify_lead@90, reassign@95""#))
+            let token = WebSession.csrf(page)
+            let refused = try await web.post(
+                "admin/service-levels/settings",
+                [
+                    "riskPercent": "25", "escalation": "shout@50", "starvationMinutes": "60",
+                    "frustrationBonusMinutes": "15", "reason": "try", "_csrf": token,
+                ])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains(#"value="shout@50""#))
+            #expect(
+                refused.body.string.contains(
+                    #"id="s-escalation" name="escalation" value="shout@50" aria-invalid="true""#))
+            let saved = try await web.post(
+                "admin/service-levels/settings",
+                [
+                    "riskPercent": "20", "escalation": "notify_owner@60, reassign@90", "starvationMinutes": "45",
+                    "frustrationBonusMinutes": "10", "reason": "earlier warnings", "_csrf": token,
+                ])
+            #expect(saved.status == .seeOther)
+            let catalog = try await fd.app.serviceCatalog(on: fd.app.db)
+            #expect(catalog.settings.ladder.text == "notify_owner@60, reassign@90")
+            #expect(catalog.settings.version == 2)
+            #expect(catalog.settings.routing.starvationSeconds == 45 * 60)
+        }
+    }
 }
