@@ -140,4 +140,34 @@ struct ServiceLevelPagesTests {
             #expect(catalog.settings.routing.starvationSeconds == 45 * 60)
         }
     }
+
+    @Test("an admin sees a dead job with its last error on the jobs page and retries it")
+    func deadJobsPage() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: a job that fails its only attempt
+            struct Down: Error, CustomStringConvertible { var description: String { "mail server refused" } }
+            fd.app.fairdesk.jobs.register("test.mail") { _ in throw Down() }
+            let now = fd.clock.now
+            try await fd.app.write { db in
+                try await JobQueue.enqueue(on: db, kind: "test.mail", dueAt: now, now: now, maxAttempts: 1)
+            }
+            try await JobWorker(app: fd.app).drain()
+            var web = WebSession(fd)
+            _ = try await web.logIn("admin@example.com")
+            // MUT
+            let page = try await web.get("admin/jobs")
+            let html = page.body.string
+            #expect(html.contains(#"<td data-label="Kind">test.mail</td>"#))
+            #expect(html.contains("mail server refused"))
+            guard let range = html.range(of: #"action="/admin/jobs/"#) else {
+                Issue.record("no retry button")
+                return
+            }
+            let action = "admin/jobs/" + html[range.upperBound...].prefix { $0 != "\"" }
+            let retried = try await web.post(action, ["_csrf": WebSession.csrf(page)])
+            // validate
+            #expect(retried.status == .seeOther)
+            #expect(try await web.get("admin/jobs").body.string.contains("No dead jobs."))
+        }
+    }
 }
