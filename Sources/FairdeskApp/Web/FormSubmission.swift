@@ -25,3 +25,20 @@ enum FormSubmission {
         }
     }
 }
+
+extension Checks {
+    /// A whole number typed into a form field. Empty is nil, which breaks `rule` only when the
+    /// field is `required`; anything else that is not a number breaks `rule`.
+    mutating func typedNumber(_ text: String?, field: String, required: Bool = false, rule: String) -> Int? {
+        let trimmed = (text ?? "").trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty {
+            if required { add(field, rule) }
+            return nil
+        }
+        guard let value = Int(trimmed) else {
+            add(field, rule)
+            return nil
+        }
+        return value
+    }
+}

@@ -121,18 +121,10 @@ struct ServiceLevelPages: RouteCollection {
         ]
         return try await act(req, form: "target", values: values, success: "Target saved.") {
             var checks = Checks()
-            func number(_ text: String?, _ field: String) -> Int? {
-                let trimmed = (text ?? "").trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { return nil }
-                guard let value = Int(trimmed) else {
-                    checks.add(field, "must be a whole number of minutes, or empty for no target")
-                    return nil
-                }
-                return value
-            }
-            let first = number(form.firstResponseMinutes, "firstResponseMinutes")
-            let next = number(form.nextResponseMinutes, "nextResponseMinutes")
-            let resolution = number(form.resolutionMinutes, "resolutionMinutes")
+            let rule = "must be a whole number of minutes, or empty for no target"
+            let first = checks.typedNumber(form.firstResponseMinutes, field: "firstResponseMinutes", rule: rule)
+            let next = checks.typedNumber(form.nextResponseMinutes, field: "nextResponseMinutes", rule: rule)
+            let resolution = checks.typedNumber(form.resolutionMinutes, field: "resolutionMinutes", rule: rule)
             try checks.finish()
             try await ServiceLevelActions(req).saveTarget(
                 TargetRequest(
@@ -169,21 +161,17 @@ struct ServiceLevelPages: RouteCollection {
         ]
         return try await act(req, form: "settings", values: values, success: "Escalation and routing settings saved.") {
             var checks = Checks()
-            func number(_ text: String?, _ field: String) -> Int {
-                guard let value = Int((text ?? "").trimmingCharacters(in: .whitespaces)) else {
-                    checks.add(field, "must be a whole number")
-                    return 0
-                }
-                return value
-            }
-            let risk = number(form.riskPercent, "riskPercent")
-            let starvation = number(form.starvationMinutes, "starvationMinutes")
-            let bonus = number(form.frustrationBonusMinutes, "frustrationBonusMinutes")
+            let rule = "must be a whole number"
+            let risk = checks.typedNumber(form.riskPercent, field: "riskPercent", required: true, rule: rule)
+            let starvation = checks.typedNumber(
+                form.starvationMinutes, field: "starvationMinutes", required: true, rule: rule)
+            let bonus = checks.typedNumber(
+                form.frustrationBonusMinutes, field: "frustrationBonusMinutes", required: true, rule: rule)
             try checks.finish()
             try await ServiceLevelActions(req).saveSettings(
                 ServiceSettingsRequest(
-                    riskPercent: risk, escalation: form.escalation ?? "", starvationMinutes: starvation,
-                    frustrationBonusMinutes: bonus, reason: form.reason ?? ""))
+                    riskPercent: risk ?? 0, escalation: form.escalation ?? "", starvationMinutes: starvation ?? 0,
+                    frustrationBonusMinutes: bonus ?? 0, reason: form.reason ?? ""))
         }
     }
 
