@@ -410,14 +410,9 @@ struct AgentPages: RouteCollection {
         ]
         return try await act(req, form: "call", values: values, success: "Call logged.") { actions, id in
             var checks = Checks()
+            // An empty time is none spent.
             func seconds(_ text: String?, _ field: String) -> Int {
-                let trimmed = (text ?? "").trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { return 0 }
-                guard let value = Int(trimmed) else {
-                    checks.add(field, "must be a whole number of seconds")
-                    return 0
-                }
-                return value
+                checks.typedNumber(text, field: field, rule: "must be a whole number of seconds") ?? 0
             }
             let request = CallRequest(
                 direction: form.direction ?? "", talkSeconds: seconds(form.talkSeconds, "talkSeconds"),
