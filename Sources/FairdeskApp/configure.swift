@@ -70,12 +70,14 @@ func routes(_ app: Application) throws {
     try api.register(collection: InboundController())
     try api.register(collection: JobsController())
     try api.register(collection: ServiceLevelController())
+    try api.register(collection: PolicyController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
     try app.register(collection: CustomerPages())
     try app.register(collection: AdminPages())
     try app.register(collection: ServiceLevelPages())
+    try app.register(collection: PolicyPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())
     app.get("widget", "demo") { req async throws -> View in

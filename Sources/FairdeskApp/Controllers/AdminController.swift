@@ -11,6 +11,7 @@ struct AdminController: RouteCollection {
         let admin = users.grouped(RoleGuard([.admin]))
         admin.post(use: createUser)
         admin.post(":userID", "role", use: changeRole)
+        admin.put(":userID", "placement", use: placement)
 
         let queues = routes.grouped("queues")
         queues.grouped(RoleGuard(Role.caseWorkers)).get(use: listQueues)
@@ -23,6 +24,12 @@ struct AdminController: RouteCollection {
 
     @Sendable func listUsers(req: Request) async throws -> [UserDTO] {
         try await User.query(on: req.db).sort(\.$name).limit(1000).all().map(UserDTO.init)
+    }
+
+    @Sendable func placement(req: Request) async throws -> UserDTO {
+        try UserDTO(
+            try await AdminActions(req).setPlacement(
+                userID: req.parameters.get("userID", as: UUID.self), try req.content.decode(PlacementRequest.self)))
     }
 
     @Sendable func createUser(req: Request) async throws -> Response {

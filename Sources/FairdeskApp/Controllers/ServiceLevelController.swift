@@ -23,7 +23,8 @@ struct ServiceLevelController: RouteCollection {
         workers.put("agents", "me", "availability", use: availability)
         workers.get("cases", ":caseID", "sla", use: caseClocks)
         workers.post("cases", ":caseID", "frustration", use: frustration)
-        workers.get("notifications", use: notifications)
+        routes.grouped(RoleGuard(Role.workforce))
+            .get("notifications", use: notifications)
     }
 
     @Sendable func catalog(req: Request) async throws -> ServiceLevelsDTO {

@@ -32,6 +32,14 @@ enum SitePath {
     case adminJobs
     case adminJobRetry(UUID)
     case queuesNow
+    case policies
+    case policy(String)
+    case policyVersion(String, Int)
+    case policyVersionAction(String, Int, String)
+    case policyPublish(String)
+    case policyCompare(String)
+    case policyNoticePeriods
+    case adminUserPlacement(UUID)
     case availability
     case liveSocket
     case widgetScript
@@ -55,6 +63,14 @@ enum SitePath {
         case .adminJobs: "/admin/jobs"
         case .adminJobRetry(let id): "/admin/jobs/\(id)/retry"
         case .queuesNow: "/queues/now"
+        case .policies: "/policies"
+        case .policy(let key): "/policies/\(key)"
+        case .policyVersion(let key, let number): "/policies/\(key)/versions/\(number)"
+        case .policyVersionAction(let key, let number, let action): "/policies/\(key)/versions/\(number)/\(action)"
+        case .policyPublish(let key): "/policies/\(key)/publish"
+        case .policyCompare(let key): "/policies/\(key)/compare"
+        case .policyNoticePeriods: "/policies/notice-periods"
+        case .adminUserPlacement(let id): "/admin/users/\(id)/placement"
         case .availability: "/inbox/availability"
         case .inbox: "/inbox"
         case .inboxRows: "/inbox/rows"

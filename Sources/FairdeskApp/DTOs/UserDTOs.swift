@@ -9,6 +9,8 @@ struct UserDTO: Content {
     var role: String
     var customerId: UUID?
     var active: Bool
+    var team: String
+    var jurisdiction: String
 
     init(_ user: User) throws {
         self.id = try user.requireID()
@@ -17,6 +19,8 @@ struct UserDTO: Content {
         self.role = user.role.rawValue
         self.customerId = user.$customer.id
         self.active = user.active
+        self.team = user.team
+        self.jurisdiction = user.jurisdiction
     }
 }
 

@@ -14,6 +14,7 @@ enum FairdeskMigrations {
             CreateJobs(),  // the durable job table
             CreateServiceLevels(clock: clock),  // tiers, calendars, SLA targets and clocks, routing, notifications
             AddOwnerLoadIndex(),  // agents' open cases per channel, from the index alone
+            CreatePolicies(clock: clock),  // policies, versions, recipients, notice periods
         ]
     }
 }

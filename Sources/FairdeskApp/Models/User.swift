@@ -15,6 +15,11 @@ final class User: Model, @unchecked Sendable {
     /// For customers: the customer record whose cases they see.
     @OptionalParent(key: "customer_id") var customer: Customer?
     @Field(key: "active") var active: Bool
+    /// The team the person works in ("" for none); policies can bind by team.
+    @Field(key: "team") var team: String
+    /// Where the person works, as a code like "FR" or "US-WA" ("" for unknown); notice periods,
+    /// policies and deadlines can differ by jurisdiction.
+    @Field(key: "jurisdiction") var jurisdiction: String
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
@@ -30,6 +35,8 @@ final class User: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.$customer.id = customerID
         self.active = true
+        self.team = ""
+        self.jurisdiction = ""
         self.createdAt = createdAt
     }
 }

@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Messages to staff from Fairdesk itself: SLA warnings and escalations.
+/// Messages to people from Fairdesk itself: SLA warnings and escalations, policy changes to read.
 enum Notifications {
     struct Row: Decodable, Sendable {
         var id: UUID
@@ -10,20 +10,25 @@ enum Notifications {
         var caseId: UUID?
         var kind: String
         var body: String
+        /// The page the notification is about, when it is not a case.
+        var link: String?
         var createdAt: Date
         var readAt: Date?
     }
 
     static func send(
-        to userIDs: [UUID], caseID: UUID?, kind: String, body: String, at now: Date, on db: any Database
+        to userIDs: [UUID], caseID: UUID?, kind: String, body: String, link: String? = nil, at now: Date,
+        on db: any Database
     ) async throws {
-        for userID in Set(userIDs) {
-            try await db.insertRow(
+        // One statement per 500 people, so a policy sent to thousands is a few round trips.
+        let rows: [[(any Encodable & Sendable)?]] = Set(userIDs).sorted { $0.uuidString < $1.uuidString }.map {
+            [TimeOrderedID.next(at: now), $0, caseID, kind, body, link, now, nil]
+        }
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await db.insertRows(
                 "notifications",
-                [
-                    ("id", TimeOrderedID.next(at: now)), ("user_id", userID), ("case_id", caseID), ("kind", kind),
-                    ("body", body), ("created_at", now), ("read_at", nil),
-                ])
+                columns: ["id", "user_id", "case_id", "kind", "body", "link", "created_at", "read_at"],
+                Array(rows[start..<min(start + 500, rows.count)]))
         }
     }
 
@@ -31,7 +36,7 @@ enum Notifications {
     static func recent(for userID: UUID, limit: Int = 50, on db: any Database) async throws -> [Row] {
         try await db.sql.raw(
             """
-            SELECT * FROM notifications WHERE user_id = \(bind: userID) ORDER BY created_at DESC LIMIT \(literal: limit)
+            SELECT * FROM notifications WHERE user_id = \(bind: userID) ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
             """
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
     }

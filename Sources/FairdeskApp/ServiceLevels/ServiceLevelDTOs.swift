@@ -167,6 +167,7 @@ struct NotificationDTO: Content {
     var caseId: UUID?
     var kind: String
     var body: String
+    var link: String?
     var createdAt: Date
     var readAt: Date?
 
@@ -175,6 +176,7 @@ struct NotificationDTO: Content {
         caseId = row.caseId
         kind = row.kind
         body = row.body
+        link = row.link
         createdAt = row.createdAt
         readAt = row.readAt
     }

@@ -84,6 +84,37 @@ struct AdminActions {
         return changed
     }
 
+    /// Sets the team and jurisdiction a person works in, which decide the policies that bind them.
+    func setPlacement(userID: UUID?, _ input: PlacementRequest) async throws -> User {
+        guard viewer.role == .admin else { throw ApiError.forbidden("only an admin sets teams and jurisdictions") }
+        var checks = Checks()
+        let team = checks.text(input.team, field: "team", max: 60, required: false) ?? ""
+        let jurisdiction = (checks.text(input.jurisdiction, field: "jurisdiction", max: 20, required: false) ?? "")
+            .uppercased()
+        if !jurisdiction.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+            checks.add("jurisdiction", "must be a code of letters, digits and dashes, like FR or US-WA")
+        }
+        let reason = checks.text(input.reason, field: "reason", max: 2_000)
+        try checks.finish()
+        let (actor, now) = (viewer.actor, now)
+        let changed = try await app.write { db in
+            guard let userID, let user = try await User.find(userID, on: db) else { throw ApiError.notFound("user") }
+            let before = (user.team, user.jurisdiction)
+            user.team = team
+            user.jurisdiction = jurisdiction
+            try await user.save(on: db)
+            try await AuditLog.append(
+                on: db, at: now, actor: actor, action: "user.placement_changed", subjectType: "user",
+                subjectID: user.requireID(), reason: reason,
+                details: [
+                    "team": team, "jurisdiction": jurisdiction, "teamBefore": before.0, "jurisdictionBefore": before.1,
+                ])
+            return user
+        }
+        app.fairdesk.logins.forget(userID: changed.id!)
+        return changed
+    }
+
     func createQueue(_ input: CreateQueueRequest) async throws -> Queue {
         guard viewer.isSupervisor else { throw ApiError.forbidden("only leads and admins manage queues") }
         var checks = Checks()

@@ -59,6 +59,8 @@ enum DemoSeeder {
                 let user = User(
                     email: email, name: name, role: role, passwordHash: hash,
                     customerID: role == .customer ? casey.id : nil, createdAt: now)
+                // The demo company works in the United Kingdom; policies and deadlines can differ by place.
+                user.jurisdiction = role == .customer ? "" : "GB"
                 try await user.create(on: db)
                 for queue in memberOf {
                     try await QueueMember(queueID: queueIDs[queue]!, userID: user.requireID()).create(on: db)
@@ -71,6 +73,7 @@ enum DemoSeeder {
                     ).save(on: db)
                 }
             }
+            try await DemoPolicies.seed(on: db, now: now)
             let work = try await app.caseWork(on: db, actor: .system)
             let order = try await work.openCase(
                 customerID: casey.requireID(), subject: "Where is my order FD-204311?", channel: .email,

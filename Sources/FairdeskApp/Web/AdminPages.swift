@@ -17,6 +17,7 @@ struct AdminPages: RouteCollection {
         let admins = admin.grouped(WebGuard([.admin]))
         admins.post("users", use: createUser)
         admins.post("users", ":userID", "role", use: changeRole)
+        admins.post("users", ":userID", "placement", use: placement)
         admins.get("settings", use: settings)
     }
 
@@ -27,6 +28,9 @@ struct AdminPages: RouteCollection {
         var role: String
         var roles: [SelectOption]
         var roleAction: String
+        var team: String
+        var jurisdiction: String
+        var placementAction: String
     }
 
     struct UsersPage: Encodable {
@@ -87,7 +91,8 @@ struct AdminPages: RouteCollection {
             UserRow(
                 id: user.id!.uuidString, name: user.name, email: user.email, role: user.role.rawValue,
                 roles: Role.allCases.map { SelectOption($0.rawValue, $0.rawValue, selected: user.role.rawValue) },
-                roleAction: SitePath.adminUsers.path + "/\(user.id!)/role")
+                roleAction: SitePath.adminUsers.path + "/\(user.id!)/role", team: user.team,
+                jurisdiction: user.jurisdiction, placementAction: SitePath.adminUserPlacement(user.id!).path)
         }
         let page = UsersPage(
             layout: LayoutContext(req, title: "Users", current: .adminUsers), users: rows,
@@ -149,6 +154,18 @@ struct AdminPages: RouteCollection {
         ) {
             _ = try await AdminActions(req).changeRole(
                 userID: userID, RoleChangeRequest(role: form.role ?? "", reason: form.reason ?? ""))
+        }
+    }
+
+    @Sendable func placement(req: Request) async throws -> Response {
+        let form = try req.content.decode(PlacementRequest.self)
+        let userID = req.parameters.get("userID", as: UUID.self)
+        return try await act(
+            req, form: "placement-\(userID?.uuidString ?? "")",
+            values: ["team": form.team, "jurisdiction": form.jurisdiction, "reason": form.reason],
+            success: "Team and jurisdiction saved.", render: renderUsers
+        ) {
+            _ = try await AdminActions(req).setPlacement(userID: userID, form)
         }
     }
 

@@ -29,7 +29,7 @@ struct AuthPages: RouteCollection {
         switch role {
         case .agent, .lead, .admin: SitePath.inbox.path
         case .customer: SitePath.myCases.path
-        case .policyOwner, .driver, .reviewer: SitePath.home.path
+        case .policyOwner, .driver, .reviewer: SitePath.policies.path
         }
     }
 
@@ -55,18 +55,9 @@ struct AuthPages: RouteCollection {
         return next
     }
 
-    struct HomePage: Encodable {
-        var layout: LayoutContext
-        var role: String
-    }
-
     @Sendable func home(req: Request) async throws -> Response {
         guard let user = req.auth.get(User.self) else { return req.redirect(to: SitePath.login.path) }
-        let start = Self.start(for: user.role)
-        if start != SitePath.home.path { return req.redirect(to: start) }
-        return try await req.view.render(
-            "home", HomePage(layout: LayoutContext(req, title: "Fairdesk"), role: user.role.rawValue)
-        ).encodeResponse(for: req)
+        return req.redirect(to: Self.start(for: user.role))
     }
 
     @Sendable func loginPage(req: Request) async throws -> View {

@@ -36,19 +36,21 @@ struct LayoutContext: Encodable {
         self.live = live ? SitePath.liveSocket.path : nil
         var links: [(String, SitePath)] = []
         switch user?.role {
-        case .agent: links = [("Inbox", .inbox)]
+        case .agent: links = [("Inbox", .inbox), ("Policies", .policies)]
         case .lead:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Queues", .adminQueues), ("Users", .adminUsers),
-                ("Service levels", .adminServiceLevels),
+                ("Service levels", .adminServiceLevels), ("Policies", .policies),
             ]
         case .admin:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
-                ("Service levels", .adminServiceLevels), ("Jobs", .adminJobs), ("Settings", .adminSettings),
+                ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Jobs", .adminJobs),
+                ("Settings", .adminSettings),
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
-        default: links = []
+        case .policyOwner, .driver, .reviewer: links = [("Policies", .policies)]
+        case nil: links = []
         }
         self.nav = links.map { Link(label: $0.0, href: $0.1.path, current: $0.1.path == current?.path) }
     }

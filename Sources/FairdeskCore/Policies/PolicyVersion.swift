@@ -21,8 +21,9 @@ public struct PolicyVersion: Sendable, Equatable, Codable {
     public var number: Int
     public var summary: String
     public var clauses: [PolicyClause]
-    /// The values code reads when it judges an event under this version (thresholds, windows…).
-    public var parameters: [String: Double]
+    /// The values code reads when it judges an event under this version (thresholds, windows…); the
+    /// policy's `ParameterSchema` says which.
+    public var parameters: PolicyParameters
     public var publishedAt: Date
     /// When it starts to apply; events before this instant are judged by the version before.
     public var effectiveAt: Date
@@ -32,8 +33,8 @@ public struct PolicyVersion: Sendable, Equatable, Codable {
     public var withdrawnAt: Date?
 
     public init(
-        number: Int, summary: String, clauses: [PolicyClause], parameters: [String: Double] = [:], publishedAt: Date,
-        effectiveAt: Date, favourable: Bool = false, withdrawnAt: Date? = nil
+        number: Int, summary: String, clauses: [PolicyClause], parameters: PolicyParameters = [:],
+        publishedAt: Date, effectiveAt: Date, favourable: Bool = false, withdrawnAt: Date? = nil
     ) {
         self.number = number
         self.summary = summary

@@ -22,6 +22,7 @@ struct TestFairdesk {
     var otherAgent: Person
     var customer: Person
     var driver: Person
+    var policyOwner: Person
     var general: UUID
     var billing: UUID
 
@@ -109,6 +110,7 @@ struct TestFairdesk {
             customer: try await person(
                 "casey@example.com", "Casey Customer", .customer, queues: [], customer: casey.requireID()),
             driver: try await person("driver@example.com", "Dee Driver", .driver, queues: []),
+            policyOwner: try await person("policy@example.com", "Pat Policy", .policyOwner, queues: []),
             general: try general.requireID(), billing: try billing.requireID())
     }
 

@@ -102,6 +102,44 @@ struct OpenAPITests {
             try check(try await fd.send(.GET, "api/v1/users", as: fd.admin), "get", "/api/v1/users")
             try check(try await fd.send(.GET, "api/v1/audit", as: fd.admin), "get", "/api/v1/audit")
             try check(try await fd.send(.GET, "health"), "get", "/health")
+            // policies: two versions, one acknowledged, compared, and asked for at a time
+            try check(
+                try await fd.send(
+                    .POST, "api/v1/policies", as: fd.policyOwner,
+                    json: CreatePolicyRequest(key: "driver-standing", title: "Standing", kind: "driver_standing")),
+                "post", "/api/v1/policies")
+            try check(
+                try await fd.publish("driver-standing", fd.version("One")), "post", "/api/v1/policies/{key}/versions")
+            try await fd.publish(
+                "driver-standing", fd.version("Two", changes: ["appeal_window_days": .number(10)], effectiveIn: 20))
+            let version = "/api/v1/policies/{key}/versions/{number}"
+            try check(
+                try await fd.send(.POST, "api/v1/policies/driver-standing/versions/1/acknowledge", as: fd.driver),
+                "post", version + "/acknowledge")
+            try check(try await fd.send(.GET, "api/v1/policies", as: fd.driver), "get", "/api/v1/policies")
+            try check(
+                try await fd.send(.GET, "api/v1/policies/driver-standing", as: fd.driver), "get",
+                "/api/v1/policies/{key}")
+            try check(
+                try await fd.send(.GET, "api/v1/policies/driver-standing/versions/2", as: fd.driver), "get", version)
+            try check(
+                try await fd.send(
+                    .GET, "api/v1/policies/driver-standing/versions/1/acknowledgments", as: fd.policyOwner),
+                "get", version + "/acknowledgments")
+            try check(
+                try await fd.send(.GET, "api/v1/policies/driver-standing/compare?from=1&to=2", as: fd.driver), "get",
+                "/api/v1/policies/{key}/compare")
+            fd.clock.advance(by: 15 * TestFairdesk.day)
+            try check(
+                try await fd.send(.GET, "api/v1/policies/driver-standing/in-force", as: fd.driver), "get",
+                "/api/v1/policies/{key}/in-force")
+            try check(
+                try await fd.send(.GET, "api/v1/policy-notice-periods", as: fd.admin), "get",
+                "/api/v1/policy-notice-periods")
+            try check(try await fd.send(.GET, "api/v1/notifications", as: fd.driver), "get", "/api/v1/notifications")
+            try check(
+                try await fd.publish("driver-standing", fd.version("Past", effectiveIn: -1)), "post",
+                "/api/v1/policies/{key}/versions")
             // errors too
             try check(
                 try await fd.send(

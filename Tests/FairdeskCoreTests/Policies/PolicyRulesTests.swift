@@ -15,7 +15,7 @@ struct PolicyRulesTests {
         PolicyVersion(
             number: number, summary: "On-time threshold \(threshold)",
             clauses: clauses ?? [PolicyClause(number: "1", title: "On time", text: "Deliver within the window.")],
-            parameters: ["onTimeThreshold": threshold], publishedAt: now, effectiveAt: effective,
+            parameters: ["fantastic_on_time_min": .number(threshold)], publishedAt: now, effectiveAt: effective,
             favourable: favourable, withdrawnAt: withdrawn)
     }
 
@@ -66,8 +66,8 @@ struct PolicyRulesTests {
         let second = version(2, effective: day(14), threshold: 0.90)
         let versions = [first, second]
         // A late delivery yesterday and one in three weeks meet different thresholds.
-        #expect(PolicyRules.inForce(at: day(-1), among: versions)?.parameters["onTimeThreshold"] == 0.95)
-        #expect(PolicyRules.inForce(at: day(21), among: versions)?.parameters["onTimeThreshold"] == 0.90)
+        #expect(PolicyRules.inForce(at: day(-1), among: versions)?.parameters.number("fantastic_on_time_min") == 0.95)
+        #expect(PolicyRules.inForce(at: day(21), among: versions)?.parameters.number("fantastic_on_time_min") == 0.90)
         #expect(PolicyRules.inForce(at: day(-200), among: versions) == nil)
         #expect(PolicyRules.upcoming(at: now, among: versions).map(\.number) == [2])
     }
