@@ -24,8 +24,15 @@ fi
 step "fairdesk seed --customers 500 --cases 2000 --seed 5"
 "$bin" seed --customers 500 --cases 2000 --seed 5 | tail -3
 
-step "fairdesk serve on port $port"
-"$bin" serve >serve.log 2>&1 &
+# A real SMTP server (aiosmtpd, from PyPI) that prints what it receives, so policy mail can be seen leaving.
+smtp_port=$((port + 1))
+python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" >smtp.log 2>&1 &
+smtpd=$!
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; kill "$smtpd" 2>/dev/null || true; rm -rf "$work"; }
+
+step "fairdesk serve on port $port, mail to smtp://127.0.0.1:$smtp_port"
+FAIRDESK_SMTP_URL="smtp://127.0.0.1:$smtp_port" FAIRDESK_MAIL_FROM="Fairdesk smoke <smoke@fairdesk.example>" \
+  "$bin" serve >serve.log 2>&1 &
 server=$!
 for _ in $(seq 1 60); do curl -sf "localhost:$port/health" >/dev/null && break; sleep 0.5; done
 curl -sf "localhost:$port/health" | grep -q '"status":"ok"' || { cat serve.log; exit 1; }
@@ -43,6 +50,20 @@ curl -sf -XPOST "localhost:$port/api/v1/cases/$case_id/status" -H "$auth" -H 'co
 items=$(curl -sf "localhost:$port/api/v1/customers/$customer_id/timeline" -H "$auth" | json 'len(d["items"])')
 [ "$items" = 2 ] || { echo "expected 2 timeline entries, got $items" >&2; exit 1; }
 curl -sf "localhost:$port/metrics" | grep -q 'http_requests_total'
+
+step "the policy owner publishes a change for drivers; the demo driver is emailed over SMTP"
+owner=$(curl -sf -XPOST "localhost:$port/api/v1/auth/tokens" -H 'content-type: application/json' \
+  -d '{"email":"policy@fairdesk.example","password":"smoke-test-password"}' | json 'd["token"]')
+effective=$(date -u -d '+15 days' +%Y-%m-%dT%H:%M:%SZ)
+body=$(curl -sf "localhost:$port/api/v1/policies/driver-standing/versions/1" -H "Authorization: Bearer $owner" \
+  | python3 -c "import sys,json; v=json.load(sys.stdin); print(json.dumps({'summary':'Appeals within 21 days',
+'body':v['body'],'roles':['driver'],'parameters':dict(v['parameters'],appeal_window_days=21),'effectiveAt':'$effective'}))")
+curl -sf -XPOST "localhost:$port/api/v1/policies/driver-standing/versions" -H "Authorization: Bearer $owner" \
+  -H 'content-type: application/json' -d "$body" | json 'd["citation"]'
+for _ in $(seq 1 40); do grep -q "Subject: Policy change: Driver standing and deactivation, version 2" smtp.log && break; sleep 0.5; done
+grep -q "Subject: Policy change: Driver standing and deactivation, version 2" smtp.log \
+  || { echo "no policy email reached the SMTP server" >&2; cat smtp.log serve.log | tail -40; exit 1; }
+grep -q "To: Dee Driver <driver@fairdesk.example>" smtp.log
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 step "fairdesk audit verify"

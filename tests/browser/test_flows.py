@@ -235,3 +235,54 @@ def test_sla_targets_routing_and_queues_now(server, browser):
     expect(admin.locator(".flash")).to_contain_text("Target saved")
     expect(admin.locator("#targets tr", has_text="premium").filter(has_text="social")).to_contain_text("v2")
     shot(admin, "service-levels")
+
+
+def test_policies_are_published_with_notice_read_and_acknowledged(server, browser):
+    import datetime
+
+    # a driver lands on the policies that bind them, reads the one waiting, and acknowledges it
+    driver = browser.new_context(viewport={"width": 1000, "height": 900}).new_page()
+    login(driver, server, "driver@fairdesk.example")
+    expect(driver).to_have_url(re.compile(r"/policies$"))
+    waiting = driver.locator("#awaiting")
+    expect(waiting).to_contain_text("Driver standing and deactivation, version 1")
+    shot(driver, "policies")
+    waiting.get_by_role("link", name="Driver standing and deactivation, version 1").click()
+    expect(driver.locator("#clause-4")).to_contain_text("Decisions and appeals")
+    driver.get_by_role("button", name="I have read version 1").click()
+    expect(driver.locator(".flash")).to_contain_text("acknowledgment is recorded")
+    expect(driver.locator("#acknowledged")).to_contain_text("You acknowledged this version")
+
+    # the policy owner compares the coming change with the version in force, and chases readers
+    owner = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(owner, server, "policy@fairdesk.example")
+    owner.get_by_role("link", name="Agent conduct and metrics").click()
+    owner.get_by_role("button", name="Compare").click()
+    expect(owner.locator("#clause-2 .diff-added")).to_contain_text("40 survey answers")
+    expect(owner.locator("#parameter-changes")).to_contain_text("minimum_responses_for_rank")
+    shot(owner, "policy-compare")
+    owner.goto(server + "/policies/agent-conduct/versions/2")
+    expect(owner.locator("#ack-count")).to_contain_text("0 of 3 have acknowledged")
+    owner.get_by_role("button", name="Remind everyone who has not acknowledged").click()
+    expect(owner.locator(".flash")).to_contain_text("Reminder sent")
+    reminders = owner.locator("#acknowledgments tr", has_text="Alex Agent").locator("td[data-label=Reminders]")
+    expect(reminders).to_have_text("1")
+    shot(owner, "policy-version")
+
+    # publishing with too little notice is refused with the earliest date; with enough, it is published
+    owner.goto(server + "/policies/driver-standing/publish")
+    owner.get_by_label("What changed").fill("Appeals may be made within 21 days")
+    soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)
+    owner.get_by_label("Applies from (UTC)").fill(soon.strftime("%Y-%m-%dT%H:%M"))
+    owner.get_by_role("button", name="Publish version 2").click()
+    expect(owner.locator("p.error").first).to_contain_text("days' notice: the earliest allowed is")
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=16)
+    owner.get_by_label("Applies from (UTC)").fill(later.strftime("%Y-%m-%dT%H:%M"))
+    owner.get_by_role("button", name="Publish version 2").click()
+    expect(owner.locator(".flash")).to_contain_text("everyone bound has been notified")
+    expect(owner.locator("h1")).to_contain_text("version 2")
+    expect(owner.locator("h1 .status")).to_contain_text("coming up")
+
+    # the driver is told, with a link to the new version
+    driver.goto(server + "/policies")
+    expect(driver.locator("#awaiting")).to_contain_text("Driver standing and deactivation, version 2")

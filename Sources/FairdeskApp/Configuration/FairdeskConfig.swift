@@ -48,6 +48,13 @@ public struct FairdeskConfig: Sendable {
     public var jobBatchSize: Int
     /// How long an idle worker waits before looking for due jobs again (`FAIRDESK_JOB_POLL_MS`).
     public var jobPollMilliseconds: Int
+    /// The SMTP server outgoing mail is handed to (`FAIRDESK_SMTP_URL`, like smtp://localhost:25).
+    /// Without one, mail is kept in the outbox as "held" and nothing leaves the machine.
+    var smtp: SMTPSettings?
+    /// The sender of Fairdesk's mail (`FAIRDESK_MAIL_FROM`).
+    public var mailFrom: MailAddress
+    /// The address people use to reach this Fairdesk, for links in email (`FAIRDESK_PUBLIC_URL`).
+    public var publicURL: String
 
     public init(
         storage: Storage = .sqlite(path: nil), dataDirectory: String = "fairdesk-data", hostname: String = "127.0.0.1",
@@ -55,7 +62,9 @@ public struct FairdeskConfig: Sendable {
         maximumAttachmentBytes: Int = 10 * 1024 * 1024, maximumJSONBytes: Int = 1024 * 1024,
         sessionLifetimeSeconds: Int = 8 * 3600, bcryptCost: Int = 12, demoPassword: String? = nil,
         prepareEmbeddedDatabase: Bool = true, defaultQueueName: String = "General", runWorkerInServe: Bool = true,
-        jobBatchSize: Int = 50, jobPollMilliseconds: Int = 250
+        jobBatchSize: Int = 50, jobPollMilliseconds: Int = 250,
+        mailFrom: MailAddress = MailAddress(name: "Fairdesk", address: "fairdesk@localhost.localdomain"),
+        publicURL: String? = nil
     ) {
         self.storage = storage
         self.dataDirectory = dataDirectory
@@ -74,6 +83,9 @@ public struct FairdeskConfig: Sendable {
         self.runWorkerInServe = runWorkerInServe
         self.jobBatchSize = jobBatchSize
         self.jobPollMilliseconds = jobPollMilliseconds
+        self.smtp = nil
+        self.mailFrom = mailFrom
+        self.publicURL = publicURL ?? "http://\(hostname):\(port)"
     }
 
     /// The rules for transfers that follow from these settings.
@@ -138,6 +150,31 @@ public struct FairdeskConfig: Sendable {
         }
         config.jobBatchSize = try int("FAIRDESK_JOB_BATCH", config.jobBatchSize, 1...1000)
         config.jobPollMilliseconds = try int("FAIRDESK_JOB_POLL_MS", config.jobPollMilliseconds, 10...60_000)
+        if let raw = env["FAIRDESK_SMTP_URL"], !raw.isEmpty {
+            guard let smtp = SMTPSettings.parse(raw) else {
+                throw Problem(
+                    variable: "FAIRDESK_SMTP_URL",
+                    rule: "must look like smtp://host:port, without a user or password: point it at a relay that "
+                        + "accepts mail from this host (got \"\(raw)\")")
+            }
+            config.smtp = smtp
+        }
+        if let raw = env["FAIRDESK_MAIL_FROM"], !raw.isEmpty {
+            guard let from = MailAddress.parse(raw) else {
+                throw Problem(
+                    variable: "FAIRDESK_MAIL_FROM",
+                    rule: "must be an address, optionally with a name: Fairdesk <support@example.com> (got \"\(raw)\")")
+            }
+            config.mailFrom = from
+        }
+        config.publicURL = "http://\(config.hostname):\(config.port)"
+        if let raw = env["FAIRDESK_PUBLIC_URL"], !raw.isEmpty {
+            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw Problem(
+                    variable: "FAIRDESK_PUBLIC_URL", rule: "must be an http(s) address like https://help.example.com")
+            }
+            config.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        }
         return config
     }
 }

@@ -30,6 +30,7 @@ enum SitePath {
     case adminServiceLevels
     case adminServiceLevelsAction(String)
     case adminJobs
+    case adminMail
     case adminJobRetry(UUID)
     case queuesNow
     case policies
@@ -61,6 +62,7 @@ enum SitePath {
         case .adminServiceLevels: "/admin/service-levels"
         case .adminServiceLevelsAction(let form): "/admin/service-levels/\(form)"
         case .adminJobs: "/admin/jobs"
+        case .adminMail: "/admin/mail"
         case .adminJobRetry(let id): "/admin/jobs/\(id)/retry"
         case .queuesNow: "/queues/now"
         case .policies: "/policies"

@@ -30,6 +30,11 @@ enum BackgroundWork {
             if !assignments.isEmpty { await app.fairdesk.live.publishAssignments(assignments, app: app) }
             return .again(at: app.fairdesk.clock.now + routingInterval)
         }
+        handlers.register(.mailSend) { context in
+            struct Payload: Decodable { var id: UUID }
+            try await Outbox.deliver(try context.payload(Payload.self).id, app: context.app)
+            return .done
+        }
         return handlers
     }
 }

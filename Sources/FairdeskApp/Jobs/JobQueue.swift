@@ -15,6 +15,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let slaSweep: JobKind = "sla.sweep"
     /// Assigns waiting cases to agents with free capacity.
     static let routingAssign: JobKind = "routing.assign"
+    /// Delivers one message from the outbox to the mail server.
+    static let mailSend: JobKind = "mail.send"
 }
 
 /// A job a worker has claimed and holds a lease on.

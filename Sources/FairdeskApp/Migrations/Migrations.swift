@@ -15,6 +15,7 @@ enum FairdeskMigrations {
             CreateServiceLevels(clock: clock),  // tiers, calendars, SLA targets and clocks, routing, notifications
             AddOwnerLoadIndex(),  // agents' open cases per channel, from the index alone
             CreatePolicies(clock: clock),  // policies, versions, recipients, notice periods
+            CreateOutbox(),  // outgoing email, delivered by the mail.send job
         ]
     }
 }

@@ -17,6 +17,7 @@ struct PolicyActions {
     }
 
     private var now: Date { app.fairdesk.clock.now }
+    private var publicURL: String { app.fairdesk.config.publicURL }
 
     private func requireOwner() throws {
         guard viewer.role == .policyOwner else { throw ApiError.forbidden("only a policy owner writes policies") }
@@ -32,7 +33,8 @@ struct PolicyActions {
         var checks = Checks()
         let key = checks.text(input.key, field: "key", max: 60)
         if let key,
-            key.count < 2 || !key.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" })
+            key.count < 2
+                || !key.allSatisfy({ $0.isASCII && (($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-") })
                 || key.hasPrefix("-") || key.hasSuffix("-")
         {
             checks.add("key", "must be lower-case letters, digits and dashes, like \"driver-standing\"")
@@ -132,6 +134,10 @@ struct PolicyActions {
                 body: "\(policy.title), version \(candidate.number), applies from "
                     + PageTime.text(candidate.effectiveAt) + ": \(candidate.summary) Please read and acknowledge it.",
                 link: Self.link(policy.key, candidate.number), at: now, on: db)
+            let mail = PolicyMail(publicURL: publicURL, policy: policy)
+            try await Outbox.queue(
+                try await Outbox.recipients(bound, on: db), subject: mail.publishedSubject(stored),
+                body: mail.publishedBody(stored), kind: "policy.published", at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: actor, action: "policy.published", subjectType: "policy_version",
                 subjectID: versionID, reason: candidate.summary,
@@ -172,6 +178,11 @@ struct PolicyActions {
                 to: told, caseID: nil, kind: "policy.withdrawn",
                 body: "\(policy.title), version \(version.number), was withdrawn and will not apply: \(reason!)",
                 link: Self.link(policy.key, version.number), at: now, on: db)
+            let mail = PolicyMail(publicURL: publicURL, policy: policy)
+            try await Outbox.queue(
+                try await Outbox.recipients(told, on: db),
+                subject: "Withdrawn: \(policy.title), version \(version.number) will not apply",
+                body: mail.withdrawnBody(version, reason: reason!), kind: "policy.withdrawn", at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: actor, action: "policy.withdrawn", subjectType: "policy_version",
                 subjectID: version.id, reason: reason,
@@ -247,6 +258,11 @@ struct PolicyActions {
                     + (version.version.effectiveAt > now ? "applies from " : "has applied since ")
                     + PageTime.text(version.version.effectiveAt) + ".",
                 link: Self.link(policy.key, version.number), at: now, on: db)
+            let mail = PolicyMail(publicURL: publicURL, policy: policy)
+            try await Outbox.queue(
+                try await Outbox.recipients(waiting, on: db),
+                subject: "Reminder: please read \(policy.title), version \(version.number)",
+                body: mail.reminderBody(version, now: now), kind: "policy.reminder", at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: actor, action: "policy.reminded", subjectType: "policy_version",
                 subjectID: version.id, reason: nil,

@@ -153,6 +153,8 @@ struct PolicyComparisonDTO: Content {
         var change: String
         var titleBefore: String?
         var titleAfter: String?
+        /// Whether the clause kept its number but got a new title.
+        var titleChanged: Bool
         var lines: [Line]
     }
     struct Parameter: Content {
@@ -163,6 +165,8 @@ struct PolicyComparisonDTO: Content {
     var policyKey: String
     var from: Int
     var to: Int
+    /// The text before the first clause, line by line; absent when it did not change.
+    var preamble: [Line]?
     var clauses: [Clause]
     var parameters: [Parameter]
 }

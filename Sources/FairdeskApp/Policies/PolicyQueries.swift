@@ -122,18 +122,25 @@ struct PolicyQueries {
         if old == nil { checks.add("from", rule) }
         if new == nil { checks.add("to", rule) }
         try checks.finish()
-        let clauses = PolicyRules.compare(old!.version, new!.version).map { change in
-            let lines = TextDiff.lines(from: change.before?.text ?? "", to: change.after?.text ?? "").map { line in
+        func lines(_ before: String, _ after: String) -> [PolicyComparisonDTO.Line] {
+            TextDiff.lines(from: before, to: after).map { line in
                 switch line {
                 case .same(let text): PolicyComparisonDTO.Line(kind: "same", text: text)
                 case .added(let text): PolicyComparisonDTO.Line(kind: "added", text: text)
                 case .removed(let text): PolicyComparisonDTO.Line(kind: "removed", text: text)
                 }
             }
-            return PolicyComparisonDTO.Clause(
-                number: change.number, change: change.kind.rawValue, titleBefore: change.before?.title,
-                titleAfter: change.after?.title, lines: lines)
         }
+        let clauses = PolicyRules.compare(old!.version, new!.version).map { change in
+            PolicyComparisonDTO.Clause(
+                number: change.number, change: change.kind.rawValue, titleBefore: change.before?.title,
+                titleAfter: change.after?.title,
+                titleChanged: change.kind == .changed && change.before?.title != change.after?.title,
+                lines: lines(change.before?.text ?? "", change.after?.text ?? ""))
+        }
+        let preamble =
+            old!.document.preamble == new!.document.preamble
+            ? nil : lines(old!.document.preamble, new!.document.preamble)
         let before = old!.version.parameters
         let after = new!.version.parameters
         let parameters = Set(before.keys).union(after.keys).sorted().compactMap { name in
@@ -141,7 +148,8 @@ struct PolicyQueries {
                 ? nil : PolicyComparisonDTO.Parameter(name: name, before: before[name], after: after[name])
         }
         return PolicyComparisonDTO(
-            policyKey: policy.key, from: old!.number, to: new!.number, clauses: clauses, parameters: parameters)
+            policyKey: policy.key, from: old!.number, to: new!.number, preamble: preamble, clauses: clauses,
+            parameters: parameters)
     }
 
     /// Who a version was sent to and who has acknowledged it: for policy owners and admins.

@@ -33,12 +33,13 @@ enum Notifications {
     }
 
     /// A person's newest notifications.
-    static func recent(for userID: UUID, limit: Int = 50, on db: any Database) async throws -> [Row] {
-        try await db.sql.raw(
-            """
-            SELECT * FROM notifications WHERE user_id = \(bind: userID) ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+    static func recent(
+        for userID: UUID, kindPrefix: String? = nil, limit: Int = 50, on db: any Database
+    ) async throws -> [Row] {
+        var query: SQLQueryString = "SELECT * FROM notifications WHERE user_id = \(bind: userID)"
+        if let kindPrefix { query += " AND kind LIKE \(bind: kindPrefix + "%")" }
+        query += " ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)"
+        return try await db.sql.raw(query).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// The leads who work the queue, or every lead if none does.

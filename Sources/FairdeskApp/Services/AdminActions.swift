@@ -91,7 +91,7 @@ struct AdminActions {
         let team = checks.text(input.team, field: "team", max: 60, required: false) ?? ""
         let jurisdiction = (checks.text(input.jurisdiction, field: "jurisdiction", max: 20, required: false) ?? "")
             .uppercased()
-        if !jurisdiction.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+        if !jurisdiction.isEmpty && !PolicyAudience.isJurisdictionCode(jurisdiction) {
             checks.add("jurisdiction", "must be a code of letters, digits and dashes, like FR or US-WA")
         }
         let reason = checks.text(input.reason, field: "reason", max: 2_000)

@@ -22,6 +22,8 @@ struct AppServices: Sendable {
     var jobs: JobHandlers = JobHandlers()
     /// Tiers, calendars, SLA targets and service settings, kept for a few seconds.
     var catalog = CatalogCache()
+    /// Where outgoing mail goes; nil when no mail server is configured (mail is then held).
+    var mail: (any MailTransport)?
 }
 
 extension Application {

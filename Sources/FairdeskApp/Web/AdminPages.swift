@@ -19,6 +19,7 @@ struct AdminPages: RouteCollection {
         admins.post("users", ":userID", "role", use: changeRole)
         admins.post("users", ":userID", "placement", use: placement)
         admins.get("settings", use: settings)
+        admins.get("mail", use: mail)
     }
 
     struct UserRow: Encodable {
@@ -278,6 +279,39 @@ struct AdminPages: RouteCollection {
 
     // MARK: Settings
 
+    struct MailRow: Encodable {
+        var to: String
+        var subject: String
+        var kind: String
+        var state: String
+        var attempts: Int
+        var error: String
+        var created: String
+        var sent: String
+    }
+
+    struct MailPage: Encodable {
+        var layout: LayoutContext
+        var emails: [MailRow]
+        var hasEmails: Bool
+        var configured: Bool
+    }
+
+    /// The outbox: the last 100 emails, whether each was sent, held or refused, and why.
+    @Sendable func mail(req: Request) async throws -> View {
+        let rows = try await Outbox.recent(on: req.db)
+        return try await req.view.render(
+            "admin-mail",
+            MailPage(
+                layout: LayoutContext(req, title: "Mail", current: .adminMail),
+                emails: rows.map { row in
+                    MailRow(
+                        to: row.toName.map { "\($0) <\(row.toAddress)>" } ?? row.toAddress, subject: row.subject,
+                        kind: row.kind, state: row.state, attempts: row.attempts, error: row.lastError ?? "",
+                        created: PageTime.text(row.createdAt), sent: row.sentAt.map(PageTime.text) ?? "")
+                }, hasEmails: !rows.isEmpty, configured: req.fairdesk.mail != nil))
+    }
+
     @Sendable func settings(req: Request) async throws -> View {
         let config = req.fairdesk.config
         let database: String =
@@ -304,6 +338,11 @@ struct AdminPages: RouteCollection {
                 value: "\(config.sessionLifetimeSeconds / 60) minutes"),
             Setting(name: "Password hash cost", variable: "FAIRDESK_BCRYPT_COST", value: "\(config.bcryptCost)"),
             Setting(name: "Default queue", variable: "(built in)", value: config.defaultQueueName),
+            Setting(
+                name: "Mail server", variable: "FAIRDESK_SMTP_URL",
+                value: config.smtp.map { "smtp://\($0.host):\($0.port)" } ?? "none: outgoing mail is held"),
+            Setting(name: "Mail sender", variable: "FAIRDESK_MAIL_FROM", value: config.mailFrom.header),
+            Setting(name: "Address for links in mail", variable: "FAIRDESK_PUBLIC_URL", value: config.publicURL),
         ]
         return try await req.view.render(
             "admin-settings",

@@ -168,7 +168,8 @@ struct AgentPages: RouteCollection {
             }, availabilityAction: SitePath.availability.path,
             notifications: notices.map {
                 NoticeView(
-                    body: $0.body, at: PageTime.text($0.createdAt), href: $0.caseId.map { SitePath.caseView($0).path })
+                    body: $0.body, at: PageTime.text($0.createdAt),
+                    href: $0.caseId.map { SitePath.caseView($0).path } ?? $0.link)
             }, hasNotifications: !notices.isEmpty,
             statuses: [SelectOption("", "Active (all)", selected: filter.status ?? "")]
                 + CaseStatus.allCases.map {

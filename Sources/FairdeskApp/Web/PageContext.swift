@@ -46,7 +46,7 @@ struct LayoutContext: Encodable {
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
                 ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Jobs", .adminJobs),
-                ("Settings", .adminSettings),
+                ("Mail", .adminMail), ("Settings", .adminSettings),
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
         case .policyOwner, .driver, .reviewer: links = [("Policies", .policies)]

@@ -101,8 +101,8 @@ struct PolicyPages: RouteCollection {
         let policies = try await queries.list()
         let awaiting = try await queries.awaiting()
         let notice = try await PolicyStore.noticePeriods(on: req.db)
-        let notifications = try await Notifications.recent(for: viewer.userID, limit: 10, on: req.db)
-            .filter { $0.kind.hasPrefix("policy.") }
+        let notifications = try await Notifications.recent(
+            for: viewer.userID, kindPrefix: "policy.", limit: 10, on: req.db)
         let page = ListPage(
             layout: LayoutContext(req, title: "Policies", current: .policies),
             policies: policies.map { policy in
@@ -295,7 +295,14 @@ struct PolicyPages: RouteCollection {
         let specs = ParameterSchema.forKind(PolicyKind(rawValue: version.kind) ?? .other).specs
         var acks: AcknowledgmentsDTO?
         if queries.canSeeAcknowledgments { acks = try await queries.acknowledgments(key, version.number) }
-        let waiting = acks.map { $0.bound - $0.acknowledged } ?? 0
+        var waiting = acks.map { $0.bound - $0.acknowledged } ?? 0
+        if queries.canWrite, let acks {
+            // People who joined the audience since publication are reached by a reminder too.
+            let (_, stored) = try await PolicyActions.find(key: key, number: version.number, on: req.db)
+            let told = Set(acks.people.map(\.userId))
+            waiting += try await PolicyActions.bound(by: stored.audience, on: req.db).filter { !told.contains($0) }
+                .count
+        }
         let page = VersionPage(
             layout: LayoutContext(req, title: "\(version.policyTitle), version \(version.number)", current: .policies),
             version: version, policyHref: SitePath.policy(version.policyKey).path,

@@ -156,11 +156,14 @@ public enum NoticeRules {
 
     /// The legal floor for changes binding drivers: 2 days (48 hours), whatever the setting says.
     public static let driverFloorDays: Int = 2
+    /// No change that is not favourable applies sooner than a day after it is published, whatever
+    /// the settings say: no notice at all is only for changes marked favourable.
+    public static let minimumDays: Int = 1
 
     /// The notice a version binding `audience` needs. For each role in the audience and each place
     /// it binds, the most specific matching period counts (role+jurisdiction, then role+"*", then
-    /// "*"+jurisdiction, then "*"+"*"; 0 if none match); the largest of these wins, and it is never
-    /// below `driverFloorDays` when drivers are bound.
+    /// "*"+jurisdiction, then "*"+"*"; 0 if none match); the largest of these wins. It is never
+    /// below `minimumDays`, nor below `driverFloorDays` when drivers are bound.
     ///
     /// An audience that names jurisdictions binds just those. One that names none binds people
     /// everywhere, including in every jurisdiction that has its own setting, so each of those
@@ -174,7 +177,7 @@ public enum NoticeRules {
         } else {
             places = audience.jurisdictions.map { $0.uppercased() }
         }
-        var required = 0
+        var required = minimumDays
         for role in audience.roles {
             for place in places {
                 required = max(required, days(for: role.rawValue, in: place, periods: periods))
@@ -185,7 +188,7 @@ public enum NoticeRules {
     }
 
     /// Checks one setting: role "*" or a known non-customer role; jurisdiction "*" or a code; days
-    /// 0...365; a driver period below `driverFloorDays` is refused. Fields "role", "jurisdiction",
+    /// 1...365 (no notice is only for favourable changes); a driver period below `driverFloorDays` is refused. Fields "role", "jurisdiction",
     /// "days". Returns it normalised: trimmed, role lower-case, jurisdiction upper-case.
     public static func validate(_ period: NoticePeriod) throws(ValidationFailure) -> NoticePeriod {
         var checks = Checks()
@@ -203,8 +206,11 @@ public enum NoticeRules {
                 "must be * or a code of letters, digits and dashes, at most 20 characters "
                     + "(got \"\(jurisdiction.prefix(40))\")")
         }
-        if !(0...365).contains(period.days) {
-            checks.add("days", "must be between 0 and 365 (got \(period.days))")
+        if !(minimumDays...365).contains(period.days) {
+            checks.add(
+                "days",
+                "must be between \(minimumDays) and 365 (got \(period.days)): only a change marked favourable "
+                    + "may apply without notice")
         } else if role == Role.driver.rawValue && period.days < driverFloorDays {
             checks.add("days", "must be at least \(driverFloorDays) days: drivers are owed 48 hours' notice")
         }

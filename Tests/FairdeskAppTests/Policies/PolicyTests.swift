@@ -272,7 +272,9 @@ struct PolicyTests {
         try await TestFairdesk.with { fd in
             try await fd.createPolicy("driver-standing")
             let one = "## 1 Standing\nOn time at least 95%.\n\n## 2 Appeals\nWithin 14 days.\n\n## 3 Old\nGone soon."
-            let two = "## 1 Standing\nOn time at least 95%.\n\n## 2 Appeals\nWithin 10 days.\n\n## 4 New\nAdded."
+            let two =
+                "Now with an introduction.\n\n## 1 Standing tiers\nOn time at least 95%.\n\n## 2 Appeals\nWithin 10 days."
+                + "\n\n## 4 New\nAdded."
             #expect(try await fd.publish("driver-standing", fd.version("One", body: one)).status == .created)
             #expect(
                 try await fd.publish(
@@ -283,8 +285,11 @@ struct PolicyTests {
             let comparison = try fd.decode(PolicyComparisonDTO.self, response)
             #expect(
                 comparison.clauses.map { "\($0.number) \($0.change)" } == [
-                    "1 unchanged", "2 changed", "4 added", "3 removed",
+                    "1 changed", "2 changed", "4 added", "3 removed",
                 ])
+            #expect(comparison.clauses.map(\.titleChanged) == [true, false, false, false])
+            #expect(comparison.clauses.first?.lines.map(\.kind) == ["same"])
+            #expect(comparison.preamble?.map(\.kind) == ["added"])
             let appeals = try #require(comparison.clauses.first { $0.number == "2" })
             #expect(
                 appeals.lines.map { "\($0.kind): \($0.text)" } == [

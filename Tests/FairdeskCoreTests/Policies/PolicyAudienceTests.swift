@@ -120,7 +120,7 @@ struct PolicyAudienceTests {
                 for: PolicyAudience(roles: [.lead], jurisdictions: ["DE"]), periods: jurisdictionWide) == 21)
         #expect(
             NoticeRules.requiredDays(
-                for: PolicyAudience(roles: [.lead], jurisdictions: ["IT"]), periods: jurisdictionWide) == 0)
+                for: PolicyAudience(roles: [.lead], jurisdictions: ["IT"]), periods: jurisdictionWide) == 1)
         #expect(NoticeRules.requiredDays(for: PolicyAudience(roles: [.agent]), periods: NoticeRules.defaults) == 14)
     }
 
@@ -130,7 +130,7 @@ struct PolicyAudienceTests {
         #expect(NoticeRules.driverFloorDays == 2)
         #expect(NoticeRules.requiredDays(for: PolicyAudience(roles: [.driver]), periods: none) == 2)
         #expect(NoticeRules.requiredDays(for: PolicyAudience(roles: [.driver]), periods: []) == 2)
-        #expect(NoticeRules.requiredDays(for: PolicyAudience(roles: [.agent]), periods: none) == 0)
+        #expect(NoticeRules.requiredDays(for: PolicyAudience(roles: [.agent]), periods: none) == 1)
     }
 
     @Test("a notice setting is checked and normalised")
@@ -138,7 +138,10 @@ struct PolicyAudienceTests {
         #expect(
             try NoticeRules.validate(NoticePeriod(role: " Driver ", jurisdiction: " us-wa ", days: 2))
                 == NoticePeriod(role: "driver", jurisdiction: "US-WA", days: 2))
-        #expect(try NoticeRules.validate(NoticePeriod(role: "*", jurisdiction: "*", days: 0)).days == 0)
+        #expect(try NoticeRules.validate(NoticePeriod(role: "*", jurisdiction: "*", days: 1)).days == 1)
+        #expect(
+            failure { _ = try NoticeRules.validate(NoticePeriod(role: "*", jurisdiction: "*", days: 0)) }.map(\.rule)
+                == ["must be between 1 and 365 (got 0): only a change marked favourable may apply without notice"])
         #expect(
             failure { _ = try NoticeRules.validate(NoticePeriod(role: "driver", jurisdiction: "*", days: 1)) } == [
                 FieldProblem(field: "days", rule: "must be at least 2 days: drivers are owed 48 hours' notice")

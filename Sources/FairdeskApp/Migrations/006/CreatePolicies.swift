@@ -71,7 +71,7 @@ struct CreatePolicies: AsyncMigration {
             .unique(on: "role", "jurisdiction")
             .create()
         let sql = database as! any SQLDatabase
-        // "What must I still read?": a person's versions, from the index alone.
+        // "What must I still read?": a person's versions, found through the index.
         try await sql.create(index: "policy_recipients_by_user").on("policy_recipients")
             .column("user_id").column("acknowledged_at").run()
         try await sql.create(index: "policy_versions_by_policy").on("policy_versions")
