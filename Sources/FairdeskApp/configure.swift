@@ -72,6 +72,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: JobsController())
     try api.register(collection: ServiceLevelController())
     try api.register(collection: PolicyController())
+    try api.register(collection: PromiseController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -79,6 +80,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminPages())
     try app.register(collection: ServiceLevelPages())
     try app.register(collection: PolicyPages())
+    try app.register(collection: PromisePages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())
     app.get("widget", "demo") { req async throws -> View in

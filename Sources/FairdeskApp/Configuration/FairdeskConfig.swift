@@ -55,6 +55,13 @@ public struct FairdeskConfig: Sendable {
     public var mailFrom: MailAddress
     /// The address people use to reach this Fairdesk, for links in email (`FAIRDESK_PUBLIC_URL`).
     public var publicURL: String
+    /// The secret the order system signs promise events with (`FAIRDESK_WEBHOOK_SECRET`); without
+    /// it, promise events are refused.
+    public var webhookSecret: String?
+    /// How long after a case is resolved its survey goes out (`FAIRDESK_SURVEY_DELAY_MINUTES`).
+    public var surveyDelayMinutes: Int = 60
+    /// How long a survey or follow-up link works (`FAIRDESK_SURVEY_LINK_DAYS`).
+    public var surveyLinkDays: Int = 14
 
     public init(
         storage: Storage = .sqlite(path: nil), dataDirectory: String = "fairdesk-data", hostname: String = "127.0.0.1",
@@ -85,7 +92,13 @@ public struct FairdeskConfig: Sendable {
         self.jobPollMilliseconds = jobPollMilliseconds
         self.smtp = nil
         self.mailFrom = mailFrom
-        self.publicURL = publicURL ?? "http://\(hostname):\(port)"
+        self.publicURL = publicURL ?? Self.localURL(hostname: hostname, port: port)
+    }
+
+    /// Links to a server listening on every interface name the machine itself.
+    static func localURL(hostname: String, port: Int) -> String {
+        let host = ["0.0.0.0", "::", "[::]", ""].contains(hostname) ? "localhost" : hostname
+        return "http://\(host):\(port)"
     }
 
     /// The rules for transfers that follow from these settings.
@@ -155,7 +168,7 @@ public struct FairdeskConfig: Sendable {
                 throw Problem(
                     variable: "FAIRDESK_SMTP_URL",
                     rule: "must look like smtp://host:port, without a user or password: point it at a relay that "
-                        + "accepts mail from this host (got \"\(raw)\")")
+                        + "accepts mail from this host (the value is not repeated here, as it may hold a password)")
             }
             config.smtp = smtp
         }
@@ -167,11 +180,26 @@ public struct FairdeskConfig: Sendable {
             }
             config.mailFrom = from
         }
-        config.publicURL = "http://\(config.hostname):\(config.port)"
-        if let raw = env["FAIRDESK_PUBLIC_URL"], !raw.isEmpty {
-            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+        // Introduce ourselves by the sender's domain, which a strict relay can check.
+        config.smtp?.heloName = String(config.mailFrom.address.split(separator: "@").last ?? "localhost")
+        if let secret = env["FAIRDESK_WEBHOOK_SECRET"], !secret.isEmpty {
+            guard secret.count >= 24 else {
                 throw Problem(
-                    variable: "FAIRDESK_PUBLIC_URL", rule: "must be an http(s) address like https://help.example.com")
+                    variable: "FAIRDESK_WEBHOOK_SECRET",
+                    rule: "must be at least 24 characters, shared with the order system")
+            }
+            config.webhookSecret = secret
+        }
+        config.surveyDelayMinutes = try int("FAIRDESK_SURVEY_DELAY_MINUTES", config.surveyDelayMinutes, 0...(7 * 1440))
+        config.surveyLinkDays = try int("FAIRDESK_SURVEY_LINK_DAYS", config.surveyLinkDays, 1...90)
+        config.publicURL = FairdeskConfig.localURL(hostname: config.hostname, port: config.port)
+        if let raw = env["FAIRDESK_PUBLIC_URL"], !raw.isEmpty {
+            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                url.query == nil, url.fragment == nil
+            else {
+                throw Problem(
+                    variable: "FAIRDESK_PUBLIC_URL",
+                    rule: "must be an http(s) address without ? or #, like https://help.example.com (got \"\(raw)\")")
             }
             config.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         }

@@ -41,6 +41,9 @@ enum SitePath {
     case policyCompare(String)
     case policyNoticePeriods
     case adminUserPlacement(UUID)
+    case promiseFollowUp(String)
+    case casePromiseAction(UUID, String)
+    case promiseReport
     case availability
     case liveSocket
     case widgetScript
@@ -73,6 +76,9 @@ enum SitePath {
         case .policyCompare(let key): "/policies/\(key)/compare"
         case .policyNoticePeriods: "/policies/notice-periods"
         case .adminUserPlacement(let id): "/admin/users/\(id)/placement"
+        case .promiseFollowUp(let token): "/promises/follow-up/\(token)"
+        case .casePromiseAction(let id, let action): "/cases/\(id)/promises/\(action)"
+        case .promiseReport: "/reports/promises"
         case .availability: "/inbox/availability"
         case .inbox: "/inbox"
         case .inboxRows: "/inbox/rows"

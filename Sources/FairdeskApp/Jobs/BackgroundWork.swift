@@ -30,9 +30,15 @@ enum BackgroundWork {
             if !assignments.isEmpty { await app.fairdesk.live.publishAssignments(assignments, app: app) }
             return .again(at: app.fairdesk.clock.now + routingInterval)
         }
+        handlers.register(.promiseSweep, every: PromiseSweep.interval) { context in
+            while try await PromiseSweep.run(app: context.app) == 200 {}
+            return .again(at: context.app.fairdesk.clock.now + PromiseSweep.interval)
+        }
         handlers.register(.mailSend) { context in
             struct Payload: Decodable { var id: UUID }
-            try await Outbox.deliver(try context.payload(Payload.self).id, app: context.app)
+            try await Outbox.deliver(
+                try context.payload(Payload.self).id, app: context.app,
+                lastAttempt: context.job.attempts >= context.job.maxAttempts)
             return .done
         }
         return handlers

@@ -17,6 +17,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let routingAssign: JobKind = "routing.assign"
     /// Delivers one message from the outbox to the mail server.
     static let mailSend: JobKind = "mail.send"
+    /// Reminds, escalates and follows up promises whose time has come.
+    static let promiseSweep: JobKind = "promise.sweep"
 }
 
 /// A job a worker has claimed and holds a lease on.

@@ -73,8 +73,11 @@ struct JobWorker: Sendable {
         var claimed: Int { ran + failed }
     }
 
-    /// Makes sure each recurring job exists (one row per kind, however many workers start).
+    /// Makes sure each recurring job exists (one row per kind, however many workers start), and
+    /// sends mail held while no mail server was configured.
     func scheduleRecurring() async throws {
+        let released = try await Outbox.releaseHeld(app: app)
+        if released > 0 { app.logger.info("Sending \(released) emails held while no mail server was configured") }
         let now = app.fairdesk.clock.now
         for job in handlers.recurring {
             try await app.write { db in

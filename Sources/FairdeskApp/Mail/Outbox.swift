@@ -78,7 +78,8 @@ enum Outbox {
 
     /// Delivers one queued message: sent, held when no mail server is configured, failed when the
     /// server refuses it for good. A server that is down or busy throws, so the job tries again.
-    static func deliver(_ id: UUID, app: Application) async throws {
+    /// `lastAttempt`: the job will not run again, so a failure now is final.
+    static func deliver(_ id: UUID, app: Application, lastAttempt: Bool = false) async throws {
         guard
             let row = try await app.db.sql.raw("SELECT * FROM outbound_emails WHERE id = \(bind: id)")
                 .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase), row.state == "queued"
@@ -109,15 +110,37 @@ enum Outbox {
         } catch let error as SMTPError where error.permanent {
             try await mark("failed", error: error.description)
         } catch {
+            let state = lastAttempt ? "failed" : "queued"
             try await app.write { db in
                 try await db.sql.raw(
                     """
-                    UPDATE outbound_emails SET attempts = attempts + 1, last_error = \(bind: String(describing: error)) \
-                    WHERE id = \(bind: id)
+                    UPDATE outbound_emails SET state = \(bind: state), attempts = attempts + 1, \
+                    last_error = \(bind: String(describing: error)) WHERE id = \(bind: id)
                     """
                 ).run()
             }
             throw error
+        }
+    }
+
+    /// Once a mail server is configured, the mail held while there was none goes out after all.
+    /// Answers how many messages were released.
+    @discardableResult
+    static func releaseHeld(app: Application) async throws -> Int {
+        guard app.fairdesk.mail != nil else { return 0 }
+        let now = app.fairdesk.clock.now
+        return try await app.write { db in
+            struct Held: Decodable { var id: UUID }
+            let held = try await db.sql.raw("SELECT id FROM outbound_emails WHERE state = 'held'")
+                .all(decoding: Held.self)
+            for email in held {
+                try await db.sql.raw(
+                    "UPDATE outbound_emails SET state = 'queued', last_error = NULL WHERE id = \(bind: email.id)"
+                ).run()
+                try await JobQueue.enqueue(
+                    on: db, kind: .mailSend, payload: #"{"id":"\#(email.id)"}"#, dueAt: now, now: now, maxAttempts: 8)
+            }
+            return held.count
         }
     }
 }

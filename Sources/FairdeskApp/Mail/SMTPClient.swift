@@ -42,7 +42,8 @@ struct SMTPError: Error, CustomStringConvertible {
 struct SMTPClient: MailTransport {
     var settings: SMTPSettings
     var group: any EventLoopGroup
-    var timeout: TimeAmount = .seconds(30)
+    /// A whole conversation; short, because mail jobs share a batch with SLA checks and routing.
+    var timeout: TimeAmount = .seconds(20)
 
     func deliver(_ message: MailMessage) async throws {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -59,7 +60,7 @@ struct SMTPClient: MailTransport {
 
     private func send(_ message: MailMessage) async throws {
         let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(10))
+            .connectTimeout(.seconds(5))
             .connect(host: settings.host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

@@ -16,6 +16,7 @@ enum FairdeskMigrations {
             AddOwnerLoadIndex(),  // agents' open cases per channel, from the index alone
             CreatePolicies(clock: clock),  // policies, versions, recipients, notice periods
             CreateOutbox(),  // outgoing email, delivered by the mail.send job
+            CreatePromisesAndSurveys(),  // promises and their evidence, surveys, attribution shares, disputes
         ]
     }
 }

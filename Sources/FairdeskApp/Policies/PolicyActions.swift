@@ -137,7 +137,9 @@ struct PolicyActions {
             let mail = PolicyMail(publicURL: publicURL, policy: policy)
             try await Outbox.queue(
                 try await Outbox.recipients(bound, on: db), subject: mail.publishedSubject(stored),
-                body: mail.publishedBody(stored), kind: "policy.published", at: now, on: db)
+                body: mail.publishedBody(
+                    stored, previous: versions.last(where: { $0.version.withdrawnAt == nil })?.number),
+                kind: "policy.published", at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: actor, action: "policy.published", subjectType: "policy_version",
                 subjectID: versionID, reason: candidate.summary,

@@ -14,7 +14,8 @@ struct PolicyMail {
             + PageTime.text(stored.version.effectiveAt)
     }
 
-    func publishedBody(_ stored: StoredVersion) -> String {
+    /// `previous`: the version before it that was not withdrawn, to compare with.
+    func publishedBody(_ stored: StoredVersion, previous: Int?) -> String {
         var lines = [
             "Hello,", "",
             "\(policy.title), version \(stored.number), has been published. It applies from "
@@ -22,14 +23,15 @@ struct PolicyMail {
             "", "What changed: \(stored.version.summary)", "", "Please read it and acknowledge it here:",
             link(stored.number),
         ]
-        if stored.number > 1 {
+        if let previous {
             lines += [
-                "", "See exactly what changed since version \(stored.number - 1):",
-                publicURL + SitePath.policyCompare(policy.key).path + "?from=\(stored.number - 1)&to=\(stored.number)",
+                "", "See exactly what changed since version \(previous):",
+                publicURL + SitePath.policyCompare(policy.key).path + "?from=\(previous)&to=\(stored.number)",
             ]
         }
         lines += [
-            "", "You receive this because the policy binds \(stored.audience.summary).", "", "Fairdesk",
+            "", "You receive this because this policy binds you (it binds \(stored.audience.summary)).", "",
+            "Fairdesk",
         ]
         return lines.joined(separator: "\n")
     }

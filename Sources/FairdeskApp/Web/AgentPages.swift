@@ -234,6 +234,10 @@ struct AgentPages: RouteCollection {
         var targets: [SelectOption]
         var directions: [SelectOption]
         var form: FormState
+        var promises: [PromiseView]
+        var promiseKinds: [SelectOption]
+        var makePromiseAction: String
+        var confirmPromiseAction: String
     }
 
     private static func caseID(_ req: Request) throws -> UUID {
@@ -308,7 +312,11 @@ struct AgentPages: RouteCollection {
                 SelectOption("inbound", "The customer called", selected: form.values["direction"] ?? "inbound"),
                 SelectOption("outbound", "We called the customer", selected: form.values["direction"]),
             ],
-            form: form)
+            form: form, promises: try await PromiseView.forCase(id, req),
+            promiseKinds: PromiseKind.allCases.map {
+                SelectOption($0.rawValue, $0.label, selected: form.values["kind"] ?? "refund")
+            }, makePromiseAction: SitePath.casePromiseAction(id, "new").path,
+            confirmPromiseAction: SitePath.casePromiseAction(id, "confirm").path)
         let response = try await req.view.render("case", page).encodeResponse(for: req)
         response.status = status
         return response

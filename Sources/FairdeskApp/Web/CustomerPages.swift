@@ -45,6 +45,8 @@ struct CustomerPages: RouteCollection {
         var replyAction: String
         var form: FormState
         var back: String
+        /// What we promised on this case, and where each promise stands.
+        var promises: [PromiseView]
     }
 
     @Sendable func list(req: Request) async throws -> View {
@@ -111,7 +113,8 @@ struct CustomerPages: RouteCollection {
             closed: supportCase.status == .closed,
             entries: try await EntryView.make(
                 entries, currentCase: supportCase.id, caseHref: { SitePath.myCase($0).path }, on: req.db),
-            replyAction: SitePath.myCase(supportCase.id!).path + "/reply", form: form, back: SitePath.myCases.path)
+            replyAction: SitePath.myCase(supportCase.id!).path + "/reply", form: form, back: SitePath.myCases.path,
+            promises: try await PromiseView.forCase(supportCase.id!, req))
         let response = try await req.view.render("my-case", page).encodeResponse(for: req)
         response.status = status
         return response

@@ -40,12 +40,13 @@ struct LayoutContext: Encodable {
         case .lead:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Queues", .adminQueues), ("Users", .adminUsers),
-                ("Service levels", .adminServiceLevels), ("Policies", .policies),
+                ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
             ]
         case .admin:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
-                ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Jobs", .adminJobs),
+                ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
+                ("Jobs", .adminJobs),
                 ("Mail", .adminMail), ("Settings", .adminSettings),
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]

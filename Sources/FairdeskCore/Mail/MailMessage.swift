@@ -99,7 +99,9 @@ public enum MailHeader {
     }
 
     /// A display name: quoted when it holds special characters, encoded when it is not ASCII.
-    public static func encodedPhrase(_ name: String) -> String {
+    public static func encodedPhrase(_ raw: String) -> String {
+        // A line break in a name must never start a new header.
+        let name = raw.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         if !name.allSatisfy({ $0.isASCII }) { return encodedText(name) }
         let plain = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "!#$%&'*+-/=?^_`{|}~".contains($0) }
         if plain { return name }

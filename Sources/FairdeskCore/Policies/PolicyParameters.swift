@@ -150,7 +150,8 @@ public struct ParameterSpec: Sendable {
         case .choice(let options):
             "one of: " + options.joined(separator: ", ")
         case .table(let keys, let values):
-            "a table of \(keys?.joined(separator: "|") ?? keyName) = " + values.joined(separator: "|")
+            "a table of \(keyName) = " + values.joined(separator: "|")
+                + (keys.map { " for each \(keyName) of: " + $0.joined(separator: ", ") } ?? "")
         }
     }
 }
@@ -203,12 +204,9 @@ public struct ParameterSchema: Sendable {
                         name: "attribution",
                         help: "Who each survey reason is put down to; only reasons put down to the agent count "
                             + "against an agent.",
-                        rule: .table(keys: nil, values: ["agent", "policy", "product", "delivery", "other"]),
-                        suggested: .table([
-                            "agent_unhelpful": "agent", "agent_rude": "agent", "wrong_answer": "agent",
-                            "policy_refused": "policy", "product_faulty": "product", "late_delivery": "delivery",
-                            "damaged_in_delivery": "delivery", "other": "other",
-                        ]),
+                        rule: .table(
+                            keys: SurveyReason.allCases.map(\.rawValue), values: Attribution.allCases.map(\.rawValue)),
+                        suggested: .table(SurveyReason.suggestedAttribution),
                         keyName: "reason"),
                     ParameterSpec(
                         name: "recovery_follow_up_hours",
@@ -378,8 +376,13 @@ public struct ParameterSchema: Sendable {
     private func crossChecks(_ parameters: PolicyParameters, valid: Set<String>, checks: inout Checks) {
         switch kind {
         case .surveyAttribution:
-            if valid.contains("attribution"), parameters.table("attribution")?.isEmpty == true {
-                checks.add("parameters.attribution", "must put at least one survey reason down to someone")
+            if valid.contains("attribution"), let table = parameters.table("attribution") {
+                let missing = SurveyReason.allCases.map(\.rawValue).filter { table[$0] == nil }
+                if !missing.isEmpty {
+                    checks.add(
+                        "parameters.attribution",
+                        "must put every survey reason down to someone; missing: " + missing.joined(separator: ", "))
+                }
             }
         case .driverStanding:
             let order = ["fantastic_on_time_min", "great_on_time_min", "fair_on_time_min"]

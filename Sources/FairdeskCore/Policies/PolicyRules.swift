@@ -36,7 +36,8 @@ public enum PolicyRules {
                 problems.append(
                     FieldProblem(
                         field: "effectiveAt",
-                        rule: "must give at least \(noticeDays) days' notice: the earliest allowed is "
+                        rule:
+                            "must give at least \(noticeDays) \(noticeDays == 1 ? "day's" : "days'") notice: the earliest allowed is "
                             + ISO8601DateFormatter().string(from: earliest)))
             }
         }

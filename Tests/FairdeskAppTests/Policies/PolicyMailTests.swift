@@ -83,6 +83,25 @@ struct PolicyMailTests {
         }
     }
 
+    @Test("mail held while no server was configured goes out when a worker starts with one")
+    func heldThenReleased() async throws {
+        let smtp = try await TestSMTPServer.start()
+        try await TestFairdesk.with { fd in
+            try await fd.createPolicy("driver-standing")
+            #expect(try await fd.publish("driver-standing", fd.version("First")).status == .created)
+            _ = try await JobWorker(app: fd.app).drain()
+            #expect(try await fd.emails().map(\.state) == ["held"])
+            // The operator sets FAIRDESK_SMTP_URL and restarts.
+            fd.app.fairdesk.mail = SMTPClient(settings: smtp.settings, group: fd.app.eventLoopGroup)
+            let worker = JobWorker(app: fd.app)
+            try await worker.scheduleRecurring()
+            _ = try await worker.drain()
+            #expect(try await fd.emails().map(\.state) == ["sent"])
+            #expect(try await smtp.messages.count == 1)
+        }
+        await smtp.stop()
+    }
+
     @Test("a mail server that is down leaves the email queued and the job retries later")
     func serverDown() async throws {
         let smtp = try await TestSMTPServer.start()

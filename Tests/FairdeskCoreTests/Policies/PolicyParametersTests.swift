@@ -48,7 +48,9 @@ struct PolicyParametersTests {
         #expect(driver.integer("appeal_window_days") == 14)
         #expect(driver.number("fair_on_time_min") == 0.90)
         #expect(
-            ParameterSchema.forKind(.surveyAttribution).suggested.table("attribution")?["late_delivery"] == "delivery")
+            ParameterSchema.forKind(.surveyAttribution).suggested.table("attribution")?["agent_unhelpful"] == "agent")
+        #expect(
+            ParameterSchema.forKind(.surveyAttribution).suggested.table("attribution")?["took_too_long"] == "process")
         #expect(PolicyKind.driverStanding.title == "Driver standing and deactivation")
         #expect(PolicyKind(rawValue: "refunds_replacements") == .refundsReplacements)
     }
@@ -56,7 +58,9 @@ struct PolicyParametersTests {
     @Test("rules read as words after 'must be'")
     func ruleText() {
         let schema = ParameterSchema.forKind(.surveyAttribution)
-        #expect(schema.spec("attribution")?.ruleText == "a table of reason = agent|policy|product|delivery|other")
+        #expect(
+            schema.spec("attribution")?.ruleText
+                == "a table of reason = agent|policy|product|delivery|process for each reason of: \(Self.reasons)")
         #expect(schema.spec("recovery_follow_up_hours")?.ruleText == "a whole number from 1 to 168")
         #expect(ParameterSchema.forKind(.driverStanding).spec("great_on_time_min")?.ruleText == "a decimal from 0 to 1")
         #expect(
@@ -66,7 +70,7 @@ struct PolicyParametersTests {
         #expect(choice.ruleText == "one of: warn, block")
         let keyed = ParameterSpec(
             name: "t", help: "T.", rule: .table(keys: ["a", "b"], values: ["x", "y"]), suggested: .table([:]))
-        #expect(keyed.ruleText == "a table of a|b = x|y")
+        #expect(keyed.ruleText == "a table of key = x|y for each key of: a, b")
     }
 
     @Test("unknown, missing, out of range and wrong type are each named by field, all at once")
@@ -141,34 +145,36 @@ struct PolicyParametersTests {
             ).isEmpty)
     }
 
-    @Test("a table value outside the allowed set, a badly named key and an empty table are refused")
+    static let reasons = SurveyReason.allCases.map(\.rawValue).joined(separator: ", ")
+
+    @Test("a table value outside the allowed set, an unknown reason and a missing reason are refused")
     func attributionTable() {
-        let bad: PolicyParameters = [
-            "attribution": .table(["late_delivery": "driver", "Wrong Item": "delivery", "agent_rude": "agent"]),
-            "recovery_follow_up_hours": .number(24),
-        ]
+        var table = SurveyReason.suggestedAttribution
+        table["took_too_long"] = "driver"
+        table["Wrong Item"] = "delivery"
+        let bad: PolicyParameters = ["attribution": .table(table), "recovery_follow_up_hours": .number(24)]
         #expect(
             problems(.surveyAttribution, bad) == [
                 FieldProblem(
                     field: "parameters.attribution.Wrong Item",
-                    rule: "must be named in lower-case letters, digits and _"),
+                    rule: "is not a reason of attribution; known: \(Self.reasons)"),
                 FieldProblem(
-                    field: "parameters.attribution.late_delivery",
-                    rule: "must be one of: agent, policy, product, delivery, other (got \"driver\")"),
+                    field: "parameters.attribution.took_too_long",
+                    rule: "must be one of: agent, policy, product, delivery, process (got \"driver\")"),
             ])
+        table = SurveyReason.suggestedAttribution
+        table["other"] = nil
         #expect(
-            problems(.surveyAttribution, ["attribution": .table([:]), "recovery_follow_up_hours": .number(24)])
-                == [
-                    FieldProblem(
-                        field: "parameters.attribution", rule: "must put at least one survey reason down to someone")
-                ])
-        #expect(
-            problems(.surveyAttribution, ["attribution": .text("agent"), "recovery_follow_up_hours": .number(24)])
+            problems(.surveyAttribution, ["attribution": .table(table), "recovery_follow_up_hours": .number(24)])
                 == [
                     FieldProblem(
                         field: "parameters.attribution",
-                        rule: "must be a table of reason = agent|policy|product|delivery|other (got \"agent\")")
+                        rule: "must put every survey reason down to someone; missing: other")
                 ])
+        #expect(
+            problems(.surveyAttribution, ["attribution": .text("agent"), "recovery_follow_up_hours": .number(24)])
+                .map(\.rule).first?.hasPrefix("must be a table of reason = agent|policy|product|delivery|process")
+                == true)
     }
 
     @Test("'other' policies take any lower-case names, each a number or a word, never a table")
