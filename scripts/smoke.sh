@@ -12,6 +12,8 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 step() { echo "-- $*"; }
+# Whatever step fails, show why: the server's and the mail server's last words.
+trap 'status=$?; echo "smoke test failed at line $LINENO (exit $status)" >&2; tail -40 serve.log smtp.log 2>/dev/null >&2' ERR
 json() { python3 -c "import sys,json; d=json.load(sys.stdin); print($1)"; }
 
 if [ -n "${DATABASE_URL:-}" ]; then

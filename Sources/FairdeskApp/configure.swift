@@ -73,6 +73,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ServiceLevelController())
     try api.register(collection: PolicyController())
     try api.register(collection: PromiseController())
+    try api.register(collection: SurveyController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -81,6 +82,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ServiceLevelPages())
     try app.register(collection: PolicyPages())
     try app.register(collection: PromisePages())
+    try app.register(collection: SurveyPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())
     app.get("widget", "demo") { req async throws -> View in

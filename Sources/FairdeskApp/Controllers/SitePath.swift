@@ -44,6 +44,9 @@ enum SitePath {
     case promiseFollowUp(String)
     case casePromiseAction(UUID, String)
     case promiseReport
+    case survey(String)
+    case mySurveys
+    case surveyDisputes
     case availability
     case liveSocket
     case widgetScript
@@ -79,6 +82,9 @@ enum SitePath {
         case .promiseFollowUp(let token): "/promises/follow-up/\(token)"
         case .casePromiseAction(let id, let action): "/cases/\(id)/promises/\(action)"
         case .promiseReport: "/reports/promises"
+        case .survey(let token): "/survey/\(token)"
+        case .mySurveys: "/my/surveys"
+        case .surveyDisputes: "/surveys/disputes"
         case .availability: "/inbox/availability"
         case .inbox: "/inbox"
         case .inboxRows: "/inbox/rows"

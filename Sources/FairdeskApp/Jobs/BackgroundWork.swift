@@ -34,6 +34,10 @@ enum BackgroundWork {
             while try await PromiseSweep.run(app: context.app) == 200 {}
             return .again(at: context.app.fairdesk.clock.now + PromiseSweep.interval)
         }
+        handlers.register(.surveySend, every: Surveys.interval) { context in
+            while try await Surveys.sendDue(app: context.app) == 200 {}
+            return .again(at: context.app.fairdesk.clock.now + Surveys.interval)
+        }
         handlers.register(.mailSend) { context in
             struct Payload: Decodable { var id: UUID }
             try await Outbox.deliver(

@@ -19,6 +19,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let mailSend: JobKind = "mail.send"
     /// Reminds, escalates and follows up promises whose time has come.
     static let promiseSweep: JobKind = "promise.sweep"
+    /// Sends satisfaction surveys whose delay after resolution has passed.
+    static let surveySend: JobKind = "survey.send"
 }
 
 /// A job a worker has claimed and holds a lease on.

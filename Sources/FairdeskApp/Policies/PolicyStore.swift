@@ -162,6 +162,14 @@ struct PolicyReader: Sendable {
         self.jurisdiction = user.jurisdiction
     }
 
+    /// Anyone in a role, wherever they work: for rules that apply to a role as a whole.
+    init(role: Role) {
+        self.userID = UUID()
+        self.role = role
+        self.team = ""
+        self.jurisdiction = ""
+    }
+
     /// Whether `audience` binds this person.
     func isBound(by audience: PolicyAudience) -> Bool {
         audience.includes(

@@ -69,11 +69,14 @@ struct PromiseActions {
             try await PromiseStore.addEvent(
                 id, source: "agent", kind: "made", note: announced.headline, actorID: actor.id, at: now, on: db)
             let work = try await app.caseWork(on: db, actor: actor)
+            let words =
+                "We promise: \(announced.headline), by \(PageTime.text(announced.dueAt)). " + announced.description
             _ = try await work.addEntry(
-                to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel,
-                body: "We promise: \(announced.headline), by \(PageTime.text(announced.dueAt)). "
-                    + announced.description,
+                to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel, body: words,
                 details: ["promiseId": id.uuidString])
+            try await CustomerMail.send(
+                about: supportCase, subject: "Our promise: \(announced.headline)", body: "Hello,\n\n\(words)",
+                kind: "promise.made", at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: actor, action: "promise.made", subjectType: "promise", subjectID: id,
                 reason: nil,

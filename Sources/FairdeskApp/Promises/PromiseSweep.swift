@@ -72,12 +72,16 @@ enum PromiseSweep {
                 try await work.changeStatus(supportCase, to: .open, reason: reason, automatic: true)
             }
             let ownerName = try await User.find(promise.ownerId, on: db)?.name ?? "Your agent"
+            let told =
+                "We promised you \(promise.draft.headline) by \(PageTime.text(promise.dueAt)), and it has "
+                + "not happened yet. We are sorry. \(ownerName) and a team lead have been alerted and will write "
+                + "to you with what happens next."
             _ = try await work.addEntry(
-                to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel,
-                body: "We promised you \(promise.draft.headline) by \(PageTime.text(promise.dueAt)), and it has "
-                    + "not happened yet. We are sorry. \(ownerName) and a team lead have been alerted and will write "
-                    + "to you with what happens next.",
+                to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel, body: told,
                 details: ["promiseId": promise.id.uuidString])
+            try await CustomerMail.send(
+                about: supportCase, subject: "About our promise", body: "Hello,\n\n\(told)", kind: "promise.broken",
+                at: now, on: db)
             let leads = try await Notifications.leads(of: supportCase.$queue.id, on: db)
             try await Notifications.send(
                 to: [promise.ownerId] + leads, caseID: promise.caseId, kind: "promise.broken",
@@ -102,11 +106,14 @@ enum PromiseSweep {
         let link = app.fairdesk.config.publicURL + SitePath.promiseFollowUp(token).path
         try await app.write { db in
             guard let supportCase = try await caseNumber(promise, on: db) else { return }
+            let asked =
+                "We have kept our promise: \(promise.draft.headline). Is everything now right? Please tell us here: \(link)"
             _ = try await app.caseWork(on: db, actor: .system).addEntry(
-                to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel,
-                body: "We have kept our promise: \(promise.draft.headline). Is everything now right? "
-                    + "Please tell us here: \(link)",
+                to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel, body: asked,
                 details: ["promiseId": promise.id.uuidString])
+            try await CustomerMail.send(
+                about: supportCase, subject: "Is everything now right?", body: "Hello,\n\n\(asked)",
+                kind: "promise.follow_up", at: now, on: db)
             try await PromiseStore.addEvent(
                 promise.id, source: "system", kind: "follow_up_sent", note: nil, actorID: nil, at: now, on: db)
             try await db.sql.raw(

@@ -149,6 +149,7 @@ struct CaseWork {
         try await clocks.statusChanged(
             caseID: supportCase.requireID(), from: from, to: target, tier: supportCase.tier,
             channel: supportCase.channel)
+        if target == .resolved { try await Surveys.schedule(supportCase, at: now, config: config, on: db) }
         try await waits.sync(supportCase)
     }
 

@@ -36,11 +36,12 @@ struct LayoutContext: Encodable {
         self.live = live ? SitePath.liveSocket.path : nil
         var links: [(String, SitePath)] = []
         switch user?.role {
-        case .agent: links = [("Inbox", .inbox), ("Policies", .policies)]
+        case .agent: links = [("Inbox", .inbox), ("My surveys", .mySurveys), ("Policies", .policies)]
         case .lead:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Queues", .adminQueues), ("Users", .adminUsers),
                 ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
+                ("Disputes", .surveyDisputes),
             ]
         case .admin:
             links = [

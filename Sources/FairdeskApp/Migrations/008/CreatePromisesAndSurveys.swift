@@ -58,8 +58,8 @@ struct CreatePromisesAndSurveys: AsyncMigration {
             .field("case_id", .uuid, .required, .references("cases", "id", onDelete: .cascade))
             .field("customer_id", .uuid, .required, .references("customers", "id"))
             .field("channel", .string, .required)
-            // The link's secret, hashed: the link itself is never stored.
-            .field("token_hash", .string, .required)
+            // The link's secret, hashed, once the survey is sent: the link itself is never stored.
+            .field("token_hash", .string)
             // scheduled, sent, answered
             .field("state", .string, .required)
             .field("created_at", .datetime, .required)
