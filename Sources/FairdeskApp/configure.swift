@@ -49,11 +49,11 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(FairdeskErrorMiddleware())
+    app.middleware.use(try StaticFiles(publicDirectory: resources.appendingPathComponent("Public")))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionGuard())
 
     try routes(app)
-    try app.register(collection: StaticFiles(publicDirectory: resources.appendingPathComponent("Public")))
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AuditCommands(), as: "audit")
     app.asyncCommands.use(WorkerCommand(), as: "worker")

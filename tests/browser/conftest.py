@@ -30,7 +30,7 @@ def server():
     work = tempfile.mkdtemp(prefix="fairdesk-browser-")
     port = free_port()
     env = dict(os.environ, FAIRDESK_PORT=str(port), FAIRDESK_DEMO_PASSWORD=PASSWORD, FAIRDESK_BCRYPT_COST="6",
-               LOG_LEVEL="warning")
+               LOG_LEVEL="warning", FAIRDESK_SURVEY_DELAY_MINUTES="0")
     env.pop("DATABASE_URL", None)
     log = open(os.path.join(work, "serve.log"), "w")
     process = subprocess.Popen([BINARY, "serve"], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -286,3 +286,58 @@ def test_policies_are_published_with_notice_read_and_acknowledged(server, browse
     # the driver is told, with a link to the new version
     driver.goto(server + "/policies")
     expect(driver.locator("#awaiting")).to_contain_text("Driver standing and deactivation, version 2")
+
+
+def test_a_promise_is_shown_to_the_customer_and_a_survey_is_answered_on_a_phone(server, browser):
+    import datetime
+
+    # the agent promises a replacement on the demo customer's delivery case
+    agent = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(agent, server, "agent@fairdesk.example")
+    agent.goto(server + "/inbox")
+    agent.locator("#inbox-rows tr", has_text="FD-204311").get_by_role("link").first.click()
+    if agent.locator("#promises").get_attribute("open") is None:
+        agent.locator("#promises summary").click()
+    agent.get_by_label("Promise the customer").select_option("replacement")
+    agent.get_by_label("Replacement item").fill("Kettle lid")
+    agent.get_by_label("What we promise, as the customer will read it").fill("A new lid is posted to you today.")
+    agent.get_by_role("button", name="Make the promise").click()
+    expect(agent.locator("p.error").first).to_contain_text("date and time")
+    due = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2)
+    agent.get_by_label("Due by (UTC)").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    agent.get_by_role("button", name="Make the promise").click()
+    expect(agent.locator(".flash")).to_contain_text("Promise recorded")
+    expect(agent.locator("#promises")).to_contain_text("Replacement: Kettle lid")
+    shot(agent, "case-promises")
+
+    # the customer sees the promise on their case, on a phone
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    customer = phone.new_page()
+    login(customer, server, "customer@fairdesk.example")
+    customer.get_by_role("link", name=re.compile("FD-204311")).click()
+    expect(customer.locator("#promises")).to_contain_text("Replacement: Kettle lid")
+
+    # the agent resolves the case; the survey job asks the customer on the case
+    agent.locator("summary", has_text="Change status").click()
+    agent.get_by_label("New status").select_option("resolved")
+    agent.get_by_role("button", name="Change status").click()
+    expect(agent.locator(".flash")).to_contain_text("Status")
+    for _ in range(45):
+        customer.reload()
+        if "Did we solve your problem?" in customer.locator(".timeline").inner_text():
+            break
+        customer.wait_for_timeout(1000)
+    text = customer.locator(".timeline").inner_text()
+    link = re.search(r"https?://\S+/survey/\S+", text).group(0)
+
+    # a no without a reason is refused and keeps the choice; with one it is recorded
+    customer.goto(link)
+    customer.get_by_label("No", exact=True).check()
+    customer.get_by_role("button", name="Send").click()
+    expect(customer.locator("#reason-error")).to_contain_text("Must be chosen")
+    expect(customer.get_by_label("No", exact=True)).to_be_checked()
+    customer.get_by_label("It took too long").check()
+    customer.get_by_label("Anything to add").fill("The lid came after a week.")
+    shot(customer, "survey-phone")
+    customer.get_by_role("button", name="Send").click()
+    expect(customer.locator("#answered")).to_contain_text("Someone is looking at your case again")

@@ -28,7 +28,14 @@ struct SessionGuard: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {
-            // Programs send the header; HTML forms send a hidden `_csrf` field.
+            // Programs send the header; HTML forms send a hidden `_csrf` field. A form body that
+            // arrived in several pieces is not collected yet when middleware runs, so collect it
+            // first (up to the largest upload a form may carry), or the field would seem missing.
+            if request.headers.first(name: Self.csrfHeader) == nil, request.body.data == nil {
+                let upload = request.headers.contentType?.type == "multipart"
+                let limit = upload ? 64 * 1024 * 1024 : request.application.routes.defaultMaxBodySize.value
+                _ = try await request.body.collect(max: limit).get()
+            }
             let sent =
                 request.headers.first(name: Self.csrfHeader)
                 ?? (try? request.content.get(String.self, at: "_csrf")) ?? ""

@@ -136,6 +136,11 @@ struct PromiseActions {
             throw ApiError.malformed(field: "body", rule: "must be JSON with eventId, event and an optional note")
         }
         var checks = Checks()
+        // The promise is named inside the signed body, so a signed event cannot be replayed
+        // against another promise.
+        if input.promiseId != promiseID {
+            checks.add("promiseId", "must be the id of the promise in the address, inside the signed body")
+        }
         let eventID = checks.text(input.eventId, field: "eventId", max: 200)
         let events = Set(Self.keepingEvents.values.flatMap { $0 })
         if !events.contains(input.event) {
@@ -188,13 +193,15 @@ struct PromiseActions {
         }
         let now = now
         try await app.write { db in
-            try await db.sql.raw(
+            // Kept once, even when the order system and an agent say so at the same moment.
+            let claimed = try await db.sql.raw(
                 """
                 UPDATE promises SET state = 'kept', kept_at = \(bind: now), kept_by = \(bind: actor.label), \
                 evidence = \(bind: evidence), check_at = \(bind: now.addingTimeInterval(Self.followUpDelay)) \
-                WHERE id = \(bind: promise.id) AND state = 'open'
+                WHERE id = \(bind: promise.id) AND state = 'open' RETURNING id
                 """
-            ).run()
+            ).all()
+            if claimed.isEmpty { throw ApiError.conflict("this promise was already kept") }
             if let event {
                 try await PromiseStore.addEvent(
                     promise.id, source: source, kind: event, note: evidence, actorID: actor.id, at: now, on: db)

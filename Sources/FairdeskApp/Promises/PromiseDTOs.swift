@@ -22,6 +22,8 @@ struct ConfirmPromiseRequest: Content {
 
 /// An event from the order system, signed with the shared webhook secret.
 struct PromiseEventRequest: Content {
+    /// The promise the event is about; must match the address, so the signature covers it.
+    var promiseId: UUID
     /// The order system's id for this event; a second delivery with the same id changes nothing.
     var eventId: String
     /// refund_issued, replacement_shipped, callback_made, investigation_closed, or fulfilled.

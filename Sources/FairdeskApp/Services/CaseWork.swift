@@ -114,7 +114,9 @@ struct CaseWork {
         // A case opened at this instant has just started its first-response clock: nothing to check.
         if kind == .message && direction == .inbound && supportCase.createdAt != now {
             try await clocks.customerWrote(caseID: entry.$supportCase.id!, tier: supportCase.tier, channel: channel)
-        } else if kind == .message && direction == .outbound {
+        } else if kind == .message && direction == .outbound && author.id != nil {
+            // Only a person answers the customer; Fairdesk's own messages (a survey question, a
+            // promise's follow-up) do not meet a response target.
             try await clocks.staffReplied(caseID: entry.$supportCase.id!)
         }
         return entry

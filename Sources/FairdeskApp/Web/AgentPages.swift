@@ -235,6 +235,7 @@ struct AgentPages: RouteCollection {
         var directions: [SelectOption]
         var form: FormState
         var promises: [PromiseView]
+        var hasPromises: Bool
         var promiseKinds: [SelectOption]
         var makePromiseAction: String
         var confirmPromiseAction: String
@@ -284,6 +285,7 @@ struct AgentPages: RouteCollection {
         .sort(\.$name).all()
         let queues = try await Queue.query(on: req.db).sort(\.$name).all()
         let target = form.values["target"]
+        let promises = try await PromiseView.forCase(id, req)
         let page = CasePage(
             layout: LayoutContext(req, title: "Case #\(supportCase.number)", live: true),
             summary: try await loadSummary(req, supportCase),
@@ -312,7 +314,7 @@ struct AgentPages: RouteCollection {
                 SelectOption("inbound", "The customer called", selected: form.values["direction"] ?? "inbound"),
                 SelectOption("outbound", "We called the customer", selected: form.values["direction"]),
             ],
-            form: form, promises: try await PromiseView.forCase(id, req),
+            form: form, promises: promises, hasPromises: !promises.isEmpty,
             promiseKinds: PromiseKind.allCases.map {
                 SelectOption($0.rawValue, $0.label, selected: form.values["kind"] ?? "refund")
             }, makePromiseAction: SitePath.casePromiseAction(id, "new").path,

@@ -47,6 +47,7 @@ struct CustomerPages: RouteCollection {
         var back: String
         /// What we promised on this case, and where each promise stands.
         var promises: [PromiseView]
+        var hasPromises: Bool
     }
 
     @Sendable func list(req: Request) async throws -> View {
@@ -106,6 +107,7 @@ struct CustomerPages: RouteCollection {
         // The whole conversation of this case, oldest first, without internal notes.
         let entries = try await TimelineEntry.query(on: req.db).filter(\.$supportCase.$id == supportCase.id!)
             .filter(\.$direction != .internal).sort(\.$occurredAt).sort(\.$id).limit(500).all()
+        let promises = try await PromiseView.forCase(supportCase.id!, req)
         let page = ConversationPage(
             layout: LayoutContext(req, title: "Case #\(supportCase.number)", current: .myCases),
             number: supportCase.number, subject: supportCase.subject,
@@ -114,7 +116,7 @@ struct CustomerPages: RouteCollection {
             entries: try await EntryView.make(
                 entries, currentCase: supportCase.id, caseHref: { SitePath.myCase($0).path }, on: req.db),
             replyAction: SitePath.myCase(supportCase.id!).path + "/reply", form: form, back: SitePath.myCases.path,
-            promises: try await PromiseView.forCase(supportCase.id!, req))
+            promises: promises, hasPromises: !promises.isEmpty)
         let response = try await req.view.render("my-case", page).encodeResponse(for: req)
         response.status = status
         return response

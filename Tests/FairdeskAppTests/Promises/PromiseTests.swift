@@ -138,7 +138,13 @@ struct PromiseTests {
         try await TestFairdesk.with(.set(\.webhookSecret, Self.secret)) { fd in
             let caseID = try await fd.caseForPromises()
             let promise = try fd.decode(PromiseDTO.self, try await fd.makePromise(caseID, fd.refund(dueIn: 3)))
-            let body = #"{"eventId":"evt-1","event":"refund_issued","note":"RF-2231"}"#
+            let body = #"{"promiseId":"\#(promise.id)","eventId":"evt-1","event":"refund_issued","note":"RF-2231"}"#
+            // A signed event for another promise cannot be replayed against this one.
+            let other = #"{"promiseId":"\#(UUID())","eventId":"evt-9","event":"fulfilled"}"#
+            let replayed = try await fd.send(
+                .POST, "api/v1/promises/\(promise.id)/events", raw: other,
+                headers: ["X-Fairdesk-Signature": Self.sign(other)])
+            #expect(try fd.problems(replayed).first?.hasPrefix("promiseId: must be the id of the promise") == true)
             let path = "api/v1/promises/\(promise.id)/events"
             let forged = try await fd.send(.POST, path, raw: body, headers: ["X-Fairdesk-Signature": "sha256=00ff"])
             #expect(forged.status == .unauthorized)

@@ -107,6 +107,7 @@ struct CreatePromisesAndSurveys: AsyncMigration {
         try await sql.raw("CREATE INDEX promises_by_check ON promises (check_at) WHERE check_at IS NOT NULL").run()
         try await sql.create(index: "promises_by_case").on("promises").column("case_id").run()
         try await sql.create(index: "promises_by_time").on("promises").column("created_at").run()
+        try await sql.create(index: "promises_by_follow_up_token").on("promises").column("follow_up_token_hash").run()
         try await sql.raw("CREATE INDEX surveys_to_send ON surveys (send_at) WHERE state = 'scheduled'").run()
         try await sql.create(index: "survey_shares_by_agent").on("survey_shares").column("agent_id").run()
     }
