@@ -52,7 +52,7 @@ struct PromiseActions {
         let id = UUID()
         let actor = viewer.actor
         let announced = draft
-        try await app.write { db in
+        let events = try await app.write { db -> [LiveEvent] in
             try await db.insertRow(
                 "promises",
                 [
@@ -71,7 +71,7 @@ struct PromiseActions {
             let work = try await app.caseWork(on: db, actor: actor)
             let words =
                 "We promise: \(announced.headline), by \(PageTime.text(announced.dueAt)). " + announced.description
-            _ = try await work.addEntry(
+            let entry = try await work.addEntry(
                 to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel, body: words,
                 details: ["promiseId": id.uuidString])
             try await CustomerMail.send(
@@ -85,7 +85,10 @@ struct PromiseActions {
                     "headline": announced.headline, "dueAt": PageTime.iso(announced.dueAt),
                     "owner": ownerID.uuidString,
                 ], policyVersion: policy?.citation)
+            return [LiveEvent(kind: .entry, supportCase: supportCase, entry: entry)]
         }
+        // The customer's widget and open pages show the promise at once.
+        await app.fairdesk.live.publish(events)
         return id
     }
 

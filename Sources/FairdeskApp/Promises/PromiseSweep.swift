@@ -62,8 +62,8 @@ enum PromiseSweep {
     }
 
     static func escalate(_ promise: PromiseStore.Row, app: Application, now: Date) async throws {
-        try await app.write { db in
-            guard let supportCase = try await caseNumber(promise, on: db) else { return }
+        let events = try await app.write { db -> [LiveEvent] in
+            guard let supportCase = try await caseNumber(promise, on: db) else { return [] }
             let work = try await app.caseWork(on: db, actor: .system)
             let reason = "the promise \"\(promise.draft.headline)\" came due without being kept"
             // A case waiting on someone, or resolved, is worked again; a closed case stays closed and
@@ -76,7 +76,7 @@ enum PromiseSweep {
                 "We promised you \(promise.draft.headline) by \(PageTime.text(promise.dueAt)), and it has "
                 + "not happened yet. We are sorry. \(ownerName) and a team lead have been alerted and will write "
                 + "to you with what happens next."
-            _ = try await work.addEntry(
+            let entry = try await work.addEntry(
                 to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel, body: told,
                 details: ["promiseId": promise.id.uuidString])
             try await CustomerMail.send(
@@ -98,17 +98,22 @@ enum PromiseSweep {
                 subjectID: promise.id, reason: reason,
                 details: ["case": String(supportCase.number), "owner": promise.ownerId.uuidString],
                 policyVersion: promise.policy)
+            return [
+                LiveEvent(kind: .supportCase, supportCase: supportCase),
+                LiveEvent(kind: .entry, supportCase: supportCase, entry: entry),
+            ]
         }
+        await app.fairdesk.live.publish(events)
     }
 
     static func followUp(_ promise: PromiseStore.Row, app: Application, now: Date) async throws {
         let token = Secrets.token(prefix: "")
         let link = app.fairdesk.config.publicURL + SitePath.promiseFollowUp(token).path
-        try await app.write { db in
-            guard let supportCase = try await caseNumber(promise, on: db) else { return }
+        let events = try await app.write { db -> [LiveEvent] in
+            guard let supportCase = try await caseNumber(promise, on: db) else { return [] }
             let asked =
                 "We have kept our promise: \(promise.draft.headline). Is everything now right? Please tell us here: \(link)"
-            _ = try await app.caseWork(on: db, actor: .system).addEntry(
+            let entry = try await app.caseWork(on: db, actor: .system).addEntry(
                 to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel, body: asked,
                 details: ["promiseId": promise.id.uuidString])
             try await CustomerMail.send(
@@ -122,6 +127,8 @@ enum PromiseSweep {
                 follow_up_token_hash = \(bind: AuditLog.sha256(token)), check_at = NULL WHERE id = \(bind: promise.id)
                 """
             ).run()
+            return [LiveEvent(kind: .entry, supportCase: supportCase, entry: entry)]
         }
+        await app.fairdesk.live.publish(events)
     }
 }

@@ -86,15 +86,15 @@ enum Surveys {
         let token = Secrets.token(prefix: "")
         let config = app.fairdesk.config
         let link = config.publicURL + SitePath.survey(token).path
-        try await app.write { db in
-            guard let supportCase = try await SupportCase.find(survey.caseId, on: db) else { return }
+        let events = try await app.write { db -> [LiveEvent] in
+            guard let supportCase = try await SupportCase.find(survey.caseId, on: db) else { return [] }
             // Reopened since it was resolved: no survey now; the next resolution schedules one.
             guard !supportCase.status.isActive else {
                 try await db.sql.raw("DELETE FROM surveys WHERE id = \(bind: survey.id) AND state = 'scheduled'").run()
-                return
+                return []
             }
             let question = "Did we solve your problem? Please tell us, it takes a few seconds: \(link)"
-            _ = try await app.caseWork(on: db, actor: .system).addEntry(
+            let entry = try await app.caseWork(on: db, actor: .system).addEntry(
                 to: supportCase, kind: .message, direction: .outbound, channel: supportCase.channel, body: question,
                 details: ["surveyId": survey.id.uuidString])
             try await CustomerMail.send(
@@ -109,7 +109,10 @@ enum Surveys {
                 WHERE id = \(bind: survey.id)
                 """
             ).run()
+            return [LiveEvent(kind: .entry, supportCase: supportCase, entry: entry)]
         }
+        // A chat visitor still on the page sees the question at once.
+        await app.fairdesk.live.publish(events)
     }
 
     static func emailAddress(of customerID: UUID, on db: any Database) async throws -> String? {
@@ -140,14 +143,16 @@ enum Surveys {
         if now > survey.expiresAt { throw Refusal.expired }
         var attribution: Attribution?
         var citation: String?
+        let policy = try await PolicyBook.inForce(
+            kind: .surveyAttribution, for: PolicyReader(role: .agent), at: survey.createdAt, on: app.db)
+        // How soon someone must get back to a dissatisfied customer, under the same policy.
+        let recoveryHours = policy?.parameters.integer("recovery_follow_up_hours") ?? 24
         if let reason = answer.reason {
-            let policy = try await PolicyBook.inForce(
-                kind: .surveyAttribution, for: PolicyReader(role: .agent), at: survey.createdAt, on: app.db)
             let table = policy?.parameters.table("attribution") ?? SurveyReason.suggestedAttribution
             attribution = table[reason.rawValue].flatMap(Attribution.init(rawValue:)) ?? .process
             citation = policy?.citation ?? "built-in default"
         }
-        try await app.write { [attribution, citation] db in
+        try await app.write { [attribution, citation, recoveryHours] db in
             // Only the first answer counts, even when two arrive at once.
             let claimed = try await db.sql.raw(
                 """
@@ -174,7 +179,8 @@ enum Surveys {
                 try await recordShares(survey: survey.id, supportCase: supportCase, until: survey.createdAt, on: db)
             }
             if !answer.solved {
-                try await recover(supportCase, survey: survey.id, words: words, app: app, now: now, on: db)
+                try await recover(
+                    supportCase, survey: survey.id, words: words, within: recoveryHours, app: app, now: now, on: db)
             }
             try await AuditLog.append(
                 on: db, at: now, actor: customer, action: "survey.answered", subjectType: "survey",
@@ -205,7 +211,7 @@ enum Surveys {
             """
             SELECT t.author_id, COUNT(*) AS n FROM timeline_entries t JOIN users u ON u.id = t.author_id \
             WHERE t.case_id = \(bind: caseID) AND t.kind IN ('message', 'note', 'call') \
-            AND t.direction <> 'inbound' AND u.role IN ('agent', 'lead', 'admin') \
+            AND (t.kind = 'call' OR t.direction <> 'inbound') AND u.role IN ('agent', 'lead', 'admin') \
             AND t.occurred_at <= \(bind: resolved) GROUP BY t.author_id
             """
         ).all(decoding: Written.self, keyDecodingStrategy: .convertFromSnakeCase)
@@ -234,7 +240,8 @@ enum Surveys {
     /// A dissatisfied customer is not left there: a resolved case opens again for its owner; a
     /// closed one gets a new case in the Recovery queue, with the answer as its first note.
     static func recover(
-        _ supportCase: SupportCase, survey: UUID, words: String, app: Application, now: Date, on db: any Database
+        _ supportCase: SupportCase, survey: UUID, words: String, within hours: Int, app: Application, now: Date,
+        on db: any Database
     ) async throws {
         let work = try await app.caseWork(on: db, actor: .system)
         if supportCase.status != .closed {
@@ -246,7 +253,8 @@ enum Surveys {
                 to: [supportCase.$owner.id].compactMap { $0 }
                     + (try await Notifications.leads(of: supportCase.$queue.id, on: db)),
                 caseID: supportCase.id, kind: "survey.dissatisfied",
-                body: "Case \(supportCase.number): the customer says the problem was not solved. It is open again.",
+                body: "Case \(supportCase.number): the customer says the problem was not solved. It is open again: "
+                    + "get back to them within \(hours) hours.",
                 at: now, on: db)
             return
         }
@@ -261,6 +269,11 @@ enum Surveys {
         try await db.sql.raw(
             "UPDATE surveys SET recovery_case_id = \(bind: try recovery.requireID()) WHERE id = \(bind: survey)"
         ).run()
+        try await Notifications.send(
+            to: try await Notifications.leads(of: nil, on: db), caseID: recovery.id, kind: "survey.dissatisfied",
+            body: "Case \(recovery.number) opened in Recovery: the customer says closed case \(supportCase.number) "
+                + "did not solve their problem. Get back to them within \(hours) hours.",
+            at: now, on: db)
     }
 
     static func recoveryQueue(at now: Date, on db: any Database) async throws -> UUID {

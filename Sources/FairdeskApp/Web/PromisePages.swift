@@ -198,11 +198,23 @@ struct PromisePages: RouteCollection {
                 try await PromiseStore.addEvent(
                     row.id, source: "customer", kind: "follow_up_\(answer!)", note: comment, actorID: nil, at: now,
                     on: db)
-                if answer == "no" && [.resolved, .pendingCustomer, .pendingInternal].contains(supportCase.status) {
-                    try await work.changeStatus(
-                        supportCase, to: .open, reason: "the customer says it is not right after the promise was kept",
-                        automatic: true)
+                if answer == "no" {
+                    if [.resolved, .pendingCustomer, .pendingInternal].contains(supportCase.status) {
+                        try await work.changeStatus(
+                            supportCase, to: .open,
+                            reason: "the customer says it is not right after the promise was kept", automatic: true)
+                    }
+                    try await Notifications.send(
+                        to: [row.ownerId] + (try await Notifications.leads(of: supportCase.$queue.id, on: db)),
+                        caseID: row.caseId, kind: "promise.not_right",
+                        body: "Case \(supportCase.number): after \"\(row.draft.headline)\" the customer says it is "
+                            + "not right yet." + (comment.map { " \"\($0)\"" } ?? ""),
+                        at: now, on: db)
                 }
+                try await AuditLog.append(
+                    on: db, at: now, actor: customer, action: "promise.follow_up_answered", subjectType: "promise",
+                    subjectID: row.id, reason: comment,
+                    details: ["case": String(supportCase.number), "answer": answer!], policyVersion: row.policy)
             }
             req.flash("Thank you: your answer is recorded.")
             return req.redirect(to: SitePath.promiseFollowUp(req.parameters.get("token") ?? "").path)
