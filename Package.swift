@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The rules of Fairdesk: Foundation only, clock injected, tested without a database.
@@ -37,14 +38,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                // The SMTP client speaks to the mail server over a plain NIO channel.
+                // The SMTP client speaks to the mail server over a NIO channel, with TLS when asked.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Resources")]
         ),
         .executableTarget(name: "fairdesk", dependencies: ["FairdeskApp"]),
-        .testTarget(name: "FairdeskCoreTests", dependencies: ["FairdeskCore"]),
+        .testTarget(name: "FairdeskCoreTests", dependencies: ["FairdeskCore"], resources: [.copy("Mail/Corpus")]),
         .testTarget(
             name: "FairdeskAppTests",
             dependencies: [
@@ -53,6 +55,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
     ],

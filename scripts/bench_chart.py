@@ -19,6 +19,7 @@ PANELS = {
     # A minute's worth of due clocks must be handled within the minute, at any total.
     "sla_sweep_seconds_100k": ("SLA sweep, 1,000 due of 100k open (s)", 60, True),
     "sla_sweep_seconds_1m": ("SLA sweep, 1,000 due of 1M open (s)", 60, True),
+    "mail_ingest_per_second": ("Mail ingest, 10,000-message mbox, SQLite (msg/s)", 500, False),
 }
 W, H, PAD = 360, 220, 44
 

@@ -66,8 +66,30 @@ for _ in $(seq 1 40); do grep -q "Subject: Policy change: Driver standing and de
 grep -q "Subject: Policy change: Driver standing and deactivation, version 2" smtp.log \
   || { echo "no policy email reached the SMTP server" >&2; cat smtp.log serve.log | tail -40; exit 1; }
 grep -q "To: Dee Driver <driver@fairdesk.example>" smtp.log
+
+step "an email comes in through the pipe (fairdesk ingest-mail); the agent's reply leaves by SMTP in its thread"
+piped=$(printf 'From: Pat Pipe <pat@example.com>\r\nTo: support@fairdesk.example\r\nSubject: Smoke parcel\r\nMessage-ID: <smoke-1@example.com>\r\n\r\nMy parcel is lost.\r\n' \
+  | "$bin" ingest-mail)
+echo "$piped"
+number=$(echo "$piped" | sed -n 's/.*filed in case \([0-9]*\) (new case).*/\1/p')
+[ -n "$number" ] || { echo "the piped email did not start a case" >&2; exit 1; }
+mail_case=$(curl -sf "localhost:$port/api/v1/cases?limit=200" -H "$auth" \
+  | json "[c['id'] for c in d['items'] if c['number'] == $number][0]")
+curl -sf -XPOST "localhost:$port/api/v1/cases/$mail_case/messages" -H "$auth" -H 'content-type: application/json' \
+  -d '{"body":"We are sending a new one today."}' >/dev/null
+for _ in $(seq 1 40); do grep -q "Subject: Re: Smoke parcel (case $number)" smtp.log && break; sleep 0.5; done
+grep -q "Subject: Re: Smoke parcel (case $number)" smtp.log || { echo "the reply did not reach the SMTP server" >&2; exit 1; }
+grep -q "In-Reply-To: <smoke-1@example.com>" smtp.log
+ours=$(grep -A12 "Subject: Re: Smoke parcel" smtp.log | sed -n 's/^Message-ID: <\(.*\)>.*/\1/p' | head -1)
+step "the customer's answer, posted by a relay to /api/v1/inbound/email, joins the same case"
+answer=$(printf 'From: pat@example.com\r\nSubject: thanks\r\nMessage-ID: <smoke-2@example.com>\r\nIn-Reply-To: <%s>\r\n\r\nThank you!\r\n' "$ours" \
+  | curl -sf -XPOST "localhost:$port/api/v1/inbound/email" -H "$auth" -H 'content-type: message/rfc822' --data-binary @-)
+[ "$(echo "$answer" | json 'd["caseNumber"]')" = "$number" ] || { echo "the answer missed its case: $answer" >&2; exit 1; }
+[ "$(echo "$answer" | json 'd["threadedBy"]')" = "in-reply-to" ]
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
+step "fairdesk reparse"
+"$bin" reparse | tail -1
 step "fairdesk audit verify"
 "$bin" audit verify | tail -1
 echo "smoke test passed"

@@ -58,6 +58,8 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.asyncCommands.use(AuditCommands(), as: "audit")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(BenchCommands(), as: "bench")
+    app.asyncCommands.use(IngestMailCommand(), as: "ingest-mail")
+    app.asyncCommands.use(ReparseCommand(), as: "reparse")
 }
 
 /// Every route of Fairdesk.
@@ -68,12 +70,13 @@ func routes(_ app: Application) throws {
     try api.register(collection: AdminController())
     try api.register(collection: CustomerController())
     try api.register(collection: CaseController())
-    try api.register(collection: InboundController())
+    try api.register(collection: InboundController(maximumMailBytes: app.fairdesk.config.mailMaximumBytes))
     try api.register(collection: JobsController())
     try api.register(collection: ServiceLevelController())
     try api.register(collection: PolicyController())
     try api.register(collection: PromiseController())
     try api.register(collection: SurveyController())
+    try api.register(collection: WebhookController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -83,6 +86,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: PolicyPages())
     try app.register(collection: PromisePages())
     try app.register(collection: SurveyPages())
+    try app.register(collection: WebhookPages())
+    try app.register(collection: MailPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())
     app.get("widget", "demo") { req async throws -> View in

@@ -15,7 +15,7 @@ do {
     case nil, "serve":
         try await EmbeddedStart.prepare(app)
         app.runJobsWithServer()
-    case "seed", "audit", "worker", "bench": try await EmbeddedStart.requireCurrentSchema(app)
+    case "seed", "audit", "worker", "bench", "ingest-mail", "reparse": try await EmbeddedStart.requireCurrentSchema(app)
     default: break
     }
     try await app.execute()

@@ -17,6 +17,8 @@ BINARY = os.environ.get("FAIRDESK_BIN", str(ROOT / ".build" / "debug" / "fairdes
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "browser-test-password"
 SHOTS = pathlib.Path(__file__).parent / "screenshots"
+# The running server's folder, for commands that work on its data (`fairdesk ingest-mail`).
+STATE = {}
 
 
 def free_port():
@@ -44,6 +46,8 @@ def server():
     else:
         process.kill()
         raise RuntimeError("fairdesk serve did not start: " + open(os.path.join(work, "serve.log")).read()[-2000:])
+    STATE["work"] = work
+    STATE["env"] = env
     yield base
     process.terminate()
     process.wait(timeout=10)
@@ -65,6 +69,14 @@ def login(page, base, email):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+def ingest_mail(raw):
+    """Hands one raw email to `fairdesk ingest-mail`, as a mail server's pipe transport does."""
+    result = subprocess.run([BINARY, "ingest-mail"], input=raw.replace("\n", "\r\n").encode(), cwd=STATE["work"],
+                            env=STATE["env"], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode()
 
 
 def shot(page, name):

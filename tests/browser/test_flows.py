@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import login, shot
+from conftest import ingest_mail, login, shot
 
 WIDGET = "#fairdesk-widget"
 
@@ -341,3 +341,79 @@ def test_a_promise_is_shown_to_the_customer_and_a_survey_is_answered_on_a_phone(
     shot(customer, "survey-phone")
     customer.get_by_role("button", name="Send").click()
     expect(customer.locator("#answered")).to_contain_text("Someone is looking at your case again")
+
+
+def test_email_comes_in_is_answered_and_webhooks_are_registered(server, browser):
+    import http.server
+    import threading
+
+    # a receiving system for webhooks, on this machine
+    received = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    hook = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+
+    # an admin registers an endpoint; a wrong address is refused beside its field, the secret shown once
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(admin, server, "admin@fairdesk.example")
+    admin.goto(server + "/admin/webhooks")
+    admin.get_by_label("Address (http or https)").fill("ftp://erp.example.com")
+    admin.get_by_role("button", name="Register").click()
+    expect(admin.locator("#webhook-url-error")).to_contain_text("http:// or https://")
+    expect(admin.locator("#webhook-events-error")).to_contain_text("at least one event")
+    admin.get_by_label("Address (http or https)").fill(f"http://127.0.0.1:{hook.server_port}/events")
+    admin.get_by_label("What it is (optional)").fill("Order system")
+    admin.get_by_label("case.created").check()
+    admin.get_by_role("button", name="Register").click()
+    expect(admin.locator("#new-secret")).to_contain_text("whsec_")
+    expect(admin.locator("#endpoints")).to_contain_text("case.created")
+
+    # a customer's email comes in through the mail server's pipe: a new case, noted on the Mail page
+    out = ingest_mail(
+        "From: Wendy Mail <wendy@example.com>\nTo: support@fairdesk.example\nSubject: Browser mail test\n"
+        "Message-ID: <browser-1@example.com>\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=b1\n\n--b1\nContent-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: quoted-printable\n\nMy parcel was crushed, see the photo. Gr=FC=DFe\n"
+        "--b1\nContent-Type: image/png; name=crushed.png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--b1--\n")
+    assert "filed in case" in out
+    admin.goto(server + "/admin/mail")
+    row = admin.locator("#received tr", has_text="Browser mail test")
+    expect(row).to_contain_text("filed")
+    shot(admin, "admin-mail")
+
+    # staff open the case from there: the text, the file, and the original email behind it
+    row.locator("td[data-label=Case] a").click()
+    expect(admin.locator("#timeline")).to_contain_text("My parcel was crushed, see the photo. Grüße")
+    expect(admin.locator("#timeline")).to_contain_text("crushed.png")
+    admin.get_by_role("link", name="Original email").click()
+    expect(admin.locator("h1")).to_contain_text("Browser mail test")
+    expect(admin.locator("body")).to_contain_text("wendy@example.com")
+    admin.go_back()
+
+    # the reply goes out by email (held here: no mail server is configured), in the thread
+    admin.get_by_label("Message", exact=True).fill("Sorry about that, a new one is on its way.")
+    admin.get_by_role("button", name="Send reply").click()
+    admin.goto(server + "/admin/mail")
+    sent = admin.locator("#emails tr", has_text="Re: Browser mail test")
+    expect(sent).to_contain_text("case.reply")
+    expect(sent).to_contain_text("held")
+
+    # the webhook was delivered by the worker and shows as delivered
+    for _ in range(40):
+        admin.goto(server + "/admin/webhooks")
+        if admin.locator("#deliveries tr", has_text="delivered").count() > 0:
+            break
+        admin.wait_for_timeout(500)
+    expect(admin.locator("#deliveries")).to_contain_text("delivered")
+    assert any(b'"event":"case.created"' in body for body in received)
+    shot(admin, "admin-webhooks")
+    hook.shutdown()

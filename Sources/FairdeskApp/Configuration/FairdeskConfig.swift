@@ -48,7 +48,9 @@ public struct FairdeskConfig: Sendable {
     public var jobBatchSize: Int
     /// How long an idle worker waits before looking for due jobs again (`FAIRDESK_JOB_POLL_MS`).
     public var jobPollMilliseconds: Int
-    /// The SMTP server outgoing mail is handed to (`FAIRDESK_SMTP_URL`, like smtp://localhost:25).
+    /// The SMTP server outgoing mail is handed to (`FAIRDESK_SMTP_URL`, like smtp://localhost:25 or
+    /// smtps://mail.example.com), with its login (`FAIRDESK_SMTP_USERNAME`, `FAIRDESK_SMTP_PASSWORD`
+    /// or `FAIRDESK_SMTP_PASSWORD_FILE`) and trusted certificates (`FAIRDESK_SMTP_CA_FILE`).
     /// Without one, mail is kept in the outbox as "held" and nothing leaves the machine.
     var smtp: SMTPSettings?
     /// The sender of Fairdesk's mail (`FAIRDESK_MAIL_FROM`).
@@ -62,6 +64,11 @@ public struct FairdeskConfig: Sendable {
     public var surveyDelayMinutes: Int = 60
     /// How long a survey or follow-up link works (`FAIRDESK_SURVEY_LINK_DAYS`).
     public var surveyLinkDays: Int = 14
+    /// How many emails one sender may send in an hour before the rest is held for an admin
+    /// (`FAIRDESK_MAIL_HOURLY_LIMIT`): loop protection against robots answering each other.
+    public var mailHourlyLimit: Int = 30
+    /// The largest raw email taken in (`FAIRDESK_MAIL_MAX_BYTES`, 25 MiB by default).
+    public var mailMaximumBytes: Int = 25 * 1024 * 1024
 
     public init(
         storage: Storage = .sqlite(path: nil), dataDirectory: String = "fairdesk-data", hostname: String = "127.0.0.1",
@@ -116,6 +123,77 @@ public struct FairdeskConfig: Sendable {
         public var description: String { "\(variable) \(rule)" }
     }
 
+    /// The mail server from `FAIRDESK_SMTP_URL`, with its login and trusted certificates from the
+    /// other `FAIRDESK_SMTP_*` variables; nil when no URL is set. No rule repeats a password.
+    private static func smtpSettings(_ env: [String: String]) throws -> SMTPSettings? {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let names = [
+            "FAIRDESK_SMTP_USERNAME", "FAIRDESK_SMTP_PASSWORD", "FAIRDESK_SMTP_PASSWORD_FILE", "FAIRDESK_SMTP_CA_FILE",
+        ]
+        guard let raw = value("FAIRDESK_SMTP_URL") else {
+            if let name = names.first(where: { value($0) != nil }) {
+                throw Problem(
+                    variable: name, rule: "is set but FAIRDESK_SMTP_URL is not: set the mail server too, or unset it")
+            }
+            return nil
+        }
+        var smtp: SMTPSettings
+        do {
+            smtp = try SMTPSettings.parse(raw)
+        } catch {
+            throw Problem(variable: "FAIRDESK_SMTP_URL", rule: error.rule)
+        }
+        var password = value("FAIRDESK_SMTP_PASSWORD")
+        if let path = value("FAIRDESK_SMTP_PASSWORD_FILE") {
+            guard password == nil else {
+                throw Problem(
+                    variable: "FAIRDESK_SMTP_PASSWORD_FILE",
+                    rule: "cannot be set together with FAIRDESK_SMTP_PASSWORD: keep one of them")
+            }
+            // A file written by `echo` ends in a newline that is not part of the password.
+            guard let data = FileManager.default.contents(atPath: path),
+                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .newlines), !text.isEmpty
+            else {
+                throw Problem(
+                    variable: "FAIRDESK_SMTP_PASSWORD_FILE",
+                    rule: "must name a readable, non-empty UTF-8 file holding the password (got \"\(path)\")")
+            }
+            password = text
+        }
+        switch (value("FAIRDESK_SMTP_USERNAME"), password) {
+        case (nil, nil): break
+        case (let username?, let password?): smtp.login = SMTPSettings.Login(username: username, password: password)
+        case (nil, _?):
+            throw Problem(
+                variable: "FAIRDESK_SMTP_USERNAME",
+                rule: "must be set when a password is (FAIRDESK_SMTP_PASSWORD or FAIRDESK_SMTP_PASSWORD_FILE)")
+        case (_?, nil):
+            throw Problem(
+                variable: "FAIRDESK_SMTP_PASSWORD",
+                rule: "(or FAIRDESK_SMTP_PASSWORD_FILE) must be set when FAIRDESK_SMTP_USERNAME is")
+        }
+        if smtp.login != nil, !smtp.protectsLogin {
+            throw Problem(
+                variable: "FAIRDESK_SMTP_URL",
+                rule: "must ask for TLS when FAIRDESK_SMTP_USERNAME is set, or the password would cross the network in "
+                    + "clear: use smtp://\(smtp.host):587?tls=starttls or smtps://\(smtp.host) (a login over plain SMTP "
+                    + "is allowed only to localhost, 127.0.0.1 or ::1)")
+        }
+        if let path = value("FAIRDESK_SMTP_CA_FILE") {
+            guard smtp.security != .plain else {
+                throw Problem(
+                    variable: "FAIRDESK_SMTP_CA_FILE",
+                    rule: "is set but FAIRDESK_SMTP_URL asks for no TLS: add ?tls=starttls, use smtps://, or unset it")
+            }
+            do {
+                try smtp.trust(pemFile: path)
+            } catch {
+                throw Problem(variable: "FAIRDESK_SMTP_CA_FILE", rule: error.rule)
+            }
+        }
+        return smtp
+    }
+
     /// Reads the settings from environment variables (see `docs/configuration.md`).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         func int(_ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
@@ -163,15 +241,7 @@ public struct FairdeskConfig: Sendable {
         }
         config.jobBatchSize = try int("FAIRDESK_JOB_BATCH", config.jobBatchSize, 1...1000)
         config.jobPollMilliseconds = try int("FAIRDESK_JOB_POLL_MS", config.jobPollMilliseconds, 10...60_000)
-        if let raw = env["FAIRDESK_SMTP_URL"], !raw.isEmpty {
-            guard let smtp = SMTPSettings.parse(raw) else {
-                throw Problem(
-                    variable: "FAIRDESK_SMTP_URL",
-                    rule: "must look like smtp://host:port, without a user or password: point it at a relay that "
-                        + "accepts mail from this host (the value is not repeated here, as it may hold a password)")
-            }
-            config.smtp = smtp
-        }
+        config.smtp = try smtpSettings(env)
         if let raw = env["FAIRDESK_MAIL_FROM"], !raw.isEmpty {
             guard let from = MailAddress.parse(raw) else {
                 throw Problem(
@@ -192,6 +262,8 @@ public struct FairdeskConfig: Sendable {
         }
         config.surveyDelayMinutes = try int("FAIRDESK_SURVEY_DELAY_MINUTES", config.surveyDelayMinutes, 0...(7 * 1440))
         config.surveyLinkDays = try int("FAIRDESK_SURVEY_LINK_DAYS", config.surveyLinkDays, 1...90)
+        config.mailHourlyLimit = try int("FAIRDESK_MAIL_HOURLY_LIMIT", config.mailHourlyLimit, 1...100_000)
+        config.mailMaximumBytes = try int("FAIRDESK_MAIL_MAX_BYTES", config.mailMaximumBytes, 1024...(1 << 30))
         config.publicURL = FairdeskConfig.localURL(hostname: config.hostname, port: config.port)
         if let raw = env["FAIRDESK_PUBLIC_URL"], !raw.isEmpty {
             guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,

@@ -6,8 +6,63 @@ import Vapor
 /// `/api/v1/inbound/messages`: a message from any channel, from any address. The address finds
 /// the customer (or makes a new one) and the message joins their open case (or starts one).
 struct InboundController: RouteCollection {
+    let maximumMailBytes: Int
+
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped("inbound").grouped(RoleGuard(Role.caseWorkers)).post("messages", use: receive)
+        let inbound = routes.grouped("inbound").grouped(RoleGuard(Role.caseWorkers))
+        inbound.post("messages", use: receive)
+        inbound.post("social", use: receiveSocial)
+        inbound.on(.POST, "email", body: .collect(maxSize: ByteCount(value: maximumMailBytes)), use: receiveEmail)
+    }
+
+    /// A raw RFC 5322 message from a mail relay (`Content-Type: message/rfc822`).
+    @Sendable func receiveEmail(req: Request) async throws -> Response {
+        guard let type = req.headers.contentType, type.type == "message", type.subType == "rfc822" else {
+            throw ApiError(
+                status: .unsupportedMediaType, code: "unsupported_media_type",
+                reason: "the body must be one raw email with Content-Type: message/rfc822",
+                problems: [FieldProblem(field: "Content-Type", rule: "must be message/rfc822")])
+        }
+        guard let body = req.body.data, body.readableBytes > 0 else {
+            throw ApiError.malformed(field: "body", rule: "must hold the raw email (it was empty)")
+        }
+        let intake = MailIntakeService(app: req.application, source: .http)
+        let outcome = try await intake.ingest([Data(body.readableBytesView)])[0]
+        return try await outcome.encodeResponse(status: outcome.duplicate ? .ok : .created, for: req)
+    }
+
+    /// A message from a social or messaging network, posted by a bridge: the sender's handle on the
+    /// network, the text, the network's name and its id for the message (a repeat is ignored).
+    @Sendable func receiveSocial(req: Request) async throws -> Response {
+        let input = try req.content.decode(SocialMessageRequest.self)
+        var checks = Checks()
+        let network = checks.text(input.network, field: "network", max: 40)
+        if let network, !network.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            checks.add("network", "must be a name of letters, digits, - and _ (got \(network))")
+        }
+        let handle = checks.text(input.handle, field: "handle", max: 200)
+        let text = checks.text(input.text, field: "text", max: 20_000)
+        let externalID = checks.text(input.externalId, field: "externalId", max: 200)
+        let name = checks.text(input.name, field: "name", max: 200, required: false)
+        var identity: Identity?
+        if let network, let handle {
+            do {
+                identity = try Identity(kind: .social, raw: "\(network.lowercased()):\(handle)", field: "handle")
+            } catch {
+                checks.add(error)
+            }
+        }
+        try checks.finish()
+        let viewer = try await req.viewer()
+        let service = InboundService(
+            config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog)
+        // The network's ids are only unique on that network.
+        let message = InboundService.Message(
+            channel: .social, identity: identity!, name: name, subject: nil, body: text!, caseNumber: nil,
+            externalID: "\(network!.lowercased()):\(externalID!)", details: ["network": network!.lowercased()])
+        let outcome = try await service.receive(message, app: req.application)
+        await service.publish(outcome, app: req.application)
+        return try await outcome.result.encodeResponse(status: outcome.result.duplicate ? .ok : .created, for: req)
     }
 
     @Sendable func receive(req: Request) async throws -> Response {
@@ -44,6 +99,11 @@ struct InboundService: Sendable {
         var body: String
         var caseNumber: Int64?
         var externalID: String?
+        /// The case an email reply names in its headers: it joins that case (if still open or
+        /// recently resolved), whichever of the customer's addresses it came from.
+        var caseID: UUID? = nil
+        /// Kept on the timeline entry, e.g. the id of the raw email it came from.
+        var details: [String: String]? = nil
     }
 
     let config: FairdeskConfig
@@ -93,7 +153,13 @@ struct InboundService: Sendable {
         let directory = CustomerDirectory(db: db, now: now)
         var customerCreated = false
         let customer: CustomerDirectory.Ref
-        if let known = try await directory.owner(of: message.identity) {
+        var threaded: SupportCase?
+        if let caseID = message.caseID, let found = try await SupportCase.find(caseID, on: db),
+            let owner = try await directory.current(found.$customer.id)
+        {
+            threaded = found
+            customer = .init(id: try owner.requireID(), displayName: owner.displayName, tier: owner.tier)
+        } else if let known = try await directory.owner(of: message.identity) {
             customer = known
         } else {
             let made = try await directory.create(
@@ -106,8 +172,8 @@ struct InboundService: Sendable {
         let work = CaseWork(
             db: db, now: now, actor: actor, config: config, catalog: try await catalogs.catalog(on: db, now: now))
 
-        var target: SupportCase?
-        if let number = message.caseNumber {
+        var target = threaded
+        if target == nil, let number = message.caseNumber {
             target = try await SupportCase.query(on: db).filter(\.$number == number)
                 .filter(\.$customer.$id == customerID).first()
         }
@@ -130,7 +196,7 @@ struct InboundService: Sendable {
         }
         let entry = try await work.addEntry(
             to: supportCase, kind: .message, direction: .inbound, channel: message.channel, body: message.body,
-            author: customerActor, externalID: message.externalID)
+            author: customerActor, details: message.details, externalID: message.externalID)
         try await work.customerWrote(to: supportCase)
         let result = InboundResultDTO(
             customerId: customerID, caseId: try supportCase.requireID(), caseNumber: supportCase.number,

@@ -31,6 +31,9 @@ enum SitePath {
     case adminServiceLevelsAction(String)
     case adminJobs
     case adminMail
+    case inboundEmail(UUID)
+    case adminWebhooks
+    case adminWebhookAction(String)
     case adminJobRetry(UUID)
     case queuesNow
     case policies
@@ -69,6 +72,9 @@ enum SitePath {
         case .adminServiceLevelsAction(let form): "/admin/service-levels/\(form)"
         case .adminJobs: "/admin/jobs"
         case .adminMail: "/admin/mail"
+        case .inboundEmail(let id): "/mail/inbound/\(id)"
+        case .adminWebhooks: "/admin/webhooks"
+        case .adminWebhookAction(let action): "/admin/webhooks/\(action)"
         case .adminJobRetry(let id): "/admin/jobs/\(id)/retry"
         case .queuesNow: "/queues/now"
         case .policies: "/policies"

@@ -72,6 +72,18 @@ struct InboundMessageRequest: Content {
     var externalId: String?
 }
 
+/// `POST /api/v1/inbound/social`: what a bridge from a social or messaging network sends.
+struct SocialMessageRequest: Content {
+    /// The network's name: "instagram", "whatsapp", "x"…
+    var network: String
+    /// The sender's handle on that network.
+    var handle: String
+    var name: String?
+    var text: String
+    /// The network's id for the message; a second message with the same id is ignored.
+    var externalId: String
+}
+
 struct InboundResultDTO: Content {
     var customerId: UUID
     var caseId: UUID

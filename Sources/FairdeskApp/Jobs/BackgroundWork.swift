@@ -45,6 +45,13 @@ enum BackgroundWork {
                 lastAttempt: context.job.attempts >= context.job.maxAttempts)
             return .done
         }
+        handlers.register(.webhookDeliver) { context in
+            struct Payload: Decodable { var id: UUID }
+            try await Webhooks.deliver(
+                try context.payload(Payload.self).id, app: context.app,
+                lastAttempt: context.job.attempts >= context.job.maxAttempts)
+            return .done
+        }
         return handlers
     }
 }

@@ -21,6 +21,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let promiseSweep: JobKind = "promise.sweep"
     /// Sends satisfaction surveys whose delay after resolution has passed.
     static let surveySend: JobKind = "survey.send"
+    /// POSTs one event to one webhook endpoint.
+    static let webhookDeliver: JobKind = "webhook.deliver"
 }
 
 /// A job a worker has claimed and holds a lease on.

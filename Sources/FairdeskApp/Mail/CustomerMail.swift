@@ -1,21 +1,59 @@
 import FairdeskCore
 import Fluent
 import Foundation
+import SQLKit
 
-/// Messages Fairdesk itself sends a customer about a case (a promise, its follow-up, a survey):
-/// on an email case they also go out by email, so the customer hears on the channel they used.
-/// On other channels the message on the case is what the customer sees, in the chat widget and
-/// on their case page.
+/// Mail to a customer about their case. On an email case, an agent's reply and the messages
+/// Fairdesk itself sends (a promise, its follow-up, a survey) go out by email, so the customer hears
+/// on the channel they used, in the thread their mail client already shows. On other channels the
+/// message on the case is what the customer sees, in the chat widget and on their case page.
 enum CustomerMail {
+    /// Fairdesk's own message about a case: marked as automatic so auto-responders stay quiet.
     static func send(
         about supportCase: SupportCase, subject: String, body: String, kind: String, at now: Date, on db: any Database
     ) async throws {
-        guard supportCase.channel == .email,
-            let address = try await Surveys.emailAddress(of: supportCase.$customer.id, on: db)
+        try await queue(
+            about: supportCase, subject: "\(subject) \(MailIntake.subjectMarker(caseNumber: supportCase.number))",
+            body: body, kind: kind, entryID: nil, automatic: true, at: now, on: db)
+    }
+
+    /// An agent's reply on an email case, with the files of its timeline entry.
+    static func reply(
+        on supportCase: SupportCase, entry: TimelineEntry, at now: Date, on db: any Database
+    ) async throws {
+        try await queue(
+            about: supportCase,
+            subject: MailIntake.replySubject(caseSubject: supportCase.subject, caseNumber: supportCase.number),
+            body: entry.body, kind: "case.reply", entryID: try entry.requireID(), automatic: false, at: now, on: db)
+    }
+
+    private static func queue(
+        about supportCase: SupportCase, subject: String, body: String, kind: String, entryID: UUID?, automatic: Bool,
+        at now: Date, on db: any Database
+    ) async throws {
+        guard supportCase.channel == .email, let caseID = supportCase.id,
+            let address = try await address(for: supportCase, on: db)
         else { return }
         let name = try await Customer.find(supportCase.$customer.id, on: db)?.displayName
         try await Outbox.queue(
-            [Outbox.Recipient(userID: nil, address: address, name: name)],
-            subject: "\(subject) (case \(supportCase.number))", body: body, kind: kind, at: now, on: db)
+            [Outbox.Recipient(userID: nil, address: address, name: name)], subject: subject, body: body, kind: kind,
+            thread: Outbox.Thread(caseID: caseID, entryID: entryID, automatic: automatic), at: now, on: db)
+    }
+
+    /// Where mail about the case goes: the address the customer last wrote from about it (their
+    /// Reply-To, if they set one), else the first email address on their record.
+    static func address(for supportCase: SupportCase, on db: any Database) async throws -> String? {
+        struct Found: Decodable { var replyAddress: String? }
+        if let caseID = supportCase.id,
+            let last = try await db.sql.raw(
+                """
+                SELECT reply_address FROM inbound_emails WHERE case_id = \(bind: caseID) AND state = 'filed' \
+                ORDER BY received_at DESC LIMIT 1
+                """
+            ).first(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase)?.replyAddress
+        {
+            return last
+        }
+        return try await Surveys.emailAddress(of: supportCase.$customer.id, on: db)
     }
 }

@@ -15,16 +15,29 @@ enum Outbox {
         var name: String?
     }
 
+    /// The case a message is about. Its threading headers (`In-Reply-To`, `References`) are worked
+    /// out when it is sent, from the case's mail up to then, so the customer's client shows one thread.
+    struct Thread: Sendable {
+        var caseID: UUID
+        /// The timeline entry whose text and files the message carries (an agent's reply).
+        var entryID: UUID?
+        /// False for a reply a person wrote; true for Fairdesk's own reminders and surveys.
+        var automatic: Bool
+    }
+
+    /// Answers the ids of the queued messages, in the order of `recipients`.
+    @discardableResult
     static func queue(
-        _ recipients: [Recipient], subject: String, body: String, kind: String, at now: Date, on db: any Database
-    ) async throws {
+        _ recipients: [Recipient], subject: String, body: String, kind: String, thread: Thread? = nil, at now: Date,
+        on db: any Database
+    ) async throws -> [UUID] {
         let rows = recipients.map { recipient -> (UUID, [(any Encodable & Sendable)?]) in
             let id = TimeOrderedID.next(at: now)
             return (
                 id,
                 [
                     id, recipient.userID, recipient.address, recipient.name, subject, body, kind, "queued", 0, nil, now,
-                    nil,
+                    nil, thread?.caseID, thread?.entryID, thread?.automatic ?? true,
                 ]
             )
         }
@@ -34,13 +47,14 @@ enum Outbox {
                 "outbound_emails",
                 columns: [
                     "id", "user_id", "to_address", "to_name", "subject", "body", "kind", "state", "attempts",
-                    "last_error", "created_at", "sent_at",
+                    "last_error", "created_at", "sent_at", "case_id", "entry_id", "automatic",
                 ], slice.map(\.1))
             for (id, _) in slice {
                 try await JobQueue.enqueue(
                     on: db, kind: .mailSend, payload: #"{"id":"\#(id)"}"#, dueAt: now, now: now, maxAttempts: 8)
             }
         }
+        return rows.map(\.0)
     }
 
     /// The people with these ids, as mail recipients (only active logins with an address).
@@ -68,6 +82,11 @@ enum Outbox {
         var lastError: String?
         var createdAt: Date
         var sentAt: Date?
+        var caseId: UUID?
+        var entryId: UUID?
+        var inReplyTo: String?
+        var referencesIds: String?
+        var automatic: Bool
     }
 
     static func recent(limit: Int = 100, on db: any Database) async throws -> [Row] {
@@ -100,13 +119,30 @@ enum Outbox {
             return
         }
         let config = app.fairdesk.config
-        let domain = config.mailFrom.address.split(separator: "@").last.map(String.init) ?? "localhost"
-        let message = MailMessage(
+        var message = MailMessage(
             from: config.mailFrom, to: MailAddress(name: row.toName, address: row.toAddress), subject: row.subject,
-            text: row.body, messageID: "\(row.id.uuidString.lowercased())@\(domain)", date: now)
+            text: row.body, messageID: messageID(of: row.id, config: config), date: now, automatic: row.automatic)
+        if let caseID = row.caseId {
+            let history = try await threadHistory(of: caseID, before: row.createdAt, excluding: row.id, app: app)
+            message.inReplyTo = history.inReplyTo
+            message.references = history.references
+        }
+        if let entryID = row.entryId {
+            message.attachments = try await files(of: entryID, app: app)
+        }
         do {
             try await transport.deliver(message)
             try await mark("sent", error: nil)
+            if row.caseId != nil {
+                try await app.write { [message] db in
+                    try await db.sql.raw(
+                        """
+                        UPDATE outbound_emails SET in_reply_to = \(bind: message.inReplyTo), \
+                        references_ids = \(bind: message.references.joined(separator: " ")) WHERE id = \(bind: id)
+                        """
+                    ).run()
+                }
+            }
         } catch let error as SMTPError where error.permanent {
             try await mark("failed", error: error.description)
         } catch {
@@ -120,6 +156,57 @@ enum Outbox {
                 ).run()
             }
             throw error
+        }
+    }
+
+    /// The Message-ID of an outgoing message: its row id at the sending domain, so a reply that names
+    /// it leads straight back to the row and its case.
+    static func messageID(of id: UUID, config: FairdeskConfig) -> String {
+        let domain = config.mailFrom.address.split(separator: "@").last.map(String.init) ?? "localhost"
+        return "\(id.uuidString.lowercased())@\(domain)"
+    }
+
+    /// The row a Message-ID of ours names, if it is one: "<uuid>@…".
+    static func rowID(inMessageID messageID: String) -> UUID? {
+        guard let local = messageID.split(separator: "@").first else { return nil }
+        return UUID(uuidString: String(local))
+    }
+
+    /// The conversation a message about `caseID` continues: every message the customer sent about the
+    /// case and every one Fairdesk sent before this one, oldest first. The reply answers the
+    /// customer's latest message (or Fairdesk's latest, when the customer never wrote by email).
+    static func threadHistory(
+        of caseID: UUID, before: Date, excluding id: UUID, app: Application
+    ) async throws -> (inReplyTo: String?, references: [String]) {
+        struct Inbound: Decodable { var messageId: String, receivedAt: Date }
+        struct Sent: Decodable { var id: UUID, createdAt: Date }
+        let inbound = try await app.db.sql.raw(
+            """
+            SELECT message_id, received_at FROM inbound_emails WHERE case_id = \(bind: caseID) \
+            AND received_at <= \(bind: before) AND state <> 'held' ORDER BY received_at
+            """
+        ).all(decoding: Inbound.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let sent = try await app.db.sql.raw(
+            """
+            SELECT id, created_at FROM outbound_emails WHERE case_id = \(bind: caseID) \
+            AND created_at <= \(bind: before) AND id <> \(bind: id) AND state = 'sent' ORDER BY created_at
+            """
+        ).all(decoding: Sent.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let config = app.fairdesk.config
+        // Inbound ids that are only a digest (the message had no Message-ID) mean nothing to mail clients.
+        let customers = inbound.filter { $0.messageId.contains("@") }.map { ($0.receivedAt, $0.messageId) }
+        let ours = sent.map { ($0.createdAt, messageID(of: $0.id, config: config)) }
+        let all = (customers + ours).sorted { $0.0 < $1.0 }.map(\.1)
+        return (customers.last?.1 ?? ours.last?.1, MailIntake.references(all))
+    }
+
+    /// The files of a timeline entry, to go with the message that carries it.
+    static func files(of entryID: UUID, app: Application) async throws -> [MailMessage.Attachment] {
+        let rows = try await Attachment.query(on: app.db).filter(\.$entry.$id == entryID).sort(\.$createdAt).all()
+        return try rows.map {
+            MailMessage.Attachment(
+                filename: $0.filename, contentType: $0.contentType,
+                data: try app.fairdesk.attachments.load(key: $0.storageKey))
         }
     }
 

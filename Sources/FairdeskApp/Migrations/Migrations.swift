@@ -17,6 +17,7 @@ enum FairdeskMigrations {
             CreatePolicies(clock: clock),  // policies, versions, recipients, notice periods
             CreateOutbox(),  // outgoing email, delivered by the mail.send job
             CreatePromisesAndSurveys(),  // promises and their evidence, surveys, attribution shares, disputes
+            CreateMailIntakeAndWebhooks(),  // raw inbound mail, threading of replies, outbound webhooks
         ]
     }
 }

@@ -93,6 +93,13 @@ enum PromiseSweep {
             try await db.sql.raw(
                 "UPDATE promises SET escalated_at = \(bind: now), check_at = NULL WHERE id = \(bind: promise.id)"
             ).run()
+            try await Webhooks.emit(
+                .promiseDue,
+                data: PromiseDueData(
+                    promiseId: promise.id, caseId: promise.caseId, caseNumber: supportCase.number,
+                    kind: promise.draft.kind.rawValue, headline: promise.draft.headline, dueAt: promise.dueAt,
+                    ownerId: promise.ownerId, policy: promise.policy),
+                at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: .system, action: "promise.broken", subjectType: "promise",
                 subjectID: promise.id, reason: reason,

@@ -158,6 +158,10 @@ struct CaseActions {
                     try await attachment.create(on: db)
                     attachments.append(attachment)
                 }
+                if !byCustomer && channel == .email {
+                    // The reply goes to the customer by email, in the thread of their mail client.
+                    try await CustomerMail.reply(on: supportCase, entry: entry, at: now, on: db)
+                }
                 if byCustomer {
                     try await work.customerWrote(to: supportCase)
                 } else if let requestedStatus {

@@ -71,6 +71,7 @@ struct CaseWork {
             ])
         let due = try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
         try await waits.sync(supportCase, dueAt: due, newCustomer: newCustomer)
+        try await Webhooks.emit(.caseCreated, data: CaseEventData(supportCase), at: now, on: db)
         return supportCase
     }
 
@@ -151,7 +152,10 @@ struct CaseWork {
         try await clocks.statusChanged(
             caseID: supportCase.requireID(), from: from, to: target, tier: supportCase.tier,
             channel: supportCase.channel)
-        if target == .resolved { try await Surveys.schedule(supportCase, at: now, config: config, on: db) }
+        if target == .resolved {
+            try await Surveys.schedule(supportCase, at: now, config: config, on: db)
+            try await Webhooks.emit(.caseResolved, data: CaseEventData(supportCase), at: now, on: db)
+        }
         try await waits.sync(supportCase)
     }
 

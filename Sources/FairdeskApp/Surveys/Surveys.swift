@@ -189,6 +189,13 @@ enum Surveys {
                     "case": String(supportCase.number), "solved": answer.solved ? "yes" : "no",
                     "reason": answer.reason?.rawValue ?? "", "attribution": attribution?.rawValue ?? "",
                 ], policyVersion: citation)
+            try await Webhooks.emit(
+                .surveyAnswered,
+                data: SurveyAnsweredData(
+                    surveyId: survey.id, caseId: survey.caseId, caseNumber: supportCase.number, solved: answer.solved,
+                    reason: answer.reason?.rawValue, attribution: attribution?.rawValue, policy: citation,
+                    comment: answer.comment),
+                at: now, on: db)
         }
         return try await find(survey.id, on: app.db)!
     }

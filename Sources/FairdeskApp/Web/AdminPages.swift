@@ -294,12 +294,16 @@ struct AdminPages: RouteCollection {
         var layout: LayoutContext
         var emails: [MailRow]
         var hasEmails: Bool
+        var received: [MailPages.Received]
+        var hasReceived: Bool
         var configured: Bool
     }
 
-    /// The outbox: the last 100 emails, whether each was sent, held or refused, and why.
+    /// The outbox: the last 100 emails, whether each was sent, held or refused, and why; and the
+    /// last 100 received, with what became of each.
     @Sendable func mail(req: Request) async throws -> View {
         let rows = try await Outbox.recent(on: req.db)
+        let received = try await MailPages.received(on: req.db)
         return try await req.view.render(
             "admin-mail",
             MailPage(
@@ -309,7 +313,8 @@ struct AdminPages: RouteCollection {
                         to: row.toName.map { "\($0) <\(row.toAddress)>" } ?? row.toAddress, subject: row.subject,
                         kind: row.kind, state: row.state, attempts: row.attempts, error: row.lastError ?? "",
                         created: PageTime.text(row.createdAt), sent: row.sentAt.map(PageTime.text) ?? "")
-                }, hasEmails: !rows.isEmpty, configured: req.fairdesk.mail != nil))
+                }, hasEmails: !rows.isEmpty, received: received, hasReceived: !received.isEmpty,
+                configured: req.fairdesk.mail != nil))
     }
 
     @Sendable func settings(req: Request) async throws -> View {

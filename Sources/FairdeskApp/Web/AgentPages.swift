@@ -290,7 +290,7 @@ struct AgentPages: RouteCollection {
             layout: LayoutContext(req, title: "Case #\(supportCase.number)", live: true),
             summary: try await loadSummary(req, supportCase),
             entries: try await EntryView.make(
-                entries, currentCase: id, caseHref: { SitePath.caseView($0).path }, on: req.db),
+                entries, currentCase: id, caseHref: { SitePath.caseView($0).path }, staff: true, on: req.db),
             cursor: EntryView.cursor(after: entries, or: req.now), entriesHref: SitePath.caseEntries(id).path,
             summaryHref: SitePath.caseSummary(id).path,
             actions: Dictionary(
@@ -343,7 +343,7 @@ struct AgentPages: RouteCollection {
         let fresh = try await CaseQueries(db: req.db).timeline(
             customerID: supportCase.$customer.id, caseIDs: visibleCases, includeInternal: true, since: cursor)
         let views = try await EntryView.make(
-            fresh, currentCase: supportCase.id, caseHref: { SitePath.caseView($0).path }, on: req.db)
+            fresh, currentCase: supportCase.id, caseHref: { SitePath.caseView($0).path }, staff: true, on: req.db)
         let response = try await req.view.render("partials/entries", EntriesFragment(entries: views)).encodeResponse(
             for: req)
         response.headers.replaceOrAdd(

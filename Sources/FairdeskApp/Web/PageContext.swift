@@ -48,7 +48,7 @@ struct LayoutContext: Encodable {
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
                 ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
                 ("Jobs", .adminJobs),
-                ("Mail", .adminMail), ("Settings", .adminSettings),
+                ("Mail", .adminMail), ("Webhooks", .adminWebhooks), ("Settings", .adminSettings),
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
         case .policyOwner, .driver, .reviewer: links = [("Policies", .policies)]

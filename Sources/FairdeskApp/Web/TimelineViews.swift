@@ -31,6 +31,10 @@ struct EntryView: Encodable {
     /// Leaf treats an empty list as true, so pages test this instead.
     var hasFiles: Bool
     var hasBody: Bool
+    /// For staff: the page of the email the entry came from (headers, whole text, raw source).
+    var original: String?
+    /// For staff: what the mail parser found wrong with that email.
+    var mailProblems: String?
 
     static func label(_ entry: TimelineEntry) -> String {
         switch entry.kind {
@@ -49,9 +53,11 @@ struct EntryView: Encodable {
         seconds >= 60 ? "\(seconds / 60) min \(seconds % 60) s" : "\(seconds) s"
     }
 
-    /// Builds views for `entries`, with their files and case numbers, as seen from `currentCase`.
+    /// Builds views for `entries`, with their files and case numbers, as seen from `currentCase`;
+    /// `staff` pages also link each email to its original.
     static func make(
-        _ entries: [TimelineEntry], currentCase: UUID?, caseHref: (UUID) -> String, on db: any Database
+        _ entries: [TimelineEntry], currentCase: UUID?, caseHref: (UUID) -> String, staff: Bool = false,
+        on db: any Database
     ) async throws -> [EntryView] {
         let files = try await CaseQueries(db: db).attachments(of: entries)
         let caseIDs = Array(Set(entries.compactMap { $0.$supportCase.id }))
@@ -68,10 +74,16 @@ struct EntryView: Encodable {
                 call = "Talk \(duration(talk)), hold \(duration(hold)), after-call work \(duration(work))"
             }
             var handoff: String?
-            if entry.kind == .transfer, let details = entry.details,
+            var original: String?
+            var mailProblems: String?
+            if let details = entry.details,
                 let decoded = try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))
             {
-                handoff = decoded["handoffNote"]
+                if entry.kind == .transfer { handoff = decoded["handoffNote"] }
+                if staff, let email = decoded["inboundEmail"].flatMap(UUID.init(uuidString:)) {
+                    original = SitePath.inboundEmail(email).path
+                    mailProblems = decoded["mailProblems"]
+                }
             }
             let attached = files[entry.id!] ?? []
             let body = handoff == nil ? entry.body : entry.body.components(separatedBy: ". Handoff note:").first ?? ""
@@ -89,7 +101,7 @@ struct EntryView: Encodable {
                         name: $0.filename,
                         href: SitePath.attachment(caseID: $0.$supportCase.id, attachmentID: $0.id!).path,
                         size: ByteCountFormatter.string(fromByteCount: $0.byteSize, countStyle: .file))
-                }, hasFiles: !attached.isEmpty, hasBody: !body.isEmpty)
+                }, hasFiles: !attached.isEmpty, hasBody: !body.isEmpty, original: original, mailProblems: mailProblems)
         }
     }
 

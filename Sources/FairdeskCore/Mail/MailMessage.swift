@@ -35,8 +35,22 @@ public struct MailAddress: Sendable, Equatable {
     }
 }
 
-/// A plain-text email Fairdesk sends, written out as RFC 5322 with a MIME body (RFC 2045).
+/// An email Fairdesk sends, written out as RFC 5322 with a MIME body (RFC 2045): the text alone,
+/// or the text and files as multipart/mixed.
 public struct MailMessage: Sendable, Equatable {
+    /// A file sent with the message.
+    public struct Attachment: Sendable, Equatable {
+        public var filename: String
+        public var contentType: String
+        public var data: Data
+
+        public init(filename: String, contentType: String, data: Data) {
+            self.filename = filename
+            self.contentType = contentType
+            self.data = data
+        }
+    }
+
     public var from: MailAddress
     public var to: MailAddress
     public var subject: String
@@ -45,35 +59,78 @@ public struct MailMessage: Sendable, Equatable {
     /// Without angle brackets: "4f1c…@fairdesk.example".
     public var messageID: String
     public var date: Date
+    /// The message this one answers, without angle brackets; with `references` it lets the
+    /// customer's mail client show one thread.
+    public var inReplyTo: String?
+    /// The earlier messages of the conversation, oldest first, without angle brackets.
+    public var references: [String]
+    /// True for mail Fairdesk writes by itself (reminders, surveys), marked `Auto-Submitted` so other
+    /// robots do not answer it; false for a reply a person wrote.
+    public var automatic: Bool
+    public var attachments: [Attachment]
 
-    public init(from: MailAddress, to: MailAddress, subject: String, text: String, messageID: String, date: Date) {
+    public init(
+        from: MailAddress, to: MailAddress, subject: String, text: String, messageID: String, date: Date,
+        inReplyTo: String? = nil, references: [String] = [], automatic: Bool = true, attachments: [Attachment] = []
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
         self.text = text
         self.messageID = messageID
         self.date = date
+        self.inReplyTo = inReplyTo
+        self.references = references
+        self.automatic = automatic
+        self.attachments = attachments
     }
 
     /// The whole message with CRLF line endings: headers, then the text as base64-encoded UTF-8 in
     /// lines of 76 characters, so any language and any line survives every mail server.
     public var rendered: String {
-        let headers = [
+        var headers = [
             "From: \(from.header)",
             "To: \(to.header)",
             "Subject: \(MailHeader.encodedText(subject))",
             "Date: \(MailHeader.date(date))",
             "Message-ID: <\(messageID)>",
-            "MIME-Version: 1.0",
+        ]
+        if let inReplyTo { headers.append("In-Reply-To: <\(inReplyTo)>") }
+        if !references.isEmpty {
+            headers.append("References: " + references.map { "<\($0)>" }.joined(separator: "\r\n "))
+        }
+        headers.append("MIME-Version: 1.0")
+        if automatic { headers.append("Auto-Submitted: auto-generated") }
+        let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let textPart = [
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64",
-            "Auto-Submitted: auto-generated",
         ]
-        let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        let encoded = Data(normalised.utf8).base64EncodedString(options: [
+        guard !attachments.isEmpty else {
+            return (headers + textPart).joined(separator: "\r\n") + "\r\n\r\n" + Self.base64(Data(normalised.utf8))
+        }
+        let boundary = "=_fairdesk_" + messageID.filter { $0.isLetter || $0.isNumber }.prefix(32)
+        headers.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        var body = "This is a message in MIME format.\r\n"
+        body += "--\(boundary)\r\n" + textPart.joined(separator: "\r\n") + "\r\n\r\n"
+        body += Self.base64(Data(normalised.utf8))
+        for file in attachments {
+            let name = MailHeader.fileParameter(file.filename)
+            body += "--\(boundary)\r\n"
+            body += "Content-Type: \(file.contentType); name=\(name.quoted)\r\n"
+            body += "Content-Disposition: attachment; \(name.parameter)\r\n"
+            body += "Content-Transfer-Encoding: base64\r\n\r\n"
+            body += Self.base64(file.data)
+        }
+        body += "--\(boundary)--\r\n"
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + body
+    }
+
+    private static func base64(_ data: Data) -> String {
+        guard !data.isEmpty else { return "" }
+        return data.base64EncodedString(options: [
             .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
-        ])
-        return headers.joined(separator: "\r\n") + "\r\n\r\n" + encoded + "\r\n"
+        ]) + "\r\n"
     }
 }
 
@@ -107,6 +164,20 @@ public enum MailHeader {
         if plain { return name }
         return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             + "\""
+    }
+
+    /// A file name as MIME parameters: `quoted` for `name=` (encoded words for old clients) and
+    /// `parameter` for `Content-Disposition` (`filename=` when plain ASCII, RFC 2231 `filename*=` otherwise).
+    public static func fileParameter(_ raw: String) -> (quoted: String, parameter: String) {
+        let name = raw.filter { $0 != "\r" && $0 != "\n" && $0 != "\"" && $0 != "\\" }
+        if name.allSatisfy({ $0.isASCII && $0.asciiValue! >= 32 }) {
+            return ("\"\(name)\"", "filename=\"\(name)\"")
+        }
+        // RFC 2231 attribute-char: ASCII letters and digits and a few marks; everything else as %XX.
+        let allowed = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "attachment"
+        return ("\"\(encodedText(name))\"", "filename*=utf-8''\(encoded)")
     }
 
     /// "Mon, 23 Nov 2026 09:05:00 +0000".

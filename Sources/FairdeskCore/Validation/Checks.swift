@@ -10,6 +10,11 @@ public struct Checks: Sendable {
         problems.append(FieldProblem(field: field, rule: rule))
     }
 
+    /// Adds every problem of a check that failed elsewhere.
+    public mutating func add(_ failure: ValidationFailure) {
+        problems += failure.problems
+    }
+
     /// Trims `value` and checks it is present and no longer than `max` characters.
     @discardableResult
     public mutating func text(_ value: String?, field: String, max: Int, required: Bool = true) -> String? {

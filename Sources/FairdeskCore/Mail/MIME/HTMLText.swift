@@ -288,10 +288,11 @@ public enum HTMLText {
         /// Reads the entity at `index` and writes its character; a lone "&" is text.
         mutating func entity() {
             if let (scalar, length) = HTMLText.entity(bytes, at: index) {
-                if scalar == "\u{A0}" || scalar == " " {
+                if scalar == "\u{A0}" || scalar == " " || scalar == "\u{2007}" {
                     if preDepth > 0 { emit([0x20]) } else { pendingSpace = true }
-                } else if scalar.value == 0xAD || scalar.value == 0x200C || scalar.value == 0x200B {
-                    // Soft hyphens and zero-width characters are dropped.
+                } else if HTMLText.invisible.contains(scalar.value) {
+                    // Soft hyphens and invisible characters are dropped: newsletters pad their hidden preview
+                    // text with long runs of them.
                 } else {
                     emit(Array(String(scalar).utf8))
                 }
@@ -330,6 +331,10 @@ public enum HTMLText {
             return nil
         }
     }
+
+    /// Characters that show nothing: the soft hyphen, zero-width space and non-joiner, the combining grapheme
+    /// joiner, the word joiner and the byte order mark.
+    private static let invisible: Set<UInt32> = [0xAD, 0x200B, 0x200C, 0x034F, 0x2060, 0xFEFF]
 
     private static func isAlphaNumeric(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)

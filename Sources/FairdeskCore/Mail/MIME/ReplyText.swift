@@ -4,13 +4,17 @@ import Foundation
 public enum ReplyText {
     /// The text without the quoted reply ("On … wrote:" and what follows, "> " lines, Outlook
     /// "-----Original Message-----" and "From: … Sent: …" blocks), without the signature ("-- " and the
-    /// rest) and without trailing "Sent from my iPhone" lines. The whole text when nothing would remain.
-    /// Forwarded messages are kept: they are usually what the customer wants us to read.
+    /// rest), without a mailing list's footer, without Outlook's "[cid:…]" image placeholders and without
+    /// trailing "Sent from my iPhone" lines. The whole text when nothing would remain.
+    /// A reply written below or between quoted lines keeps its own words: only the quote and its "On …
+    /// wrote:" line go. Forwarded messages are kept: they are usually what the customer wants us to read.
     public static func newText(_ text: String) -> String {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
         }
-        var kept = Array(lines[..<quoteStart(lines)])
+        let (start, attributions) = quoteStart(lines)
+        var kept = lines[..<start].enumerated().filter { !attributions.contains($0.offset) }.map(\.element)
+        kept.removeAll(where: isImagePlaceholder)
         // Quoted lines, and the "… wrote:" line introducing them.
         var unquoted: [Substring] = []
         var inQuote = false
@@ -65,15 +69,36 @@ public enum ReplyText {
         "inviato:",
     ]
 
-    /// True for a short line like "Ana <a@example.com> wrote:" that introduces a quote.
+    /// True for a short line like "Ana <a@example.com> wrote:" (or Gnus' "… writes:") that introduces a
+    /// quote.
     private static func isAttribution(_ line: Substring) -> Bool {
         let lowered = line.lowercased().trimmingCharacters(in: .whitespaces)
         return lowered.hasSuffix(":")
-            && (lowered.contains("wrote") || lowered.contains("schrieb") || lowered.contains("écrit"))
+            && (lowered.contains("wrote") || lowered.contains("writes") || lowered.contains("schrieb")
+                || lowered.contains("écrit"))
     }
 
-    /// The index of the first line of the quoted earlier message, or the line count when there is none.
-    private static func quoteStart(_ lines: [Substring]) -> Int {
+    /// True for a line that only holds Outlook's stand-in for an inline image: "[cid:image001.png@01DA…]".
+    private static func isImagePlaceholder(_ line: Substring) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.hasPrefix("[cid:") && trimmed.hasSuffix("]") && !trimmed.dropFirst().contains("[")
+    }
+
+    /// True when the lines from `start` hold a quote ("> " lines, after any blank ones) followed by more
+    /// words of the writer's own: a reply written below or between the quoted lines. A signature alone after
+    /// the quote does not count.
+    private static func hasTextAfterQuote(_ lowered: [String], from start: Int) -> Bool {
+        var index = start
+        while index < lowered.count && lowered[index].isEmpty { index += 1 }
+        guard index < lowered.count, lowered[index].hasPrefix(">") else { return false }
+        while index < lowered.count && (lowered[index].isEmpty || lowered[index].hasPrefix(">")) { index += 1 }
+        return index < lowered.count && lowered[index] != "--"
+    }
+
+    /// The index of the first line of the quoted earlier message (the line count when there is none), and
+    /// the lines of "On … wrote:" attributions above quotes that the writer answered below.
+    private static func quoteStart(_ lines: [Substring]) -> (start: Int, attributions: Set<Int>) {
+        var attributions: Set<Int> = []
         // Markers are short lines; of a long line only the start matters, which keeps this fast.
         let lowered = lines.map { line in
             (line.utf8.count > 400 ? line.prefix(100) : line).trimmingCharacters(in: .whitespaces).lowercased()
@@ -81,20 +106,22 @@ public enum ReplyText {
         for (index, line) in lowered.enumerated() {
             if lines[index].utf8.count > 400 { continue }
             if line.hasPrefix("-") && line.hasSuffix("-") && originalMarkers.contains(where: line.contains) {
-                return index
+                return (index, attributions)
             }
             if line.count >= 20 && line.allSatisfy({ $0 == "_" }) {
                 let next = lowered[(index + 1)..<min(index + 3, lowered.count)]
                 if next.contains(where: { candidate in fromLabels.contains(where: candidate.hasPrefix) }) {
-                    return index
+                    return (index, attributions)
                 }
+                // A mailing list's footer, as Mailman writes it: "Users mailing list" under the line.
+                if next.first?.contains("mailing list") == true { return (index, attributions) }
             }
             if fromLabels.contains(where: line.hasPrefix) {
                 let block = lowered[(index + 1)..<min(index + 6, lowered.count)]
                 if block.contains(where: { candidate in sentLabels.contains(where: candidate.hasPrefix) })
                     && block.contains(where: { $0.hasPrefix("to:") || $0.hasPrefix("subject:") || $0.hasPrefix("an:") })
                 {
-                    return index
+                    return (index, attributions)
                 }
             }
             if attributionStarts.contains(where: line.hasPrefix) {
@@ -102,10 +129,14 @@ public enum ReplyText {
                 for offset in 0..<3 where index + offset < lowered.count {
                     joined += (offset == 0 ? "" : " ") + lowered[index + offset]
                     if joined.count > 400 { break }
-                    if attributionEnds.contains(where: joined.hasSuffix) { return index }
+                    guard attributionEnds.contains(where: joined.hasSuffix) else { continue }
+                    // Answered below the quote: drop the attribution, keep looking.
+                    guard hasTextAfterQuote(lowered, from: index + offset + 1) else { return (index, attributions) }
+                    attributions.formUnion(index...(index + offset))
+                    break
                 }
             }
         }
-        return lines.count
+        return (lines.count, attributions)
     }
 }

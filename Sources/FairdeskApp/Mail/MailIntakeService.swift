@@ -1,0 +1,370 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import NIOCore
+import SQLKit
+import Vapor
+
+/// How an email reached Fairdesk.
+enum MailSource: String, Sendable {
+    /// `fairdesk ingest-mail`, run by the mail server's pipe transport.
+    case pipe
+    /// `POST /api/v1/inbound/email` from a relay.
+    case http
+    /// `fairdesk ingest-mail --mbox/--maildir`: an existing mailbox brought in.
+    case mailbox = "import"
+}
+
+/// Takes raw emails in: keeps the bytes, reads them with ``MIMEParser``, finds their case
+/// (``MailIntake``) and files them on the customer's timeline, many to a transaction.
+///
+/// Nothing is lost: the raw message is stored before anything else, a message the parser finds
+/// broken is filed with what could be read and the problems listed, and mail that must not start
+/// a case (a machine's, a loop's) is kept and shown to admins on the Mail page.
+struct MailIntakeService: Sendable {
+    /// Raised when the parser changes in a way that reads some mail differently; `fairdesk reparse`
+    /// reports how many messages were read by an older one.
+    static let parserVersion = 1
+    /// Messages one transaction carries.
+    static let batchSize = 100
+
+    let app: Application
+    let source: MailSource
+
+    /// What became of one email.
+    struct Outcome: Content, Equatable {
+        var inboundEmailId: UUID
+        /// filed, automatic or held
+        var state: String
+        var reason: String?
+        var caseId: UUID?
+        var caseNumber: Int64?
+        var entryId: UUID?
+        /// How it found its case: in-reply-to, references, subject, latest case, new case.
+        var threadedBy: String?
+        var customerCreated: Bool
+        var caseCreated: Bool
+        /// True when the same message (by Message-ID) was received before; nothing new was written.
+        var duplicate: Bool
+        var problems: [String]
+    }
+
+    /// A message read and ready to be written.
+    private struct Prepared: Sendable {
+        var id: UUID
+        var raw: Data
+        var mail: ParsedMail
+        var key: String
+        var digest: String
+        /// The Message-ID, or "sha256:<digest>" when the message had none.
+        var messageID: String
+    }
+
+    /// Ingests `raws` in order, in transactions of ``batchSize``; `progress` is told after each batch.
+    func ingest(_ raws: [Data], progress: (@Sendable (Int) -> Void)? = nil) async throws -> [Outcome] {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(raws.count)
+        var start = 0
+        // Parsing the next batch (on the other core) overlaps with writing this one.
+        var next: Task<[Prepared], any Error>? = raws.isEmpty ? nil : prepareTask(raws, 0)
+        while let current = next {
+            let batch = try await current.value
+            let following = start + batch.count
+            next = following < raws.count ? prepareTask(raws, following) : nil
+            outcomes += try await write(batch)
+            start = following
+            progress?(start)
+        }
+        return outcomes
+    }
+
+    private func prepareTask(_ raws: [Data], _ start: Int) -> Task<[Prepared], any Error> {
+        let slice = Array(raws[start..<min(start + Self.batchSize, raws.count)])
+        let store = app.fairdesk.attachments
+        let now = app.fairdesk.clock.now
+        return Task.detached {
+            try slice.map { raw in
+                let mail = MIMEParser.parse(raw)
+                let digest = Digest.sha256(raw)
+                let id = TimeOrderedID.next(at: now)
+                let key = "mail-" + id.uuidString.lowercased()
+                try store.save(ByteBuffer(data: raw), key: key)
+                let messageID = mail.messageID.map { String($0.prefix(250)) } ?? "sha256:\(digest)"
+                return Prepared(id: id, raw: raw, mail: mail, key: key, digest: digest, messageID: messageID)
+            }
+        }
+    }
+
+    /// Writes a batch in one transaction; if it fails, one message at a time, so one bad message
+    /// never takes the others down.
+    private func write(_ batch: [Prepared]) async throws -> [Outcome] {
+        let written = StoredKeys()
+        do {
+            let (outcomes, events, unused) = try await app.write { db in try await file(batch, files: written, on: db) }
+            finish(unused: unused)
+            await app.fairdesk.live.publish(events)
+            return outcomes
+        } catch {
+            // The rows are gone with the transaction; so must the files written for them be.
+            finish(unused: written.keys)
+            guard batch.count > 1 else {
+                app.fairdesk.attachments.delete(key: batch[0].key)
+                throw error
+            }
+            var outcomes: [Outcome] = []
+            for message in batch { outcomes += try await write([message]) }
+            return outcomes
+        }
+    }
+
+    private func finish(unused keys: [String]) {
+        for key in keys { app.fairdesk.attachments.delete(key: key) }
+    }
+
+    private func file(
+        _ batch: [Prepared], files: StoredKeys, on db: any Database
+    ) async throws -> ([Outcome], [LiveEvent], [String]) {
+        let now = app.fairdesk.clock.now
+        let config = app.fairdesk.config
+        let service = InboundService(
+            config: config, now: now, actor: Actor(id: nil, label: "email"), catalogs: app.fairdesk.catalog)
+        let queue = try await CaseWork.defaultQueue(on: db, config: config)
+        let ours: Set<String> = [config.mailFrom.address.lowercased()]
+        var outcomes: [Outcome] = []
+        var events: [LiveEvent] = []
+        var unused: [String] = []
+        var seen: [String: Outcome] = [:]
+        var sentBy: [String: Int] = [:]
+        for message in batch {
+            var earlier = seen[message.messageID]
+            if earlier == nil { earlier = try await duplicate(of: message.messageID, on: db) }
+            if let earlier {
+                var repeated = earlier
+                repeated.duplicate = true
+                outcomes.append(repeated)
+                unused.append(message.key)
+                continue
+            }
+            let mail = message.mail
+            let sender = mail.from?.address.lowercased() ?? ""
+            var recent = 0
+            if source != .mailbox, !sender.isEmpty {
+                recent = try await recentCount(from: sender, since: now - 3600, on: db) + sentBy[sender, default: 0]
+            }
+            var verdict = MailIntake.verdict(
+                for: mail, ourAddresses: ours, recentFromSender: recent, hourlyLimit: config.mailHourlyLimit)
+            var identity: Identity?
+            if verdict == .file {
+                do {
+                    identity = try Identity(kind: .email, raw: sender, field: "from")
+                } catch {
+                    verdict = .held("the sender address \(sender) is not one Fairdesk can answer: \(error)")
+                }
+            }
+            let thread = try await findThread(mail, identity: identity, on: db)
+            var outcome = Outcome(
+                inboundEmailId: message.id, state: "held", reason: nil, caseId: nil, caseNumber: nil, entryId: nil,
+                threadedBy: nil, customerCreated: false, caseCreated: false, duplicate: false, problems: mail.problems)
+            switch verdict {
+            case .file:
+                sentBy[sender, default: 0] += 1
+                let filed = try await service.receive(
+                    InboundService.Message(
+                        channel: .email, identity: identity!, name: mail.from?.name, subject: Self.subject(of: mail),
+                        body: Self.body(of: mail), caseNumber: nil, externalID: nil, caseID: thread?.caseID,
+                        details: Self.details(message)),
+                    defaultQueue: queue, on: db)
+                let result = filed.result
+                outcome.state = "filed"
+                outcome.caseId = result.caseId
+                outcome.caseNumber = result.caseNumber
+                outcome.entryId = result.entryId
+                outcome.customerCreated = result.customerCreated
+                outcome.caseCreated = result.caseCreated
+                outcome.threadedBy =
+                    result.caseCreated ? "new case" : (result.caseId == thread?.caseID ? thread?.how : "latest case")
+                files.add(
+                    try await saveAttachments(mail, caseID: result.caseId, entryID: result.entryId, at: now, on: db))
+                if let event = filed.event { events.append(event) }
+            case .automatic(let why):
+                outcome.state = "automatic"
+                outcome.reason = why
+                if let thread, let supportCase = try await SupportCase.find(thread.caseID, on: db) {
+                    // Agents see that their reply bounced or met an out-of-office; the case stays as it was.
+                    let work = try await app.caseWork(on: db, actor: Actor(id: nil, label: "email"))
+                    let entry = try await work.addEntry(
+                        to: supportCase, kind: .note, direction: .internal, channel: .email,
+                        body: "Automatic mail received (\(why)) from \(sender): \(mail.subject)\n\n"
+                            + String(mail.newText.prefix(2000)),
+                        details: Self.details(message))
+                    outcome.caseId = thread.caseID
+                    outcome.caseNumber = supportCase.number
+                    outcome.entryId = try entry.requireID()
+                    outcome.threadedBy = thread.how
+                    events.append(LiveEvent(kind: .entry, supportCase: supportCase, entry: entry))
+                }
+            case .held(let why):
+                outcome.reason = why
+            }
+            try await record(message, outcome: outcome, at: now, on: db)
+            seen[message.messageID] = outcome
+            outcomes.append(outcome)
+        }
+        return (outcomes, events, unused)
+    }
+
+    // MARK: Threading
+
+    struct Thread {
+        var caseID: UUID
+        var how: String
+    }
+
+    /// The case a message answers: by the ids in `In-Reply-To`/`References` of mail Fairdesk sent or
+    /// received, then by the case number in the subject if the sender's customer owns that case.
+    private func findThread(_ mail: ParsedMail, identity: Identity?, on db: any Database) async throws -> Thread? {
+        let inReplyTo = Set(mail.inReplyTo)
+        for id in MailIntake.threadCandidates(inReplyTo: mail.inReplyTo, references: mail.references) {
+            let how = inReplyTo.contains(id) ? "in-reply-to" : "references"
+            if let row = Outbox.rowID(inMessageID: id),
+                let found = try await caseOfOutbound(row, on: db)
+            {
+                return Thread(caseID: found, how: how)
+            }
+            if let found = try await caseOfInbound(id, on: db) { return Thread(caseID: found, how: how) }
+        }
+        if let number = MailIntake.caseNumber(inSubject: mail.subject), let identity,
+            let owner = try await CustomerDirectory(db: db, now: app.fairdesk.clock.now).owner(of: identity),
+            let supportCase = try await SupportCase.query(on: db).filter(\.$number == number).first(),
+            try await CustomerDirectory(db: db, now: app.fairdesk.clock.now).current(supportCase.$customer.id)?.id
+                == owner.id
+        {
+            return Thread(caseID: try supportCase.requireID(), how: "subject")
+        }
+        return nil
+    }
+
+    private struct CaseRef: Decodable { var caseId: UUID? }
+
+    private func caseOfOutbound(_ id: UUID, on db: any Database) async throws -> UUID? {
+        try await db.sql.raw("SELECT case_id FROM outbound_emails WHERE id = \(bind: id)")
+            .first(decoding: CaseRef.self, keyDecodingStrategy: .convertFromSnakeCase)?.caseId
+    }
+
+    private func caseOfInbound(_ messageID: String, on db: any Database) async throws -> UUID? {
+        try await db.sql.raw("SELECT case_id FROM inbound_emails WHERE message_id = \(bind: messageID)")
+            .first(decoding: CaseRef.self, keyDecodingStrategy: .convertFromSnakeCase)?.caseId
+    }
+
+    // MARK: Storage
+
+    private func duplicate(of messageID: String, on db: any Database) async throws -> Outcome? {
+        struct Row: Decodable {
+            var id: UUID
+            var state: String
+            var reason: String?
+            var caseId: UUID?
+            var entryId: UUID?
+            var threadedBy: String?
+            var problems: String
+        }
+        guard
+            let row = try await db.sql.raw(
+                """
+                SELECT id, state, reason, case_id, entry_id, threaded_by, problems FROM inbound_emails \
+                WHERE message_id = \(bind: messageID)
+                """
+            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else { return nil }
+        var number: Int64?
+        if let caseID = row.caseId { number = try await SupportCase.find(caseID, on: db)?.number }
+        return Outcome(
+            inboundEmailId: row.id, state: row.state, reason: row.reason, caseId: row.caseId, caseNumber: number,
+            entryId: row.entryId, threadedBy: row.threadedBy, customerCreated: false, caseCreated: false,
+            duplicate: true, problems: row.problems.isEmpty ? [] : row.problems.components(separatedBy: "\n"))
+    }
+
+    private func recentCount(from sender: String, since: Date, on db: any Database) async throws -> Int {
+        struct Count: Decodable { var n: Int }
+        return try await db.sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM inbound_emails WHERE from_address = \(bind: sender) \
+            AND received_at > \(bind: since) AND state = 'filed'
+            """
+        ).first(decoding: Count.self)?.n ?? 0
+    }
+
+    private func record(_ message: Prepared, outcome: Outcome, at now: Date, on db: any Database) async throws {
+        let mail = message.mail
+        let reply = (mail.replyTo ?? mail.from)?.address.lowercased()
+        try await db.insertRow(
+            "inbound_emails",
+            [
+                ("id", message.id), ("received_at", now), ("source", source.rawValue), ("storage_key", message.key),
+                ("byte_size", Int64(message.raw.count)), ("sha256", message.digest), ("message_id", message.messageID),
+                ("from_address", mail.from?.address.lowercased()), ("reply_address", reply),
+                ("subject", String(mail.subject.prefix(500))), ("state", outcome.state), ("reason", outcome.reason),
+                ("threaded_by", outcome.threadedBy), ("case_id", outcome.caseId), ("entry_id", outcome.entryId),
+                ("problems", mail.problems.joined(separator: "\n")), ("parser_version", Self.parserVersion),
+                ("parsed_at", now),
+            ])
+    }
+
+    /// Stores the files of a filed message with its timeline entry. A file larger than the limit
+    /// for attachments is left in the raw message (which is kept) and named on the entry's problems.
+    /// Answers the storage keys of the files written.
+    func saveAttachments(
+        _ mail: ParsedMail, caseID: UUID, entryID: UUID, at now: Date, on db: any Database
+    ) async throws -> [String] {
+        let store = app.fairdesk.attachments
+        var keys: [String] = []
+        for file in mail.attachments where file.data.count <= app.fairdesk.config.maximumAttachmentBytes {
+            let key = UUID().uuidString.lowercased()
+            try store.save(ByteBuffer(data: file.data), key: key)
+            keys.append(key)
+            try await db.insertRow(
+                "attachments",
+                [
+                    ("id", TimeOrderedID.next(at: now)), ("case_id", caseID), ("entry_id", entryID),
+                    ("filename", String(file.filename.prefix(255))), ("content_type", file.contentType),
+                    ("byte_size", Int64(file.data.count)), ("sha256", Digest.sha256(file.data)), ("storage_key", key),
+                    ("created_at", now),
+                ])
+        }
+        return keys
+    }
+
+    // MARK: Reading
+
+    /// A subject for a new case: the mail's, or the start of its text when it had none.
+    static func subject(of mail: ParsedMail) -> String {
+        let subject = mail.subject.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !subject.isEmpty { return String(subject.prefix(200)) }
+        let start = mail.newText.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return start.isEmpty ? "(no subject)" : String(start.prefix(80))
+    }
+
+    /// What goes on the timeline: the customer's new words, without the quoted history and the
+    /// signature; a line saying so when the message has only files.
+    static func body(of mail: ParsedMail) -> String {
+        let text = mail.newText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty { return String(text.prefix(100_000)) }
+        let files = mail.attachments.count
+        return files == 0 ? "(the message had no text)" : "(the message had no text, only \(files) file(s))"
+    }
+
+    private static func details(_ message: Prepared) -> [String: String] {
+        var details = ["inboundEmail": message.id.uuidString.lowercased()]
+        if !message.mail.problems.isEmpty { details["mailProblems"] = message.mail.problems.joined(separator: "; ") }
+        return details
+    }
+}
+
+/// The storage keys of files written inside a transaction, to remove if it rolls back.
+final class StoredKeys: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func add(_ keys: [String]) { lock.withLock { stored += keys } }
+    var keys: [String] { lock.withLock { stored } }
+}
