@@ -338,7 +338,7 @@ struct SMTPClient: MailTransport {
         /// server sent after that reply came in clear and may have been injected, so it is refused.
         func startTLS(_ context: NIOSSLContext, host: String) async throws {
             try await channel.eventLoop.submit { [channel, reader] in
-                guard reader.value.isIdle || true else {
+                guard reader.value.isIdle else {
                     throw SMTPError(
                         stage: "STARTTLS", code: 421, reply: "data after 220",
                         explanation: "the mail server sent more after agreeing to STARTTLS, before TLS began: "
