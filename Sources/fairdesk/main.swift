@@ -22,6 +22,9 @@ do {
 } catch {
     app.logger.critical("\(String(reflecting: error))")
     try? await app.asyncShutdown()
-    exit(1)
+    // A mail server's pipe transport keeps the message and tries again on 75 (EX_TEMPFAIL); any other
+    // failure would bounce the customer's email back to them.
+    let pipedMail = env.arguments.dropFirst().first == "ingest-mail" && !env.arguments.contains { $0.hasPrefix("--m") }
+    exit(pipedMail ? 75 : 1)
 }
 try await app.asyncShutdown()

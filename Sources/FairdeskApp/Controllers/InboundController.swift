@@ -40,7 +40,7 @@ struct InboundController: RouteCollection {
         if let network, !network.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             checks.add("network", "must be a name of letters, digits, - and _ (got \(network))")
         }
-        let handle = checks.text(input.handle, field: "handle", max: 200)
+        let handle = checks.text(input.handle, field: "handle", max: 100)
         let text = checks.text(input.text, field: "text", max: 20_000)
         let externalID = checks.text(input.externalId, field: "externalId", max: 200)
         let name = checks.text(input.name, field: "name", max: 200, required: false)

@@ -58,6 +58,17 @@ struct MailIntakeService: Sendable {
         var digest: String
         /// The Message-ID, or "sha256:<digest>" when the message had none.
         var messageID: String
+        /// Its attachments, already in the store (written while the previous batch was filed).
+        var files: [StoredFile]
+    }
+
+    /// An attachment written to the store, waiting for its row.
+    struct StoredFile: Sendable {
+        var filename: String
+        var contentType: String
+        var size: Int64
+        var sha256: String
+        var key: String
     }
 
     /// Ingests `raws` in order, in transactions of ``batchSize``; `progress` is told after each batch.
@@ -82,33 +93,40 @@ struct MailIntakeService: Sendable {
         let slice = Array(raws[start..<min(start + Self.batchSize, raws.count)])
         let store = app.fairdesk.attachments
         let now = app.fairdesk.clock.now
+        let limit = app.fairdesk.config.maximumAttachmentBytes
         return Task.detached {
             try slice.map { raw in
                 let mail = MIMEParser.parse(raw)
                 let digest = Digest.sha256(raw)
                 let id = TimeOrderedID.next(at: now)
                 let key = "mail-" + id.uuidString.lowercased()
-                try store.save(ByteBuffer(data: raw), key: key)
+                try store.save(data: raw, key: key)
                 let messageID = mail.messageID.map { String($0.prefix(250)) } ?? "sha256:\(digest)"
-                return Prepared(id: id, raw: raw, mail: mail, key: key, digest: digest, messageID: messageID)
+                return Prepared(
+                    id: id, raw: raw, mail: mail, key: key, digest: digest, messageID: messageID,
+                    files: try Self.storeFiles(of: mail, limit: limit, in: store))
             }
         }
     }
 
     /// Writes a batch in one transaction; if it fails, one message at a time, so one bad message
     /// never takes the others down.
-    private func write(_ batch: [Prepared]) async throws -> [Outcome] {
-        let written = StoredKeys()
+    private func write(_ batch: [Prepared], again: Bool = false) async throws -> [Outcome] {
         do {
-            let (outcomes, events, unused) = try await app.write { db in try await file(batch, files: written, on: db) }
+            let (outcomes, events, unused) = try await app.write { db in try await file(batch, on: db) }
             finish(unused: unused)
             await app.fairdesk.live.publish(events)
             return outcomes
         } catch {
-            // The rows are gone with the transaction; so must the files written for them be.
-            finish(unused: written.keys)
             guard batch.count > 1 else {
-                app.fairdesk.attachments.delete(key: batch[0].key)
+                // The same message arriving twice at once (a relay that retried early) races for its
+                // Message-ID, and a new sender's first two messages race to create the customer:
+                // once more, the message finds what the other one wrote.
+                if !again, let error = error as? any DatabaseError, error.isConstraintFailure {
+                    return try await write(batch, again: true)
+                }
+                // Nothing of the message was kept: neither may its files be.
+                finish(unused: [batch[0].key] + batch[0].files.map(\.key))
                 throw error
             }
             var outcomes: [Outcome] = []
@@ -122,7 +140,7 @@ struct MailIntakeService: Sendable {
     }
 
     private func file(
-        _ batch: [Prepared], files: StoredKeys, on db: any Database
+        _ batch: [Prepared], on db: any Database
     ) async throws -> ([Outcome], [LiveEvent], [String]) {
         let now = app.fairdesk.clock.now
         let config = app.fairdesk.config
@@ -142,14 +160,18 @@ struct MailIntakeService: Sendable {
                 var repeated = earlier
                 repeated.duplicate = true
                 outcomes.append(repeated)
-                unused.append(message.key)
+                unused += [message.key] + message.files.map(\.key)
                 continue
             }
             let mail = message.mail
+            let problems = mail.problems + Self.oversized(mail, limit: config.maximumAttachmentBytes)
+            let details = Self.details(id: message.id, problems: problems)
             let sender = mail.from?.address.lowercased() ?? ""
             var recent = 0
             if source != .mailbox, !sender.isEmpty {
-                recent = try await recentCount(from: sender, since: now - 3600, on: db) + sentBy[sender, default: 0]
+                recent =
+                    try await recentCount(from: sender, state: "filed", since: now - 3600, on: db)
+                    + sentBy["filed " + sender, default: 0]
             }
             var verdict = MailIntake.verdict(
                 for: mail, ourAddresses: ours, recentFromSender: recent, hourlyLimit: config.mailHourlyLimit)
@@ -161,42 +183,42 @@ struct MailIntakeService: Sendable {
                     verdict = .held("the sender address \(sender) is not one Fairdesk can answer: \(error)")
                 }
             }
-            let thread = try await findThread(mail, identity: identity, on: db)
+            var thread: Thread?
+            switch verdict {
+            case .file: thread = try await findThread(mail, identity: identity, automatic: false, on: db)
+            case .automatic: thread = try await findThread(mail, identity: nil, automatic: true, on: db)
+            case .held: thread = nil
+            }
             var outcome = Outcome(
                 inboundEmailId: message.id, state: "held", reason: nil, caseId: nil, caseNumber: nil, entryId: nil,
-                threadedBy: nil, customerCreated: false, caseCreated: false, duplicate: false, problems: mail.problems)
+                threadedBy: nil, customerCreated: false, caseCreated: false, duplicate: false, problems: problems)
             switch verdict {
             case .file:
-                sentBy[sender, default: 0] += 1
-                let filed = try await service.receive(
-                    InboundService.Message(
-                        channel: .email, identity: identity!, name: mail.from?.name, subject: Self.subject(of: mail),
-                        body: Self.body(of: mail), caseNumber: nil, externalID: nil, caseID: thread?.caseID,
-                        details: Self.details(message)),
-                    defaultQueue: queue, on: db)
-                let result = filed.result
-                outcome.state = "filed"
-                outcome.caseId = result.caseId
-                outcome.caseNumber = result.caseNumber
-                outcome.entryId = result.entryId
-                outcome.customerCreated = result.customerCreated
-                outcome.caseCreated = result.caseCreated
-                outcome.threadedBy =
-                    result.caseCreated ? "new case" : (result.caseId == thread?.caseID ? thread?.how : "latest case")
-                files.add(
-                    try await saveAttachments(mail, caseID: result.caseId, entryID: result.entryId, at: now, on: db))
-                if let event = filed.event { events.append(event) }
+                sentBy["filed " + sender, default: 0] += 1
+                let filed = try await fileMessage(
+                    mail, from: identity!, thread: thread, details: details, service: service,
+                    queue: queue, files: message.files, into: &outcome, on: db)
+                if let event = filed { events.append(event) }
             case .automatic(let why):
                 outcome.state = "automatic"
                 outcome.reason = why
-                if let thread, let supportCase = try await SupportCase.find(thread.caseID, on: db) {
+                // Notes stop once a sender's machine mail passes the hourly limit: a bounce storm
+                // must not bury the case.
+                let notes =
+                    try await recentCount(from: sender, state: "automatic", since: now - 3600, on: db)
+                    + sentBy["automatic " + sender, default: 0]
+                if notes >= config.mailHourlyLimit { outcome.reason = why + "; not noted: over the hourly limit" }
+                sentBy["automatic " + sender, default: 0] += 1
+                if notes < config.mailHourlyLimit, let thread,
+                    let supportCase = try await SupportCase.find(thread.caseID, on: db)
+                {
                     // Agents see that their reply bounced or met an out-of-office; the case stays as it was.
                     let work = try await app.caseWork(on: db, actor: Actor(id: nil, label: "email"))
                     let entry = try await work.addEntry(
                         to: supportCase, kind: .note, direction: .internal, channel: .email,
                         body: "Automatic mail received (\(why)) from \(sender): \(mail.subject)\n\n"
                             + String(mail.newText.prefix(2000)),
-                        details: Self.details(message))
+                        details: details)
                     outcome.caseId = thread.caseID
                     outcome.caseNumber = supportCase.number
                     outcome.entryId = try entry.requireID()
@@ -206,11 +228,100 @@ struct MailIntakeService: Sendable {
             case .held(let why):
                 outcome.reason = why
             }
+            if outcome.state != "filed" { unused += message.files.map(\.key) }
             try await record(message, outcome: outcome, at: now, on: db)
             seen[message.messageID] = outcome
             outcomes.append(outcome)
         }
         return (outcomes, events, unused)
+    }
+
+    /// Puts a person's email on the timeline: in the case it answers, else as the foundation's rules
+    /// say (the customer's open case, or a new one), with its files.
+    private func fileMessage(
+        _ mail: ParsedMail, from identity: Identity, thread: Thread?, details: [String: String],
+        service: InboundService, queue: UUID?, files: [StoredFile], into outcome: inout Outcome, on db: any Database
+    ) async throws -> LiveEvent? {
+        let filed = try await service.receive(
+            InboundService.Message(
+                channel: .email, identity: identity, name: mail.from?.name, subject: Self.subject(of: mail),
+                body: Self.body(of: mail), caseNumber: nil, externalID: nil, caseID: thread?.caseID, details: details),
+            defaultQueue: queue, on: db)
+        let result = filed.result
+        outcome.state = "filed"
+        outcome.caseId = result.caseId
+        outcome.caseNumber = result.caseNumber
+        outcome.entryId = result.entryId
+        outcome.customerCreated = result.customerCreated
+        outcome.caseCreated = result.caseCreated
+        outcome.threadedBy =
+            result.caseCreated ? "new case" : (result.caseId == thread?.caseID ? thread?.how : "latest case")
+        try await recordFiles(files, caseID: result.caseId, entryID: result.entryId, at: app.fairdesk.clock.now, on: db)
+        return filed.event
+    }
+
+    /// Files a held email after all, because an admin looked at it and decided it is a person's
+    /// mail (a customer who wrote many times in an hour, say). Recorded on the audit log with who and why.
+    func release(_ id: UUID, by actor: Actor, reason: String?) async throws -> Outcome {
+        var checks = Checks()
+        let why = checks.text(reason, field: "reason", max: 500)
+        try checks.finish()
+        struct Row: Decodable {
+            var state: String
+            var storageKey: String
+        }
+        guard
+            let row = try await app.db.sql.raw(
+                "SELECT state, storage_key FROM inbound_emails WHERE id = \(bind: id)"
+            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else { throw ApiError.notFound("email") }
+        guard row.state == "held" else {
+            throw ApiError.conflict("only held mail can be filed by hand; this email is \(row.state)")
+        }
+        let mail = MIMEParser.parse(try app.fairdesk.attachments.load(key: row.storageKey))
+        let sender = mail.from?.address ?? ""
+        let identity: Identity
+        do {
+            identity = try Identity(kind: .email, raw: sender, field: "from")
+        } catch {
+            throw ApiError.conflict(
+                "the sender \(sender.isEmpty ? "is missing" : sender + " is not an address"); "
+                    + "the email cannot become a case")
+        }
+        let now = app.fairdesk.clock.now
+        let config = app.fairdesk.config
+        let service = InboundService(config: config, now: now, actor: actor, catalogs: app.fairdesk.catalog)
+        let files = try Self.storeFiles(of: mail, limit: config.maximumAttachmentBytes, in: app.fairdesk.attachments)
+        do {
+            let (outcome, event) = try await app.write { db in
+                let thread = try await findThread(mail, identity: identity, automatic: false, on: db)
+                var outcome = Outcome(
+                    inboundEmailId: id, state: "held", reason: why, caseId: nil, caseNumber: nil, entryId: nil,
+                    threadedBy: nil, customerCreated: false, caseCreated: false, duplicate: false,
+                    problems: mail.problems + Self.oversized(mail, limit: config.maximumAttachmentBytes))
+                let details = Self.details(id: id, problems: outcome.problems)
+                let event = try await fileMessage(
+                    mail, from: identity, thread: thread, details: details, service: service,
+                    queue: try await CaseWork.defaultQueue(on: db, config: config), files: files, into: &outcome,
+                    on: db)
+                try await db.sql.raw(
+                    """
+                    UPDATE inbound_emails SET state = 'filed', reason = \(bind: "filed by hand: " + why!), \
+                    case_id = \(bind: outcome.caseId), entry_id = \(bind: outcome.entryId), \
+                    threaded_by = \(bind: outcome.threadedBy) WHERE id = \(bind: id)
+                    """
+                ).run()
+                try await AuditLog.append(
+                    on: db, at: now, actor: actor, action: "mail.released", subjectType: "inbound_email", subjectID: id,
+                    reason: why, details: ["case": outcome.caseNumber.map(String.init) ?? "", "from": sender])
+                return (outcome, event)
+            }
+            if let event { await app.fairdesk.live.publish([event]) }
+            return outcome
+        } catch {
+            for file in files { app.fairdesk.attachments.delete(key: file.key) }
+            throw error
+        }
     }
 
     // MARK: Threading
@@ -222,22 +333,35 @@ struct MailIntakeService: Sendable {
 
     /// The case a message answers: by the ids in `In-Reply-To`/`References` of mail Fairdesk sent or
     /// received, then by the case number in the subject if the sender's customer owns that case.
-    private func findThread(_ mail: ParsedMail, identity: Identity?, on db: any Database) async throws -> Thread? {
+    ///
+    /// A person's mail joins the case only when its sender is that case's customer: a message id or a
+    /// case number seen in a forwarded copy must not let someone else into the conversation (and
+    /// receive the agent's replies). Automatic mail (`identity` nil) is matched by its headers alone,
+    /// as it is only ever noted on the case.
+    private func findThread(
+        _ mail: ParsedMail, identity: Identity?, automatic: Bool, on db: any Database
+    ) async throws -> Thread? {
+        let directory = CustomerDirectory(db: db, now: app.fairdesk.clock.now)
+        var owner: UUID?
+        if let identity { owner = try await directory.owner(of: identity)?.id }
+        func belongs(_ caseID: UUID) async throws -> Bool {
+            if automatic { return true }
+            guard let owner, let supportCase = try await SupportCase.find(caseID, on: db) else { return false }
+            return try await directory.current(supportCase.$customer.id)?.id == owner
+        }
         let inReplyTo = Set(mail.inReplyTo)
         for id in MailIntake.threadCandidates(inReplyTo: mail.inReplyTo, references: mail.references) {
             let how = inReplyTo.contains(id) ? "in-reply-to" : "references"
-            if let row = Outbox.rowID(inMessageID: id),
-                let found = try await caseOfOutbound(row, on: db)
-            {
-                return Thread(caseID: found, how: how)
+            var found: UUID?
+            if let row = Outbox.rowID(inMessageID: id) { found = try await caseOfOutbound(row, on: db) }
+            if found == nil { found = try await caseOfInbound(id, on: db) }
+            if let found {
+                return try await belongs(found) ? Thread(caseID: found, how: how) : nil
             }
-            if let found = try await caseOfInbound(id, on: db) { return Thread(caseID: found, how: how) }
         }
-        if let number = MailIntake.caseNumber(inSubject: mail.subject), let identity,
-            let owner = try await CustomerDirectory(db: db, now: app.fairdesk.clock.now).owner(of: identity),
+        if !automatic, let number = MailIntake.caseNumber(inSubject: mail.subject),
             let supportCase = try await SupportCase.query(on: db).filter(\.$number == number).first(),
-            try await CustomerDirectory(db: db, now: app.fairdesk.clock.now).current(supportCase.$customer.id)?.id
-                == owner.id
+            try await belongs(try supportCase.requireID())
         {
             return Thread(caseID: try supportCase.requireID(), how: "subject")
         }
@@ -284,12 +408,14 @@ struct MailIntakeService: Sendable {
             duplicate: true, problems: row.problems.isEmpty ? [] : row.problems.components(separatedBy: "\n"))
     }
 
-    private func recentCount(from sender: String, since: Date, on db: any Database) async throws -> Int {
+    private func recentCount(
+        from sender: String, state: String, since: Date, on db: any Database
+    ) async throws -> Int {
         struct Count: Decodable { var n: Int }
         return try await db.sql.raw(
             """
             SELECT COUNT(*) AS n FROM inbound_emails WHERE from_address = \(bind: sender) \
-            AND received_at > \(bind: since) AND state = 'filed'
+            AND received_at > \(bind: since) AND state = \(bind: state)
             """
         ).first(decoding: Count.self)?.n ?? 0
     }
@@ -305,33 +431,44 @@ struct MailIntakeService: Sendable {
                 ("from_address", mail.from?.address.lowercased()), ("reply_address", reply),
                 ("subject", String(mail.subject.prefix(500))), ("state", outcome.state), ("reason", outcome.reason),
                 ("threaded_by", outcome.threadedBy), ("case_id", outcome.caseId), ("entry_id", outcome.entryId),
-                ("problems", mail.problems.joined(separator: "\n")), ("parser_version", Self.parserVersion),
+                ("problems", outcome.problems.joined(separator: "\n")), ("parser_version", Self.parserVersion),
                 ("parsed_at", now),
             ])
     }
 
-    /// Stores the files of a filed message with its timeline entry. A file larger than the limit
-    /// for attachments is left in the raw message (which is kept) and named on the entry's problems.
-    /// Answers the storage keys of the files written.
-    func saveAttachments(
-        _ mail: ParsedMail, caseID: UUID, entryID: UUID, at now: Date, on db: any Database
-    ) async throws -> [String] {
-        let store = app.fairdesk.attachments
-        var keys: [String] = []
-        for file in mail.attachments where file.data.count <= app.fairdesk.config.maximumAttachmentBytes {
-            let key = UUID().uuidString.lowercased()
-            try store.save(ByteBuffer(data: file.data), key: key)
-            keys.append(key)
+    /// Writes the files of a message to the store. A file larger than the limit for attachments is
+    /// left in the raw message (which is kept); ``oversized(_:limit:)`` names it.
+    static func storeFiles(of mail: ParsedMail, limit: Int, in store: any AttachmentStore) throws -> [StoredFile] {
+        var stored: [StoredFile] = []
+        do {
+            for file in mail.attachments where file.data.count <= limit {
+                let key = UUID().uuidString.lowercased()
+                try store.save(data: file.data, key: key)
+                stored.append(
+                    StoredFile(
+                        filename: String(file.filename.prefix(255)), contentType: file.contentType,
+                        size: Int64(file.data.count), sha256: Digest.sha256(file.data), key: key))
+            }
+        } catch {
+            for file in stored { store.delete(key: file.key) }
+            throw error
+        }
+        return stored
+    }
+
+    /// The rows of stored files, on a timeline entry.
+    func recordFiles(
+        _ files: [StoredFile], caseID: UUID, entryID: UUID, at now: Date, on db: any Database
+    ) async throws {
+        for file in files {
             try await db.insertRow(
                 "attachments",
                 [
                     ("id", TimeOrderedID.next(at: now)), ("case_id", caseID), ("entry_id", entryID),
-                    ("filename", String(file.filename.prefix(255))), ("content_type", file.contentType),
-                    ("byte_size", Int64(file.data.count)), ("sha256", Digest.sha256(file.data)), ("storage_key", key),
-                    ("created_at", now),
+                    ("filename", file.filename), ("content_type", file.contentType), ("byte_size", file.size),
+                    ("sha256", file.sha256), ("storage_key", file.key), ("created_at", now),
                 ])
         }
-        return keys
     }
 
     // MARK: Reading
@@ -353,10 +490,18 @@ struct MailIntakeService: Sendable {
         return files == 0 ? "(the message had no text)" : "(the message had no text, only \(files) file(s))"
     }
 
-    private static func details(_ message: Prepared) -> [String: String] {
-        var details = ["inboundEmail": message.id.uuidString.lowercased()]
-        if !message.mail.problems.isEmpty { details["mailProblems"] = message.mail.problems.joined(separator: "; ") }
+    static func details(id: UUID, problems: [String]) -> [String: String] {
+        var details = ["inboundEmail": id.uuidString.lowercased()]
+        if !problems.isEmpty { details["mailProblems"] = problems.joined(separator: "; ") }
         return details
+    }
+
+    /// Files too large to keep as attachments, as problems: they stay inside the raw message.
+    static func oversized(_ mail: ParsedMail, limit: Int) -> [String] {
+        mail.attachments.filter { $0.data.count > limit }.map {
+            "the file \($0.filename) (\($0.data.count) bytes) is over FAIRDESK_MAX_ATTACHMENT_BYTES (\(limit)); "
+                + "it is only in the original email"
+        }
     }
 }
 

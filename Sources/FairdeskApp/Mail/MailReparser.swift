@@ -111,7 +111,9 @@ struct MailReparser {
         summary.filesChanged += 1
         for attachment in stored { try await attachment.delete(on: db) }
         replaced.add(stored.map(\.storageKey))
-        let service = MailIntakeService(app: app, source: .mailbox)
-        written.add(try await service.saveAttachments(mail, caseID: caseID, entryID: entryID, at: now, on: db))
+        let files = try MailIntakeService.storeFiles(of: mail, limit: limit, in: app.fairdesk.attachments)
+        written.add(files.map(\.key))
+        try await MailIntakeService(app: app, source: .mailbox).recordFiles(
+            files, caseID: caseID, entryID: entryID, at: now, on: db)
     }
 }

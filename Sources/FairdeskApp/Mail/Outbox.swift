@@ -183,7 +183,7 @@ enum Outbox {
         let inbound = try await app.db.sql.raw(
             """
             SELECT message_id, received_at FROM inbound_emails WHERE case_id = \(bind: caseID) \
-            AND received_at <= \(bind: before) AND state <> 'held' ORDER BY received_at
+            AND received_at <= \(bind: before) AND state = 'filed' ORDER BY received_at
             """
         ).all(decoding: Inbound.self, keyDecodingStrategy: .convertFromSnakeCase)
         let sent = try await app.db.sql.raw(

@@ -56,6 +56,17 @@ struct SMTPSettings: Sendable, Equatable {
     /// The only certificates trusted, from `FAIRDESK_SMTP_CA_FILE`; nil trusts the system's roots.
     var trustedCertificates: [NIOSSLCertificate]? = nil
 
+    /// What the settings page shows: the address, the protection and the login, never the password.
+    var summary: String {
+        let address =
+            switch security {
+            case .plain: "smtp://\(host):\(port)"
+            case .startTLS: "smtp://\(host):\(port)?tls=starttls"
+            case .implicitTLS: "smtps://\(host):\(port)"
+            }
+        return address + (login.map { ", logging in as \($0.username)" } ?? ", without a login")
+    }
+
     /// Hosts a password may be sent to without TLS, as it never leaves the machine.
     static let loopbackHosts: Set<String> = ["localhost", "127.0.0.1", "::1"]
 

@@ -345,7 +345,7 @@ struct AdminPages: RouteCollection {
             Setting(name: "Default queue", variable: "(built in)", value: config.defaultQueueName),
             Setting(
                 name: "Mail server", variable: "FAIRDESK_SMTP_URL",
-                value: config.smtp.map { "smtp://\($0.host):\($0.port)" } ?? "none: outgoing mail is held"),
+                value: config.smtp?.summary ?? "none: outgoing mail is held"),
             Setting(name: "Mail sender", variable: "FAIRDESK_MAIL_FROM", value: config.mailFrom.header),
             Setting(name: "Address for links in mail", variable: "FAIRDESK_PUBLIC_URL", value: config.publicURL),
         ]

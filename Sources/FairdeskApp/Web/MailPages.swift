@@ -11,6 +11,25 @@ struct MailPages: RouteCollection {
         let staff = routes.grouped("mail", "inbound").grouped(WebGuard(Role.caseWorkers))
         staff.get(":emailID", use: show)
         staff.get(":emailID", "raw", use: raw)
+        routes.grouped("mail", "inbound").grouped(WebGuard([.admin])).post(":emailID", "file", use: release)
+    }
+
+    /// An admin files held mail as a case after all, saying why.
+    @Sendable func release(req: Request) async throws -> Response {
+        struct Form: Content { var reason: String? }
+        let id = try req.parameters.require("emailID", as: UUID.self)
+        let form = try req.content.decode(Form.self)
+        do {
+            let outcome = try await MailIntakeService(app: req.application, source: .http).release(
+                id, by: try await req.viewer().actor, reason: form.reason)
+            req.flash("The email is filed in case \(outcome.caseNumber.map(String.init) ?? "").")
+            return req.redirect(to: outcome.caseId.map { SitePath.caseView($0).path } ?? SitePath.adminMail.path)
+        } catch let error as ValidationFailure {
+            return try await render(
+                req, row: try await load(req),
+                form: FormState(form: "file", values: ["reason": form.reason ?? ""], problems: error.problems),
+                status: .unprocessableEntity)
+        }
     }
 
     struct Row: Decodable {
@@ -55,6 +74,10 @@ struct MailPages: RouteCollection {
         var rawText: String
         var rawCut: Bool
         var size: String
+        /// Held mail, seen by an admin, who may file it as a case.
+        var canFile: Bool
+        var fileAction: String
+        var form: FormState
     }
 
     /// The email, if the viewer may see it: staff who can read its case; admins for mail without a case.
@@ -73,8 +96,13 @@ struct MailPages: RouteCollection {
         return row
     }
 
-    @Sendable func show(req: Request) async throws -> View {
-        let row = try await load(req)
+    @Sendable func show(req: Request) async throws -> Response {
+        try await render(req, row: try await load(req))
+    }
+
+    private func render(
+        _ req: Request, row: Row, form: FormState = FormState(), status: HTTPStatus = .ok
+    ) async throws -> Response {
         let bytes = (try? req.fairdesk.attachments.load(key: row.storageKey)) ?? Data()
         let mail = MIMEParser.parse(bytes)
         let limit = 200_000
@@ -84,6 +112,7 @@ struct MailPages: RouteCollection {
             number = "#\(found.number)"
         }
         let problems = row.problems.isEmpty ? [] : row.problems.components(separatedBy: "\n")
+        let isAdmin = try await req.viewer().role == .admin
         let page = Page(
             layout: LayoutContext(req, title: "Email: \(row.subject)"), subject: row.subject,
             from: mail.from?.header ?? row.fromAddress ?? "(no sender)", received: PageTime.text(row.receivedAt),
@@ -95,8 +124,12 @@ struct MailPages: RouteCollection {
             hasFiles: !mail.attachments.isEmpty, rawHref: SitePath.inboundEmail(row.id).path + "/raw",
             rawText: bytes.isEmpty ? "(the raw message is missing from the attachment store)" : rawText,
             rawCut: bytes.count > limit,
-            size: ByteCountFormatter.string(fromByteCount: row.byteSize, countStyle: .file))
-        return try await req.view.render("inbound-email", page)
+            size: ByteCountFormatter.string(fromByteCount: row.byteSize, countStyle: .file),
+            canFile: row.state == "held" && isAdmin,
+            fileAction: SitePath.inboundEmail(row.id).path + "/file", form: form)
+        let response = try await req.view.render("inbound-email", page).encodeResponse(for: req)
+        response.status = status
+        return response
     }
 
     /// The raw message, byte for byte, to open in a mail client.

@@ -124,12 +124,18 @@ struct InboundEmailTests {
             #expect(sent.attachments.first?.data == Data("%PDF-1.4 label".utf8))
             let ourID = try #require(sent.messageID)
 
-            // The customer answers from another address and changes the subject: the headers still lead back.
+            // The customer answers and changes the subject: the headers still lead back.
             let answer = try await fd.ingest(
-                rawEmail(from: "ann.work@example.org", subject: "thanks", inReplyTo: ourID, body: "Got it, thanks."))
+                rawEmail(subject: "thanks", inReplyTo: ourID, body: "Got it, thanks."))
             #expect(answer.caseId == caseID)
             #expect(answer.threadedBy == "in-reply-to")
             #expect(!answer.customerCreated)
+
+            // Someone who saw a forwarded copy cannot join Ann's conversation (and get its replies).
+            let forwarded = try await fd.ingest(
+                rawEmail(from: "mallory@example.net", subject: "Re: thanks", inReplyTo: ourID, body: "Send it to me"))
+            #expect(forwarded.caseId != caseID)
+            #expect(forwarded.caseCreated)
 
             // A client that drops the headers still keeps the case number in the subject.
             let bySubject = try await fd.ingest(
@@ -190,6 +196,25 @@ struct InboundEmailTests {
                     try await fd.ingest(rawEmail(from: "robot@example.com", subject: "Ticket \(number)")).state)
             }
             #expect(states == ["filed", "filed", "filed", "held", "held"])
+
+            // An admin looks at a held one and files it, saying why; the audit log keeps who and why.
+            let held = try await fd.ingest(rawEmail(from: "robot@example.com", subject: "Ticket 6"))
+            let intake = MailIntakeService(app: fd.app, source: .http)
+            let admin = Actor(id: fd.admin.id, label: "Ada Admin (admin)")
+            await #expect(throws: ValidationFailure.self) {
+                try await intake.release(held.inboundEmailId, by: admin, reason: " ")
+            }
+            let filed = try await intake.release(
+                held.inboundEmailId, by: admin, reason: "a real customer writing about six orders")
+            #expect(filed.state == "filed")
+            #expect(filed.caseId != nil)
+            let entry = try #require(
+                try await AuditEntry.query(on: fd.app.db).filter(\.$action == "mail.released").first())
+            #expect(entry.reason == "a real customer writing about six orders")
+            #expect(entry.actorLabel == "Ada Admin (admin)")
+            await #expect(throws: ApiError.self) {
+                try await intake.release(held.inboundEmailId, by: admin, reason: "again")
+            }
             fd.clock.advance(by: 3601)
             #expect(try await fd.ingest(rawEmail(from: "robot@example.com")).state == "filed")
         }
