@@ -50,11 +50,14 @@ struct MailReparser {
             guard let last = rows.last else { break }
             let written = StoredKeys()
             let replaced = StoredKeys()
+            // Read and parse outside the transaction, so the database's write turn is held only for writing.
+            let store = app.fairdesk.attachments
+            let parsed = rows.map { row in (try? store.load(key: row.storageKey)).map(MIMEParser.parse) }
             do {
                 let page = try await app.write { db in
                     var page = Summary()
-                    for row in rows {
-                        try await reparse(row, into: &page, written: written, replaced: replaced, on: db)
+                    for (row, mail) in zip(rows, parsed) {
+                        try await reparse(row, mail, into: &page, written: written, replaced: replaced, on: db)
                     }
                     return page
                 }
@@ -75,22 +78,24 @@ struct MailReparser {
     }
 
     private func reparse(
-        _ row: Row, into summary: inout Summary, written: StoredKeys, replaced: StoredKeys, on db: any Database
+        _ row: Row, _ mail: ParsedMail?, into summary: inout Summary, written: StoredKeys, replaced: StoredKeys,
+        on db: any Database
     ) async throws {
         summary.read += 1
-        guard let raw = try? app.fairdesk.attachments.load(key: row.storageKey) else {
+        guard let mail else {
             summary.missing += 1
             return
         }
-        let mail = MIMEParser.parse(raw)
         let now = app.fairdesk.clock.now
-        if !mail.problems.isEmpty { summary.withProblems += 1 }
+        let limit = app.fairdesk.config.maximumAttachmentBytes
+        let problems = mail.problems + MailIntakeService.oversized(mail, limit: limit)
+        if !problems.isEmpty { summary.withProblems += 1 }
         try await db.sql.raw(
             """
             UPDATE inbound_emails SET subject = \(bind: String(mail.subject.prefix(500))), \
             from_address = \(bind: mail.from?.address.lowercased()), \
             reply_address = \(bind: (mail.replyTo ?? mail.from)?.address.lowercased()), \
-            problems = \(bind: mail.problems.joined(separator: "\n")), \
+            problems = \(bind: problems.joined(separator: "\n")), \
             parser_version = \(bind: MailIntakeService.parserVersion), parsed_at = \(bind: now) WHERE id = \(bind: row.id)
             """
         ).run()
@@ -104,7 +109,6 @@ struct MailReparser {
         }
         let stored = try await Attachment.query(on: db).filter(\.$entry.$id == entryID).all()
         let before = stored.map { "\($0.filename) \($0.sha256)" }.sorted()
-        let limit = app.fairdesk.config.maximumAttachmentBytes
         let after = mail.attachments.filter { $0.data.count <= limit }
             .map { "\(String($0.filename.prefix(255))) \(Digest.sha256($0.data))" }.sorted()
         guard before != after else { return }
