@@ -39,8 +39,26 @@ struct TestFairdesk {
 
     static var databaseName: String { postgresURL == nil ? "SQLite" : "PostgreSQL" }
 
+    /// Swift Testing runs every test at once. Each Fairdesk holds a pool of PostgreSQL connections,
+    /// so without a limit a few hundred tests exceed the server's `max_connections` ("too many
+    /// clients already"). Each holds up to 4 app connections and 1 admin connection per event loop
+    /// (one loop per core); the limit keeps the total under 240 of `scripts/test-postgres.sh`'s 300.
+    static let postgresSlots = TestSlots(count: max(2, 240 / (5 * ProcessInfo.processInfo.activeProcessorCount)))
+
     /// Runs `test` against a new Fairdesk and removes it afterwards.
     static func with(_ changes: Setting..., run test: (TestFairdesk) async throws -> Void) async throws {
+        guard postgresURL != nil else { return try await run(changes, test) }
+        await postgresSlots.acquire()
+        do {
+            try await run(changes, test)
+        } catch {
+            await postgresSlots.release()
+            throw error
+        }
+        await postgresSlots.release()
+    }
+
+    private static func run(_ changes: [Setting], _ test: (TestFairdesk) async throws -> Void) async throws {
         let dataDirectory = NSTemporaryDirectory() + "fairdesk-test-" + UUID().uuidString
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         var config = FairdeskConfig(
@@ -55,7 +73,8 @@ struct TestFairdesk {
             if let url = postgresURL {
                 let admin = DatabaseID(string: "admin")
                 app.databases.use(
-                    .postgres(configuration: try SQLPostgresConfiguration(url: url)), as: admin, isDefault: false)
+                    .postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 1),
+                    as: admin, isDefault: false)
                 try await (app.db(admin) as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: String(schema))").run()
             }
             try await app.autoMigrate()
@@ -195,4 +214,28 @@ struct Setting {
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A counting semaphore for async code: `acquire` waits while all slots are taken.
+actor TestSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
 }
