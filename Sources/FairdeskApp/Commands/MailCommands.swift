@@ -155,47 +155,58 @@ enum Mailbox {
     /// The messages of an mbox file: each starts with a "From " line after an empty line (or at the
     /// start); ">From " lines inside are unquoted (mboxrd), and the "From " line itself is dropped.
     static func mboxMessages(_ data: Data) -> [Data] {
-        var messages: [Data] = []
-        let bytes = [UInt8](data)
-        let from: [UInt8] = Array("From ".utf8)
-        func startsFrom(_ index: Int) -> Bool {
-            index + 5 <= bytes.count && bytes[index..<index + 5].elementsEqual(from)
-        }
-        var starts: [Int] = []
-        var index = 0
-        while index < bytes.count {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Data] in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return [] }
+            let count = raw.count
+            let from: [UInt8] = Array("From ".utf8)
+            func startsFrom(_ index: Int) -> Bool {
+                index + 5 <= count && memcmp(base + index, from, 5) == 0
+            }
+            /// The index after the line that starts at `index`.
+            func lineEnd(_ index: Int, _ end: Int) -> Int {
+                guard let newline = memchr(base + index, 10, end - index) else { return end }
+                return base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+            }
             // In an mbox every line that starts with "From " begins a message; the same words
             // inside a message were written as ">From ".
-            if (index == 0 || bytes[index - 1] == 10) && startsFrom(index) {
-                starts.append(index)
+            var starts: [Int] = []
+            var index = 0
+            while index < count {
+                if startsFrom(index) { starts.append(index) }
+                index = lineEnd(index, count)
             }
-            guard let newline = bytes[index...].firstIndex(of: 10) else { break }
-            index = newline + 1
-        }
-        for (number, start) in starts.enumerated() {
-            let end = number + 1 < starts.count ? starts[number + 1] : bytes.count
-            guard let firstNewline = bytes[start..<end].firstIndex(of: 10) else { continue }
-            var message: [UInt8] = []
-            message.reserveCapacity(end - firstNewline)
-            var line = firstNewline + 1
-            while line < end {
-                let next = (bytes[line..<end].firstIndex(of: 10) ?? (end - 1)) + 1
-                var cursor = line
-                // ">From ", ">>From "… lose one ">".
-                while cursor < next && bytes[cursor] == 62 { cursor += 1 }
-                if cursor > line && startsFrom(cursor) {
-                    message += bytes[(line + 1)..<next]
-                } else {
-                    message += bytes[line..<next]
+            var messages: [Data] = []
+            messages.reserveCapacity(starts.count)
+            for (number, start) in starts.enumerated() {
+                let end = number + 1 < starts.count ? starts[number + 1] : count
+                guard memchr(base + start, 10, end - start) != nil else { continue }
+                let body = lineEnd(start, end)
+                var message = Data(capacity: end - body + 2)
+                // Copied in runs; only a ">From " line ("From " after one or more ">") loses a ">".
+                var run = body
+                var line = body
+                while line < end {
+                    let next = lineEnd(line, end)
+                    if base[line] == 62 {
+                        var cursor = line
+                        while cursor < next && base[cursor] == 62 { cursor += 1 }
+                        if startsFrom(cursor) {
+                            message.append(base + run, count: line - run)
+                            run = line + 1
+                        }
+                    }
+                    line = next
                 }
-                line = next
+                var stop = end
+                // The empty line that separates messages belongs to the mbox, not to the message.
+                while stop > run && (base[stop - 1] == 10 || base[stop - 1] == 13) { stop -= 1 }
+                message.append(base + run, count: stop - run)
+                while message.last == 10 || message.last == 13 { message.removeLast() }
+                message.append(contentsOf: [13, 10])
+                messages.append(message)
             }
-            // The empty line that separates messages belongs to the mbox, not to the message.
-            while message.last == 10 || message.last == 13 { message.removeLast() }
-            message += [13, 10]
-            messages.append(Data(message))
+            return messages
         }
-        return messages
     }
 
     /// The message files of a Maildir, oldest name first.

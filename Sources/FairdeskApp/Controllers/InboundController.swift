@@ -177,7 +177,8 @@ struct InboundService: Sendable {
             target = try await SupportCase.query(on: db).filter(\.$number == number)
                 .filter(\.$customer.$id == customerID).first()
         }
-        if target == nil {
+        // A customer made just now has no case yet.
+        if target == nil, !customerCreated {
             target = try await SupportCase.latest(of: customerID, on: db)
         }
         if let candidate = target, !accepts(candidate) { target = nil }

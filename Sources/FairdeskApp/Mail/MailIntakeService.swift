@@ -76,7 +76,7 @@ struct MailIntakeService: Sendable {
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(raws.count)
         var start = 0
-        // Parsing the next batch (on the other core) overlaps with writing this one.
+        // Parsing the next batch overlaps with writing this one.
         var next: Task<[Prepared], any Error>? = raws.isEmpty ? nil : prepareTask(raws, 0)
         while let current = next {
             let batch = try await current.value
@@ -86,6 +86,8 @@ struct MailIntakeService: Sendable {
             start = following
             progress?(start)
         }
+        // An import wrote its files without waiting for the disk; they are on it before the summary.
+        if source == .mailbox { try app.fairdesk.attachments.flush() }
         return outcomes
     }
 
@@ -94,17 +96,28 @@ struct MailIntakeService: Sendable {
         let store = app.fairdesk.attachments
         let now = app.fairdesk.clock.now
         let limit = app.fairdesk.config.maximumAttachmentBytes
-        return Task.detached {
-            try slice.map { raw in
+        // A mail server is told a message is kept only once it is on the disk; an import waits for
+        // the disk once, at the end (see `ingest`).
+        let quick = source == .mailbox
+        // Ids are taken in the mailbox's order, so the messages sort as they came.
+        let work = slice.map { (id: TimeOrderedID.next(at: now), raw: $0) }
+        @Sendable func prepare(_ work: ArraySlice<(id: UUID, raw: Data)>) throws -> [Prepared] {
+            try work.map { id, raw in
                 let mail = MIMEParser.parse(raw)
                 let digest = Digest.sha256(raw)
-                let id = TimeOrderedID.next(at: now)
                 let key = "mail-" + id.uuidString.lowercased()
-                try store.save(data: raw, key: key)
+                try quick ? store.saveQuickly(data: raw, key: key) : store.save(data: raw, key: key)
                 let messageID = mail.messageID.map { String($0.prefix(250)) } ?? "sha256:\(digest)"
                 return Prepared(
                     id: id, raw: raw, mail: mail, key: key, digest: digest, messageID: messageID,
-                    files: try Self.storeFiles(of: mail, limit: limit, in: store))
+                    files: try Self.storeFiles(of: mail, limit: limit, in: store, quickly: quick))
+            }
+        }
+        // Off Swift's shared threads (one per core): parsing must never hold the thread the filing
+        // code needs to resume between its queries.
+        return Task {
+            try await withCheckedThrowingContinuation { done in
+                DispatchQueue.global().async { done.resume(with: Result { try prepare(work[...]) }) }
             }
         }
     }
@@ -153,9 +166,13 @@ struct MailIntakeService: Sendable {
         var unused: [String] = []
         var seen: [String: Outcome] = [:]
         var sentBy: [String: Int] = [:]
+        // One query finds which of the batch's messages were received before.
+        let received = try await receivedBefore(batch.map(\.messageID), on: db)
         for message in batch {
             var earlier = seen[message.messageID]
-            if earlier == nil { earlier = try await duplicate(of: message.messageID, on: db) }
+            if earlier == nil, received.contains(message.messageID) {
+                earlier = try await duplicate(of: message.messageID, on: db)
+            }
             if let earlier {
                 var repeated = earlier
                 repeated.duplicate = true
@@ -342,11 +359,12 @@ struct MailIntakeService: Sendable {
         _ mail: ParsedMail, identity: Identity?, automatic: Bool, on db: any Database
     ) async throws -> Thread? {
         let directory = CustomerDirectory(db: db, now: app.fairdesk.clock.now)
-        var owner: UUID?
-        if let identity { owner = try await directory.owner(of: identity)?.id }
+        // Who the sender is, looked up only for a message that names a case (most mail doesn't).
         func belongs(_ caseID: UUID) async throws -> Bool {
             if automatic { return true }
-            guard let owner, let supportCase = try await SupportCase.find(caseID, on: db) else { return false }
+            guard let identity, let owner = try await directory.owner(of: identity)?.id,
+                let supportCase = try await SupportCase.find(caseID, on: db)
+            else { return false }
             return try await directory.current(supportCase.$customer.id)?.id == owner
         }
         let inReplyTo = Set(mail.inReplyTo)
@@ -381,6 +399,20 @@ struct MailIntakeService: Sendable {
     }
 
     // MARK: Storage
+
+    /// Which of `messageIDs` are already stored.
+    private func receivedBefore(_ messageIDs: [String], on db: any Database) async throws -> Set<String> {
+        struct Row: Decodable {
+            var messageID: String
+            enum CodingKeys: String, CodingKey { case messageID = "message_id" }
+        }
+        guard !messageIDs.isEmpty else { return [] }
+        let rows = try await db.sql.raw(
+            "SELECT message_id FROM inbound_emails WHERE message_id IN (\(binds: messageIDs))"
+        )
+        .all(decoding: Row.self)
+        return Set(rows.map(\.messageID))
+    }
 
     private func duplicate(of messageID: String, on db: any Database) async throws -> Outcome? {
         struct Row: Decodable {
@@ -438,12 +470,14 @@ struct MailIntakeService: Sendable {
 
     /// Writes the files of a message to the store. A file larger than the limit for attachments is
     /// left in the raw message (which is kept); ``oversized(_:limit:)`` names it.
-    static func storeFiles(of mail: ParsedMail, limit: Int, in store: any AttachmentStore) throws -> [StoredFile] {
+    static func storeFiles(
+        of mail: ParsedMail, limit: Int, in store: any AttachmentStore, quickly: Bool = false
+    ) throws -> [StoredFile] {
         var stored: [StoredFile] = []
         do {
             for file in mail.attachments where file.data.count <= limit {
                 let key = UUID().uuidString.lowercased()
-                try store.save(data: file.data, key: key)
+                try quickly ? store.saveQuickly(data: file.data, key: key) : store.save(data: file.data, key: key)
                 stored.append(
                     StoredFile(
                         filename: String(file.filename.prefix(255)), contentType: file.contentType,
@@ -475,7 +509,7 @@ struct MailIntakeService: Sendable {
 
     /// A subject for a new case: the mail's, or the start of its text when it had none.
     static func subject(of mail: ParsedMail) -> String {
-        let subject = mail.subject.trimmingCharacters(in: .whitespacesAndNewlines)
+        let subject = mail.subject.trimmed
         if !subject.isEmpty { return String(subject.prefix(200)) }
         let start = mail.newText.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         return start.isEmpty ? "(no subject)" : String(start.prefix(80))
@@ -484,7 +518,7 @@ struct MailIntakeService: Sendable {
     /// What goes on the timeline: the customer's new words, without the quoted history and the
     /// signature; a line saying so when the message has only files.
     static func body(of mail: ParsedMail) -> String {
-        let text = mail.newText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = mail.newText.trimmed
         if !text.isEmpty { return String(text.prefix(100_000)) }
         let files = mail.attachments.count
         return files == 0 ? "(the message had no text)" : "(the message had no text, only \(files) file(s))"

@@ -75,6 +75,22 @@ final class SupportCase: Model, @unchecked Sendable {
         var closedAt: Date?
         var tier: String
         var frustrated: Bool
+
+        // The column names spelt out: decoding with `.convertFromSnakeCase` converted every key of
+        // every row, which showed up in profiles of a mailbox import.
+        enum CodingKeys: String, CodingKey {
+            case id, number, subject, status, channel, tier, frustrated
+            case customerId = "customer_id"
+            case queueId = "queue_id"
+            case ownerId = "owner_id"
+            case ownerCount = "owner_count"
+            case bounceCount = "bounce_count"
+            case createdAt = "created_at"
+            case updatedAt = "updated_at"
+            case lastActivityAt = "last_activity_at"
+            case resolvedAt = "resolved_at"
+            case closedAt = "closed_at"
+        }
     }
 
     /// The model of a stored row.
@@ -94,8 +110,7 @@ final class SupportCase: Model, @unchecked Sendable {
 
     /// Runs `query` (selecting whole `cases` rows) and builds the models.
     static func fetch(_ query: SQLQueryString, on db: any Database) async throws -> [SupportCase] {
-        try await db.sql.raw(query).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .map(SupportCase.init(row:))
+        try await db.sql.raw(query).all(decoding: Row.self).map(SupportCase.init(row:))
     }
 
     /// All cases of a customer (checked on every timeline read, to see which the reader may see).

@@ -26,6 +26,21 @@ struct StoredClock: Sendable {
         var stoppedAt: Date?
         var breachedAt: Date?
         var escalationsTaken: Int
+
+        // Spelt out rather than `.convertFromSnakeCase`, which converts every key of every row.
+        enum CodingKeys: String, CodingKey {
+            case id, metric, policy
+            case caseId = "case_id"
+            case calendarId = "calendar_id"
+            case targetSeconds = "target_seconds"
+            case startedAt = "started_at"
+            case consumedSeconds = "consumed_seconds"
+            case runningSince = "running_since"
+            case dueAt = "due_at"
+            case stoppedAt = "stopped_at"
+            case breachedAt = "breached_at"
+            case escalationsTaken = "escalations_taken"
+        }
     }
 
     init(row: Row) {
@@ -42,7 +57,7 @@ struct StoredClock: Sendable {
 
     static func of(caseID: UUID, on db: any Database) async throws -> [StoredClock] {
         try await db.sql.raw("SELECT * FROM sla_clocks WHERE case_id = \(bind: caseID)")
-            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(StoredClock.init(row:))
+            .all(decoding: Row.self).map(StoredClock.init(row:))
     }
 }
 

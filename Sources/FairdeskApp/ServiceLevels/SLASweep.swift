@@ -26,7 +26,7 @@ struct SLASweep {
             SELECT * FROM sla_clocks WHERE check_at IS NOT NULL AND check_at <= \(bind: now) \
             ORDER BY check_at LIMIT \(literal: limit)
             """
-        ).all(decoding: StoredClock.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(StoredClock.init(row:))
+        ).all(decoding: StoredClock.Row.self).map(StoredClock.init(row:))
         var result = Result()
         let clocks = CaseClocks(db: db, now: now, catalog: catalog)
         for var stored in due {

@@ -29,10 +29,14 @@ struct CaseWork {
 
     /// The queue new cases go to when nothing else says where: the configured one, else the oldest.
     static func defaultQueue(on db: any Database, config: FairdeskConfig) async throws -> UUID? {
-        if let named = try await Queue.query(on: db).filter(\.$name == config.defaultQueueName).first() {
-            return named.id
-        }
-        return try await Queue.query(on: db).sort(\.$createdAt).first()?.id
+        // The named queue if it exists, else the oldest: one query either way.
+        struct Row: Decodable { var id: UUID }
+        return try await db.sql.raw(
+            """
+            SELECT id FROM queues ORDER BY CASE WHEN name = \(bind: config.defaultQueueName) THEN 0 ELSE 1 END, \
+            created_at, id LIMIT 1
+            """
+        ).first(decoding: Row.self)?.id
     }
 
     /// Opens a case in `queueID` (or the default queue), with the customer's `tier` if the caller

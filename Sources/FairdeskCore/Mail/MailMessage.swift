@@ -12,12 +12,12 @@ public struct MailAddress: Sendable, Equatable {
 
     /// Reads "Name <address>" or a bare "address"; nil when it does not look like one mailbox.
     public static func parse(_ text: String) -> MailAddress? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedSpaces
         var name: String?
         var address = trimmed
         if let open = trimmed.lastIndex(of: "<"), trimmed.hasSuffix(">") {
             address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
-            let display = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+            let display = trimmed[..<open].trimmedSpaces
                 .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             name = display.isEmpty ? nil : display
         }

@@ -58,7 +58,7 @@ enum AddressList {
                 phrase.append(text)
                 if !quoted { bare.append(text) }
             case .comment(let text):
-                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                let trimmed = text.trimmedSpaces
                 if comment == nil && !trimmed.isEmpty { comment = trimmed }
             case .angle(let text):
                 if angle == nil { angle = text }
@@ -81,7 +81,7 @@ enum AddressList {
 
     private static func displayName(_ words: [String], problems: inout [String], label: String) -> String? {
         let name = MIMEHeaders.decodeWords(words.joined(separator: " "), problems: &problems, label: label)
-            .trimmingCharacters(in: .whitespaces)
+            .trimmedSpaces
         return name.isEmpty ? nil : name
     }
 

@@ -79,7 +79,7 @@ public enum HTMLText {
                 }
                 lines.append(trimmed)
             }
-            return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            return lines.joined(separator: "\n").trimmed
         }
 
         /// Writes text, first the line breaks and the space asked for before it.
@@ -237,7 +237,7 @@ public enum HTMLText {
             guard linkURLs, let (href, textStart) = link, textStart <= out.count else { return }
             let lower = href.lowercased()
             guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), href.count <= 300 else { return }
-            let text = String(decoding: out[textStart...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let text = String(decoding: out[textStart...], as: UTF8.self).trimmedSpaces
             guard !text.isEmpty else { return }
             let bare = { (value: String) in
                 value.lowercased().replacingOccurrences(of: "https://", with: "").replacingOccurrences(
@@ -279,7 +279,7 @@ public enum HTMLText {
                 }
                 if name == wanted {
                     let raw = String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)
-                    return HTMLText.decodeEntities(raw).trimmingCharacters(in: .whitespaces)
+                    return HTMLText.decodeEntities(raw).trimmedSpaces
                 }
             }
             return nil

@@ -118,7 +118,7 @@ enum MIMEHeaders {
             lossy = true
         }
         text = cleanControls(text)
-        return (text.trimmingCharacters(in: .whitespaces), lossy)
+        return (text.trimmedSpaces, lossy)
     }
 
     /// The text with each control character (tab, line breaks and NUL included) made a space.
@@ -269,7 +269,7 @@ enum MIMEHeaders {
                 }
             }
             let key = String(name).lowercased()
-            let content = String(text).trimmingCharacters(in: .whitespaces)
+            let content = String(text).trimmedSpaces
             guard !key.isEmpty else { continue }
             if let star = key.firstIndex(of: "*") {
                 let base = String(key[..<star])

@@ -93,7 +93,7 @@ public enum MIMEParser {
 
         private static func isAutomatic(_ entity: RawEntity) -> Bool {
             func value(_ key: String) -> String? {
-                entity.value(key).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                entity.value(key).map { $0.trimmedSpaces.lowercased() }
             }
             func firstWord(_ text: String) -> String {
                 String(text.prefix { $0 != ";" && $0 != " " && $0 != "(" })
@@ -263,7 +263,7 @@ public enum MIMEParser {
                 let inner = MIMEHeaders.entity(data, 0..<data.count, problems: &scratch, label: label)
                 if let subject = inner.value("subject") {
                     let decoded = MIMEHeaders.decodeWords(subject, problems: &scratch, label: label)
-                    if !decoded.trimmingCharacters(in: .whitespaces).isEmpty { filename = decoded + ".eml" }
+                    if !decoded.trimmedSpaces.isEmpty { filename = decoded + ".eml" }
                 }
             }
             let number = mail.attachments.count + 1
@@ -278,7 +278,7 @@ public enum MIMEParser {
         private mutating func decodedBody(_ entity: RawEntity, label: String) -> [UInt8] {
             let body = bytes[entity.body]
             let encoding =
-                entity.value("content-transfer-encoding")?.trimmingCharacters(in: .whitespaces)
+                entity.value("content-transfer-encoding")?.trimmedSpaces
                 .lowercased() ?? ""
             switch encoding {
             case "base64":
@@ -299,7 +299,20 @@ public enum MIMEParser {
 
         private static func normaliseLineEndings(_ text: String) -> String {
             guard text.utf8.contains(0x0D) else { return text }
-            return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            // Byte by byte: CRLF and a lone CR both become LF.
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            var afterCR = false
+            for byte in text.utf8 {
+                if byte == 0x0D {
+                    out.append(0x0A)
+                    afterCR = true
+                } else {
+                    if byte != 0x0A || !afterCR { out.append(byte) }
+                    afterCR = false
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
         }
 
         /// Joins the soft line breaks of format=flowed text (RFC 3676): a line ending in a space goes on with
@@ -350,9 +363,9 @@ public enum MIMEParser {
                     || scalar == ">" || scalar == "|"
                 scalars.append(bad ? "_" : scalar)
             }
-            var name = String(scalars).trimmingCharacters(in: .whitespaces)
+            var name = String(scalars).trimmedSpaces
             while name.hasPrefix(".") { name.removeFirst() }
-            name = name.trimmingCharacters(in: .whitespaces)
+            name = name.trimmedSpaces
             if name.count > 200 {
                 let dot = name.lastIndex(of: ".")
                 let ext = dot.map { String(name[$0...]) } ?? ""
@@ -364,7 +377,7 @@ public enum MIMEParser {
         // MARK: Result
 
         private mutating func finish() {
-            let plain = plainTexts.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            let plain = plainTexts.filter { !$0.isBlank }
             if !htmls.isEmpty { mail.html = htmls.joined(separator: "\n") }
             if !plain.isEmpty {
                 mail.text = plain.joined(separator: "\n")

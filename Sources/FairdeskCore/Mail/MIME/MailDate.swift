@@ -21,7 +21,7 @@ enum MailDate {
         }
         let tokens = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
         if let date = rfc5322(tokens) { return date }
-        return iso8601(raw.trimmingCharacters(in: .whitespaces))
+        return iso8601(raw.trimmedSpaces)
     }
 
     private static func number(_ token: String, maxDigits: Int) -> Int? {

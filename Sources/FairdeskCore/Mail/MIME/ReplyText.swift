@@ -35,7 +35,7 @@ public enum ReplyText {
         if let dash = kept.firstIndex(where: { $0 == "-- " || $0 == "--" }) { kept = Array(kept[..<dash]) }
         // Trailing "Sent from my iPhone" lines.
         while let last = kept.last {
-            let trimmed = last.trimmingCharacters(in: .whitespaces).lowercased()
+            let trimmed = last.trimmedSpaces.lowercased()
             if trimmed.isEmpty || mobileSignatures.contains(where: { trimmed.hasPrefix($0) }) {
                 kept.removeLast()
             } else {
@@ -45,7 +45,7 @@ public enum ReplyText {
         // At most one blank line in a row.
         var collapsed: [Substring] = []
         for line in kept where !(line.isEmpty && collapsed.last?.isEmpty == true) { collapsed.append(line) }
-        let result = collapsed.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = collapsed.joined(separator: "\n").trimmed
         return result.isEmpty ? text : result
     }
 
@@ -72,7 +72,7 @@ public enum ReplyText {
     /// True for a short line like "Ana <a@example.com> wrote:" (or Gnus' "… writes:") that introduces a
     /// quote.
     private static func isAttribution(_ line: Substring) -> Bool {
-        let lowered = line.lowercased().trimmingCharacters(in: .whitespaces)
+        let lowered = line.lowercased().trimmedSpaces
         return lowered.hasSuffix(":")
             && (lowered.contains("wrote") || lowered.contains("writes") || lowered.contains("schrieb")
                 || lowered.contains("écrit"))
@@ -80,7 +80,7 @@ public enum ReplyText {
 
     /// True for a line that only holds Outlook's stand-in for an inline image: "[cid:image001.png@01DA…]".
     private static func isImagePlaceholder(_ line: Substring) -> Bool {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmedSpaces
         return trimmed.hasPrefix("[cid:") && trimmed.hasSuffix("]") && !trimmed.dropFirst().contains("[")
     }
 
@@ -101,7 +101,7 @@ public enum ReplyText {
         var attributions: Set<Int> = []
         // Markers are short lines; of a long line only the start matters, which keeps this fast.
         let lowered = lines.map { line in
-            (line.utf8.count > 400 ? line.prefix(100) : line).trimmingCharacters(in: .whitespaces).lowercased()
+            (line.utf8.count > 400 ? line.prefix(100) : line).trimmedSpaces.lowercased()
         }
         for (index, line) in lowered.enumerated() {
             if lines[index].utf8.count > 400 { continue }

@@ -18,43 +18,59 @@ enum TransferEncoding {
     /// much was skipped, if anything was.
     static func base64<Bytes: Collection>(_ bytes: Bytes) -> (data: [UInt8], problem: String?)
     where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count / 4 * 3 + 3)
-        var group: UInt32 = 0
-        var count = 0
+        if let decoded = bytes.withContiguousStorageIfAvailable({ base64(buffer: $0) }) { return decoded }
+        return Array(bytes).withUnsafeBufferPointer { base64(buffer: $0) }
+    }
+
+    /// The decoder itself, over raw memory: attachments are most of a mailbox's bytes, and the checked
+    /// array operations of a plainer loop made it the costliest step of an import.
+    private static func base64(buffer input: UnsafeBufferPointer<UInt8>) -> (data: [UInt8], problem: String?) {
         var skipped = 0
         var dangling = 0
-        func flush() {
-            switch count {
-            case 2: out.append(UInt8(truncatingIfNeeded: group >> 4))
-            case 3:
-                out.append(UInt8(truncatingIfNeeded: group >> 10))
-                out.append(UInt8(truncatingIfNeeded: group >> 2))
-            case 1: dangling += 1
-            default: break
-            }
-            group = 0
-            count = 0
-        }
-        for byte in bytes {
-            let value = base64Values[Int(byte)]
-            if value >= 0 {
-                group = (group << 6) | UInt32(value)
-                count += 1
-                if count == 4 {
-                    out.append(UInt8(truncatingIfNeeded: group >> 16))
-                    out.append(UInt8(truncatingIfNeeded: group >> 8))
-                    out.append(UInt8(truncatingIfNeeded: group))
+        let out = [UInt8](unsafeUninitializedCapacity: input.count / 4 * 3 + 3) { out, written in
+            base64Values.withUnsafeBufferPointer { table in
+                var group: UInt32 = 0
+                var count = 0
+                var at = 0
+                // A group cut short by "=" or by the end: its whole bytes are kept.
+                func flush() {
+                    switch count {
+                    case 2:
+                        out[at] = UInt8(truncatingIfNeeded: group >> 4)
+                        at += 1
+                    case 3:
+                        out[at] = UInt8(truncatingIfNeeded: group >> 10)
+                        out[at + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                        at += 2
+                    case 1: dangling += 1
+                    default: break
+                    }
                     group = 0
                     count = 0
                 }
-            } else if byte == UInt8(ascii: "=") {
+                for byte in input {
+                    let value = table[Int(byte)]
+                    if value >= 0 {
+                        group = (group << 6) | UInt32(truncatingIfNeeded: value)
+                        count += 1
+                        if count == 4 {
+                            out[at] = UInt8(truncatingIfNeeded: group >> 16)
+                            out[at + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                            out[at + 2] = UInt8(truncatingIfNeeded: group)
+                            at += 3
+                            group = 0
+                            count = 0
+                        }
+                    } else if byte == UInt8(ascii: "=") {
+                        flush()
+                    } else if byte != 0x20 && byte != 0x09 && byte != 0x0D && byte != 0x0A {
+                        skipped += 1
+                    }
+                }
                 flush()
-            } else if byte != 0x20 && byte != 0x09 && byte != 0x0D && byte != 0x0A {
-                skipped += 1
+                written = at
             }
         }
-        flush()
         var problems: [String] = []
         if skipped > 0 { problems.append("\(skipped) characters that are not base64 were skipped") }
         if dangling > 0 { problems.append("the base64 ended with a stray character, which was dropped") }
