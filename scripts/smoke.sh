@@ -51,7 +51,12 @@ curl -sf -XPOST "localhost:$port/api/v1/cases/$case_id/status" -H "$auth" -H 'co
   -d '{"status":"resolved","reason":"answered"}' >/dev/null
 items=$(curl -sf "localhost:$port/api/v1/customers/$customer_id/timeline" -H "$auth" | json 'len(d["items"])')
 [ "$items" = 2 ] || { echo "expected 2 timeline entries, got $items" >&2; exit 1; }
-curl -sf "localhost:$port/metrics" | grep -q 'http_requests_total'
+curl -sf "localhost:$port/metrics" | grep -c 'http_requests_total' >/dev/null  # -q would stop reading early: curl then fails (23)
+
+step "the agent searches the demo knowledge base"
+found=$(curl -sf "localhost:$port/api/v1/knowledge?q=no%20printer%20for%20the%20return%20label" -H "$auth" \
+  | json 'd["results"][0]["slug"]')
+[ "$found" = return-label ] || { echo "the knowledge base search found $found, not return-label" >&2; exit 1; }
 
 step "the policy owner publishes a change for drivers; the demo driver is emailed over SMTP"
 owner=$(curl -sf -XPOST "localhost:$port/api/v1/auth/tokens" -H 'content-type: application/json' \

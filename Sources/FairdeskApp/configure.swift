@@ -77,6 +77,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: PromiseController())
     try api.register(collection: SurveyController())
     try api.register(collection: WebhookController())
+    try api.register(collection: KnowledgeController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -87,6 +88,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PromisePages())
     try app.register(collection: SurveyPages())
     try app.register(collection: WebhookPages())
+    try app.register(collection: KnowledgePages())
     try app.register(collection: MailPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())

@@ -46,6 +46,10 @@ struct SeedCommand: AsyncCommand {
             try await DemoSeeder.seedCompany(app: app, password: password)
             context.console.print(DemoSeeder.loginsText(url: "this database", password: password))
         }
+        // A database seeded before the knowledge base existed gets the demo articles now.
+        let now = app.fairdesk.clock.now
+        let articles = try await app.write { db in try await KnowledgeBase.seedDemo(on: db, at: now, by: .system) }
+        if articles > 0 { context.console.print("Wrote \(articles) demo knowledge-base articles.") }
         context.console.print("Seeding \(customers) customers and \(cases) cases (seed \(seed))…")
         let printer = ProgressPrinter()
         var seeder = BulkSeeder(app: app)

@@ -35,6 +35,11 @@ enum SitePath {
     case adminWebhooks
     case adminWebhookAction(String)
     case adminJobRetry(UUID)
+    case knowledge
+    case knowledgeArticle(String)
+    case adminKnowledge
+    case adminKnowledgeArticle(String)
+    case adminKnowledgeAction(String, String)
     case queuesNow
     case policies
     case policy(String)
@@ -76,6 +81,11 @@ enum SitePath {
         case .adminWebhooks: "/admin/webhooks"
         case .adminWebhookAction(let action): "/admin/webhooks/\(action)"
         case .adminJobRetry(let id): "/admin/jobs/\(id)/retry"
+        case .knowledge: "/knowledge"
+        case .knowledgeArticle(let slug): "/knowledge/\(slug)"
+        case .adminKnowledge: "/admin/knowledge"
+        case .adminKnowledgeArticle(let slug): "/admin/knowledge/\(slug)"
+        case .adminKnowledgeAction(let slug, let action): "/admin/knowledge/\(slug)/\(action)"
         case .queuesNow: "/queues/now"
         case .policies: "/policies"
         case .policy(let key): "/policies/\(key)"

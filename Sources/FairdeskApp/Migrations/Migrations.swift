@@ -18,6 +18,7 @@ enum FairdeskMigrations {
             CreateOutbox(),  // outgoing email, delivered by the mail.send job
             CreatePromisesAndSurveys(),  // promises and their evidence, surveys, attribution shares, disputes
             CreateMailIntakeAndWebhooks(),  // raw inbound mail, threading of replies, outbound webhooks
+            CreateKnowledgeBase(),  // knowledge-base articles and their full-text index (FTS5 or tsvector)
         ]
     }
 }

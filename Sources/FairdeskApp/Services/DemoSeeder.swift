@@ -38,7 +38,8 @@ enum DemoSeeder {
             .init(customers: customers, cases: cases, seed: 1, anchor: app.fairdesk.clock.now))
     }
 
-    /// Creates the demo queues, one login per role with `password`, and the demo customer's first case.
+    /// Creates the demo queues, one login per role with `password`, the demo policies and knowledge
+    /// base, and the demo customer's first case.
     static func seedCompany(app: Application, password: String) async throws {
         let now = app.fairdesk.clock.now
         let hash = try await app.password.async.hash(password)
@@ -74,6 +75,7 @@ enum DemoSeeder {
                 }
             }
             try await DemoPolicies.seed(on: db, now: now)
+            try await KnowledgeBase.seedDemo(on: db, at: now, by: .system)
             let work = try await app.caseWork(on: db, actor: .system)
             let order = try await work.openCase(
                 customerID: casey.requireID(), subject: "Where is my order FD-204311?", channel: .email,

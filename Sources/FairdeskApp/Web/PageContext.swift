@@ -36,19 +36,21 @@ struct LayoutContext: Encodable {
         self.live = live ? SitePath.liveSocket.path : nil
         var links: [(String, SitePath)] = []
         switch user?.role {
-        case .agent: links = [("Inbox", .inbox), ("My surveys", .mySurveys), ("Policies", .policies)]
+        case .agent:
+            links = [("Inbox", .inbox), ("Knowledge", .knowledge), ("My surveys", .mySurveys), ("Policies", .policies)]
         case .lead:
             links = [
-                ("Inbox", .inbox), ("Queues now", .queuesNow), ("Queues", .adminQueues), ("Users", .adminUsers),
-                ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
-                ("Disputes", .surveyDisputes),
+                ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
+                ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
+                ("Promises", .promiseReport), ("Disputes", .surveyDisputes),
             ]
         case .admin:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
                 ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
-                ("Jobs", .adminJobs),
-                ("Mail", .adminMail), ("Webhooks", .adminWebhooks), ("Settings", .adminSettings),
+                ("Knowledge", .adminKnowledge), ("Jobs", .adminJobs), ("Mail", .adminMail),
+                ("Webhooks", .adminWebhooks),
+                ("Settings", .adminSettings),
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
         case .policyOwner, .driver, .reviewer: links = [("Policies", .policies)]
