@@ -59,6 +59,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(BenchCommands(), as: "bench")
     app.asyncCommands.use(IngestMailCommand(), as: "ingest-mail")
+    app.asyncCommands.use(BotEvalCommand(), as: "bot-eval")
     app.asyncCommands.use(ReparseCommand(), as: "reparse")
 }
 
