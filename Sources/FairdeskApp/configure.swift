@@ -79,6 +79,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: SurveyController())
     try api.register(collection: WebhookController())
     try api.register(collection: KnowledgeController())
+    try api.register(collection: OrderController())
+    try api.register(collection: BotController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -87,6 +89,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ServiceLevelPages())
     try app.register(collection: PolicyPages())
     try app.register(collection: PromisePages())
+    try app.register(collection: BotPages())
     try app.register(collection: SurveyPages())
     try app.register(collection: WebhookPages())
     try app.register(collection: KnowledgePages())

@@ -69,6 +69,8 @@ public struct FairdeskConfig: Sendable {
     public var mailHourlyLimit: Int = 30
     /// The largest raw email taken in (`FAIRDESK_MAIL_MAX_BYTES`, 25 MiB by default).
     public var mailMaximumBytes: Int = 25 * 1024 * 1024
+    /// Whether and how the bot meets customers on chat, social and email (see ``BotOptions``).
+    public var bot = BotOptions()
 
     public init(
         storage: Storage = .sqlite(path: nil), dataDirectory: String = "fairdesk-data", hostname: String = "127.0.0.1",
@@ -265,6 +267,7 @@ public struct FairdeskConfig: Sendable {
         config.mailHourlyLimit = try int("FAIRDESK_MAIL_HOURLY_LIMIT", config.mailHourlyLimit, 1...100_000)
         config.mailMaximumBytes = try int("FAIRDESK_MAIL_MAX_BYTES", config.mailMaximumBytes, 1024...(1 << 30))
         config.publicURL = FairdeskConfig.localURL(hostname: config.hostname, port: config.port)
+        config.bot = try BotOptions.fromEnvironment(env, int: int)
         if let raw = env["FAIRDESK_PUBLIC_URL"], !raw.isEmpty {
             guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
                 url.query == nil, url.fragment == nil

@@ -55,7 +55,8 @@ struct InboundController: RouteCollection {
         try checks.finish()
         let viewer = try await req.viewer()
         let service = InboundService(
-            config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog)
+            config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog,
+            bot: try await req.application.botEngine())
         // The network's ids are only unique on that network.
         let message = InboundService.Message(
             channel: .social, identity: identity!, name: name, subject: nil, body: text!, caseNumber: nil,
@@ -78,7 +79,8 @@ struct InboundController: RouteCollection {
 
         let viewer = try await req.viewer()
         let service = InboundService(
-            config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog)
+            config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog,
+            bot: BotOptions.channels.contains(channel!) ? try await req.application.botEngine() : nil)
         let message = InboundService.Message(
             channel: channel!, identity: identity!, name: name, subject: subject, body: body!,
             caseNumber: input.caseNumber, externalID: externalID)
@@ -110,11 +112,15 @@ struct InboundService: Sendable {
     let now: Date
     let actor: Actor
     let catalogs: CatalogCache
+    /// The bot, when it meets customers (see ``Application/botEngine()``); nil for imports and when it is off.
+    var bot: BotEngine? = nil
 
-    /// What receiving a message did, and the live event to tell pages about it.
+    /// What receiving a message did, and the live events to tell pages about it (the message, then
+    /// anything the bot wrote).
     struct Outcome: Sendable {
         var result: InboundResultDTO
         var event: LiveEvent?
+        var botEvents: [LiveEvent] = []
     }
 
     /// Receives `message`, written together with others arriving at the same time (see ``InboundBatcher``).
@@ -190,29 +196,48 @@ struct InboundService: Sendable {
             supportCase = target
         } else {
             let subject = message.subject ?? String(message.body.prefix(80))
+            // A new conversation on chat, social or email meets the bot first, unless the customer's
+            // tier goes straight to a person.
+            let meetsBot =
+                bot != nil && BotOptions.channels.contains(message.channel)
+                && !(work.catalog.tier(customer.tier)?.bypassBot ?? false)
             supportCase = try await work.openCase(
                 customerID: customerID, subject: subject, channel: message.channel, queueID: defaultQueue,
-                tier: customer.tier, newCustomer: customerCreated)
+                tier: customer.tier, newCustomer: customerCreated, withBot: meetsBot)
+            if meetsBot, let bot {
+                try await BotConversations(work: work, engine: bot, options: config.bot).start(supportCase)
+            }
             caseCreated = true
         }
         let entry = try await work.addEntry(
             to: supportCase, kind: .message, direction: .inbound, channel: message.channel, body: message.body,
             author: customerActor, details: message.details, externalID: message.externalID)
         try await work.customerWrote(to: supportCase)
-        let result = InboundResultDTO(
+        var reopened = wasResolved && supportCase.status.isActive
+        var botReply: BotConversations.Outcome?
+        if let bot, supportCase.withBot {
+            let botWork = CaseWork(
+                db: db, now: now, actor: BotConversations.actor, config: config, catalog: work.catalog)
+            botReply = try await BotConversations(work: botWork, engine: bot, options: config.bot)
+                .respond(to: message.body, on: supportCase)
+            reopened = reopened && supportCase.status.isActive
+        }
+        var result = InboundResultDTO(
             customerId: customerID, caseId: try supportCase.requireID(), caseNumber: supportCase.number,
             entryId: try entry.requireID(), customerCreated: customerCreated, caseCreated: caseCreated,
-            caseReopened: wasResolved && supportCase.status.isActive, duplicate: false)
-        // The event is built from what was just written, so publishing it needs no query.
+            caseReopened: reopened, duplicate: false)
+        result.bot = botReply?.reply
+        // The events are built from what was just written, so publishing them needs no query.
         return Outcome(
             result: result,
-            event: LiveEvent(kind: caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry))
+            event: LiveEvent(kind: caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry),
+            botEvents: (botReply?.entries ?? []).map { LiveEvent(kind: .entry, supportCase: supportCase, entry: $0) })
     }
 
     /// Tells live pages about the message (nothing for a duplicate).
     func publish(_ outcome: Outcome, app: Application) async {
         guard let event = outcome.event else { return }
-        await app.fairdesk.live.publish([event])
+        await app.fairdesk.live.publish([event] + outcome.botEvents)
     }
 
     /// A new message joins an active case, or reopens a case resolved within the reopen window;

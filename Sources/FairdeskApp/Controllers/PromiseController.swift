@@ -66,17 +66,8 @@ struct PromiseController: RouteCollection {
     }
 
     @Sendable func report(req: Request) async throws -> PromiseReportDTO {
-        func time(_ name: String) throws -> Date? {
-            guard let text = req.query[String.self, at: name], !text.isEmpty else { return nil }
-            guard let date = ISO8601DateFormatter().date(from: text) else {
-                throw ApiError.invalid(field: name, rule: "must be a time like 2026-11-01T00:00:00Z")
-            }
-            return date
-        }
-        let to = try time("to") ?? req.now
-        let from = try time("from") ?? to.addingTimeInterval(-30 * 86_400)
-        guard from < to else { throw ApiError.invalid(field: "from", rule: "must be before to") }
-        return try await PromiseReports.build(from: from, to: to, now: req.now, on: req.db)
+        let period = try ReportPeriod(req)
+        return try await PromiseReports.build(from: period.from, to: period.to, now: req.now, on: req.db)
     }
 }
 

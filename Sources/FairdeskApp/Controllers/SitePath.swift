@@ -52,6 +52,7 @@ enum SitePath {
     case promiseFollowUp(String)
     case casePromiseAction(UUID, String)
     case promiseReport
+    case botReport
     case survey(String)
     case mySurveys
     case surveyDisputes
@@ -98,6 +99,7 @@ enum SitePath {
         case .promiseFollowUp(let token): "/promises/follow-up/\(token)"
         case .casePromiseAction(let id, let action): "/cases/\(id)/promises/\(action)"
         case .promiseReport: "/reports/promises"
+        case .botReport: "/reports/bot"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"
         case .surveyDisputes: "/surveys/disputes"

@@ -93,4 +93,6 @@ struct InboundResultDTO: Content {
     var caseCreated: Bool
     var caseReopened: Bool
     var duplicate: Bool
+    /// What the bot answered, when the conversation is with the bot.
+    var bot: BotReplyDTO? = nil
 }

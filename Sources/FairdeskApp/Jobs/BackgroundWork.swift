@@ -38,6 +38,10 @@ enum BackgroundWork {
             while try await Surveys.sendDue(app: context.app) == 200 {}
             return .again(at: context.app.fairdesk.clock.now + Surveys.interval)
         }
+        handlers.register(.botSweep, every: BotSweep.interval) { context in
+            while try await BotSweep.run(app: context.app) == 200 {}
+            return .again(at: context.app.fairdesk.clock.now + BotSweep.interval)
+        }
         handlers.register(.mailSend) { context in
             struct Payload: Decodable { var id: UUID }
             try await Outbox.deliver(

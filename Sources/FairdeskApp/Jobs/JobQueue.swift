@@ -23,6 +23,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let surveySend: JobKind = "survey.send"
     /// POSTs one event to one webhook endpoint.
     static let webhookDeliver: JobKind = "webhook.deliver"
+    /// Resolves conversations that went quiet after the bot's answer.
+    static let botSweep: JobKind = "bot.sweep"
 }
 
 /// A job a worker has claimed and holds a lease on.

@@ -27,6 +27,17 @@ enum CustomerMail {
             body: entry.body, kind: "case.reply", entryID: try entry.requireID(), automatic: false, at: now, on: db)
     }
 
+    /// The bot's answer on an email case, in the customer's thread. It is marked as an automatic reply
+    /// (RFC 3834), so the customer's own auto-responder does not answer it back.
+    static func botReply(on supportCase: SupportCase, entry: TimelineEntry, at now: Date, on db: any Database)
+        async throws
+    {
+        try await queue(
+            about: supportCase,
+            subject: MailIntake.replySubject(caseSubject: supportCase.subject, caseNumber: supportCase.number),
+            body: entry.body, kind: "bot.reply", entryID: try entry.requireID(), automatic: true, at: now, on: db)
+    }
+
     private static func queue(
         about supportCase: SupportCase, subject: String, body: String, kind: String, entryID: UUID?, automatic: Bool,
         at now: Date, on db: any Database

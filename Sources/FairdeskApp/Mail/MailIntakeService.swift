@@ -126,7 +126,10 @@ struct MailIntakeService: Sendable {
     /// never takes the others down.
     private func write(_ batch: [Prepared], again: Bool = false) async throws -> [Outcome] {
         do {
-            let (outcomes, events, unused) = try await app.write { db in try await file(batch, on: db) }
+            // Mail taken in one by one meets the bot like chat does; an imported mailbox is history, and
+            // nobody should get answers to mail they sent long ago.
+            let bot = source == .mailbox ? nil : try await app.botEngine()
+            let (outcomes, events, unused) = try await app.write { db in try await file(batch, bot: bot, on: db) }
             finish(unused: unused)
             await app.fairdesk.live.publish(events)
             return outcomes
@@ -153,12 +156,12 @@ struct MailIntakeService: Sendable {
     }
 
     private func file(
-        _ batch: [Prepared], on db: any Database
+        _ batch: [Prepared], bot: BotEngine?, on db: any Database
     ) async throws -> ([Outcome], [LiveEvent], [String]) {
         let now = app.fairdesk.clock.now
         let config = app.fairdesk.config
         let service = InboundService(
-            config: config, now: now, actor: Actor(id: nil, label: "email"), catalogs: app.fairdesk.catalog)
+            config: config, now: now, actor: Actor(id: nil, label: "email"), catalogs: app.fairdesk.catalog, bot: bot)
         let queue = try await CaseWork.defaultQueue(on: db, config: config)
         let ours: Set<String> = [config.mailFrom.address.lowercased()]
         var outcomes: [Outcome] = []
@@ -215,7 +218,7 @@ struct MailIntakeService: Sendable {
                 let filed = try await fileMessage(
                     mail, from: identity!, thread: thread, details: details, service: service,
                     queue: queue, files: message.files, into: &outcome, on: db)
-                if let event = filed { events.append(event) }
+                events += filed
             case .automatic(let why):
                 outcome.state = "automatic"
                 outcome.reason = why
@@ -258,7 +261,7 @@ struct MailIntakeService: Sendable {
     private func fileMessage(
         _ mail: ParsedMail, from identity: Identity, thread: Thread?, details: [String: String],
         service: InboundService, queue: UUID?, files: [StoredFile], into outcome: inout Outcome, on db: any Database
-    ) async throws -> LiveEvent? {
+    ) async throws -> [LiveEvent] {
         let filed = try await service.receive(
             InboundService.Message(
                 channel: .email, identity: identity, name: mail.from?.name, subject: Self.subject(of: mail),
@@ -274,7 +277,7 @@ struct MailIntakeService: Sendable {
         outcome.threadedBy =
             result.caseCreated ? "new case" : (result.caseId == thread?.caseID ? thread?.how : "latest case")
         try await recordFiles(files, caseID: result.caseId, entryID: result.entryId, at: app.fairdesk.clock.now, on: db)
-        return filed.event
+        return (filed.event.map { [$0] } ?? []) + filed.botEvents
     }
 
     /// Files a held email after all, because an admin looked at it and decided it is a person's
@@ -333,7 +336,7 @@ struct MailIntakeService: Sendable {
                     reason: why, details: ["case": outcome.caseNumber.map(String.init) ?? "", "from": sender])
                 return (outcome, event)
             }
-            if let event { await app.fairdesk.live.publish([event]) }
+            await app.fairdesk.live.publish(event)
             return outcome
         } catch {
             for file in files { app.fairdesk.attachments.delete(key: file.key) }

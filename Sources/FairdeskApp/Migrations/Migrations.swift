@@ -19,6 +19,7 @@ enum FairdeskMigrations {
             CreatePromisesAndSurveys(),  // promises and their evidence, surveys, attribution shares, disputes
             CreateMailIntakeAndWebhooks(),  // raw inbound mail, threading of replies, outbound webhooks
             CreateKnowledgeBase(),  // knowledge-base articles and their full-text index (FTS5 or tsvector)
+            CreateBotConversations(),  // orders, bot conversations, tiers that bypass the bot, cases the bot holds
         ]
     }
 }

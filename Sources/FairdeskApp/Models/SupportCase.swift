@@ -30,6 +30,8 @@ final class SupportCase: Model, @unchecked Sendable {
     @Field(key: "tier") var tier: String
     /// Flagged by staff when the customer is upset; such cases are served sooner.
     @Field(key: "frustrated") var frustrated: Bool
+    /// The bot holds the conversation: the case waits for no agent until the bot hands it over.
+    @Field(key: "with_bot") var withBot: Bool
 
     init() {}
 
@@ -53,6 +55,7 @@ final class SupportCase: Model, @unchecked Sendable {
         self.lastActivityAt = at
         self.tier = tier
         self.frustrated = false
+        self.withBot = false
     }
 
     /// A `cases` row as plain SQL returns it. Lists read rows this way: building the model from
@@ -75,6 +78,7 @@ final class SupportCase: Model, @unchecked Sendable {
         var closedAt: Date?
         var tier: String
         var frustrated: Bool
+        var withBot: Bool
 
         // The column names spelt out: decoding with `.convertFromSnakeCase` converted every key of
         // every row, which showed up in profiles of a mailbox import.
@@ -90,6 +94,7 @@ final class SupportCase: Model, @unchecked Sendable {
             case lastActivityAt = "last_activity_at"
             case resolvedAt = "resolved_at"
             case closedAt = "closed_at"
+            case withBot = "with_bot"
         }
     }
 
@@ -99,6 +104,7 @@ final class SupportCase: Model, @unchecked Sendable {
             id: row.id, number: row.number, customerID: row.customerId, subject: row.subject, status: row.status,
             channel: row.channel, queueID: row.queueId, ownerID: row.ownerId, at: row.createdAt, tier: row.tier)
         frustrated = row.frustrated
+        withBot = row.withBot
         ownerCount = row.ownerCount
         bounceCount = row.bounceCount
         updatedAt = row.updatedAt

@@ -10,14 +10,16 @@ struct RoutingWaits {
     let now: Date
     let catalog: ServiceCatalog
 
-    /// Puts the case on the waiting list if it is active, not waiting on the customer, and has no owner;
-    /// takes it off otherwise.
+    /// Puts the case on the waiting list if it is active, not waiting on the customer, not with the bot,
+    /// and has no owner; takes it off otherwise.
     /// A case that was already waiting keeps its place (its original waiting time).
     /// `dueAt` is the case's earliest SLA due time when the caller knows it (it is read otherwise);
     /// a `newCustomer` has no other case, so no agent to return to.
     func sync(_ supportCase: SupportCase, dueAt known: Date? = nil, newCustomer: Bool = false) async throws {
         let caseID = try supportCase.requireID()
-        guard supportCase.status.isActive, supportCase.status != .pendingCustomer, supportCase.$owner.id == nil else {
+        guard supportCase.status.isActive, supportCase.status != .pendingCustomer, supportCase.$owner.id == nil,
+            !supportCase.withBot
+        else {
             try await remove(caseID)
             return
         }

@@ -85,6 +85,15 @@ struct CaseClocks {
         return rows.compactMap(\.dueAt).min()
     }
 
+    /// The bot handed the conversation to a person: the response and resolution targets run from now,
+    /// replacing any clock a reopening started, since the customer waits for a person only from here.
+    func handedOver(caseID: UUID, tier: String, channel: ContactChannel) async throws -> Date? {
+        try await db.sql.raw(
+            "DELETE FROM sla_clocks WHERE case_id = \(bind: caseID) AND metric IN ('first_response', 'resolution')"
+        ).run()
+        return try await caseOpened(caseID: caseID, tier: tier, channel: channel)
+    }
+
     func customerWrote(caseID: UUID, tier: String, channel: ContactChannel) async throws {
         let clocks = try await StoredClock.of(caseID: caseID, on: db)
         let first = clocks.first { $0.clock.metric == .firstResponse }

@@ -10,6 +10,13 @@ struct TierRecord: Codable, Sendable, Equatable {
     var name: String
     /// Higher is served first.
     var priority: Int
+    /// The tier's customers go straight to a person; the bot never meets them.
+    var bypassBot: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, key, name, priority
+        case bypassBot = "bypass_bot"
+    }
 }
 
 /// A business-hours calendar as stored.
@@ -93,8 +100,10 @@ struct ServiceCatalog: Sendable {
             var updatedAt: Date
         }
         let sql = db.sql
-        let tiers = try await sql.raw("SELECT id, key, name, priority FROM tiers ORDER BY priority DESC, key")
-            .all(decoding: TierRecord.self)
+        let tiers = try await sql.raw(
+            "SELECT id, key, name, priority, bypass_bot FROM tiers ORDER BY priority DESC, key"
+        )
+        .all(decoding: TierRecord.self)
         let calendars = try await sql.raw("SELECT * FROM calendars ORDER BY name")
             .all(decoding: CalendarRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         let targets = try await sql.raw("SELECT * FROM sla_targets ORDER BY tier_key, channel")

@@ -47,10 +47,16 @@ struct ServiceLevelActions {
             let id = UUID()
             try await db.insertRow(
                 "tiers",
-                [("id", id), ("key", key!), ("name", name!), ("priority", input.priority), ("created_at", now)])
+                [
+                    ("id", id), ("key", key!), ("name", name!), ("priority", input.priority),
+                    ("bypass_bot", input.bypassBot ?? false), ("created_at", now),
+                ])
             try await AuditLog.append(
                 on: db, at: now, actor: actor, action: "tier.created", subjectType: "tier", subjectID: id,
-                reason: nil, details: ["key": key!, "priority": String(input.priority)])
+                reason: nil,
+                details: [
+                    "key": key!, "priority": String(input.priority), "bypass_bot": String(input.bypassBot ?? false),
+                ])
         }
     }
 

@@ -8,6 +8,8 @@ struct ServiceLevelsDTO: Content {
         var key: String
         var name: String
         var priority: Int
+        /// The tier's customers go straight to a person.
+        var bypassBot: Bool
     }
     struct Calendar: Content {
         var id: UUID
@@ -40,7 +42,7 @@ struct ServiceLevelsDTO: Content {
     var settings: Settings
 
     init(_ catalog: ServiceCatalog) {
-        tiers = catalog.tiers.map { Tier(key: $0.key, name: $0.name, priority: $0.priority) }
+        tiers = catalog.tiers.map { Tier(key: $0.key, name: $0.name, priority: $0.priority, bypassBot: $0.bypassBot) }
         calendars = catalog.calendars.values.sorted { $0.calendar.name < $1.calendar.name }.map {
             Calendar(
                 id: $0.id, name: $0.calendar.name, timeZone: $0.calendar.timeZoneID, hours: $0.calendar.hoursText,
@@ -66,6 +68,7 @@ struct TierRequest: Content {
     var key: String
     var name: String
     var priority: Int
+    var bypassBot: Bool?
 }
 
 struct CalendarRequest: Content {

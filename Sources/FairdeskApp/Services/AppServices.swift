@@ -24,6 +24,8 @@ struct AppServices: Sendable {
     var catalog = CatalogCache()
     /// Where outgoing mail goes; nil when no mail server is configured (mail is then held).
     var mail: (any MailTransport)?
+    /// The bot's engine, rebuilt when the knowledge base changes.
+    var bot = BotBrain()
 }
 
 extension Application {

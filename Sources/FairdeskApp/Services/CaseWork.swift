@@ -13,8 +13,8 @@ struct CaseWork {
     /// Tiers, calendars and targets, for the case's SLA clocks.
     let catalog: ServiceCatalog
 
-    private var clocks: CaseClocks { CaseClocks(db: db, now: now, catalog: catalog) }
-    private var waits: RoutingWaits { RoutingWaits(db: db, now: now, catalog: catalog) }
+    var clocks: CaseClocks { CaseClocks(db: db, now: now, catalog: catalog) }
+    var waits: RoutingWaits { RoutingWaits(db: db, now: now, catalog: catalog) }
 
     /// The next case number, from a counter row that PostgreSQL locks until commit.
     func nextCaseNumber() async throws -> Int64 {
@@ -41,10 +41,11 @@ struct CaseWork {
 
     /// Opens a case in `queueID` (or the default queue), with the customer's `tier` if the caller
     /// already knows it. `newCustomer` says the customer was made in this transaction (so has no
-    /// other case).
+    /// other case). A case opened `withBot` waits for no agent and runs no SLA clock until the bot
+    /// hands it over (see ``BotConversations``).
     func openCase(
         customerID: UUID, subject: String, channel: ContactChannel, queueID: UUID?, tier: String? = nil,
-        newCustomer: Bool = false
+        newCustomer: Bool = false, withBot: Bool = false
     ) async throws -> SupportCase {
         let queue: UUID?
         if let queueID { queue = queueID } else { queue = try await Self.defaultQueue(on: db, config: config) }
@@ -57,6 +58,7 @@ struct CaseWork {
         let supportCase = SupportCase(
             id: UUID(), number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
             queueID: queue, ownerID: nil, at: now, tier: tier)
+        supportCase.withBot = withBot
         try await db.insertRow(
             "cases",
             [
@@ -64,7 +66,7 @@ struct CaseWork {
                 ("subject", subject), ("status", CaseStatus.new.rawValue), ("channel", channel.rawValue),
                 ("queue_id", queue), ("owner_id", nil), ("owner_count", 0), ("bounce_count", 0), ("created_at", now),
                 ("updated_at", now), ("last_activity_at", now), ("resolved_at", nil), ("closed_at", nil),
-                ("tier", tier), ("frustrated", false),
+                ("tier", tier), ("frustrated", false), ("with_bot", withBot),
             ])
         supportCase.$id.exists = true
         try await db.insertRow(
@@ -73,8 +75,10 @@ struct CaseWork {
                 ("id", UUID()), ("case_id", supportCase.id), ("user_id", nil), ("queue_id", queue),
                 ("started_at", now), ("started_by_id", actor.id),
             ])
-        let due = try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
-        try await waits.sync(supportCase, dueAt: due, newCustomer: newCustomer)
+        if !withBot {
+            let due = try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
+            try await waits.sync(supportCase, dueAt: due, newCustomer: newCustomer)
+        }
         try await Webhooks.emit(.caseCreated, data: CaseEventData(supportCase), at: now, on: db)
         return supportCase
     }
@@ -117,12 +121,14 @@ struct CaseWork {
         supportCase.lastActivityAt = now
         supportCase.updatedAt = now
         // A case opened at this instant has just started its first-response clock: nothing to check.
-        if kind == .message && direction == .inbound && supportCase.createdAt != now {
+        // While the bot holds the conversation no clock runs: the customer is not waiting for a person.
+        if kind == .message && direction == .inbound && supportCase.createdAt != now && !supportCase.withBot {
             try await clocks.customerWrote(caseID: entry.$supportCase.id!, tier: supportCase.tier, channel: channel)
         } else if kind == .message && direction == .outbound && author.id != nil {
             // Only a person answers the customer; Fairdesk's own messages (a survey question, a
             // promise's follow-up) do not meet a response target.
             try await clocks.staffReplied(caseID: entry.$supportCase.id!)
+            try await personReplied(to: supportCase)
         }
         return entry
     }

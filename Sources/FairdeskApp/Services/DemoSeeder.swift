@@ -76,6 +76,7 @@ enum DemoSeeder {
             }
             try await DemoPolicies.seed(on: db, now: now)
             try await KnowledgeBase.seedDemo(on: db, at: now, by: .system)
+            _ = try await DemoOrders.seed(casey: casey.requireID(), at: now, on: db)
             let work = try await app.caseWork(on: db, actor: .system)
             let order = try await work.openCase(
                 customerID: casey.requireID(), subject: "Where is my order FD-204311?", channel: .email,

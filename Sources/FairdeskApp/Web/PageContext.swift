@@ -42,13 +42,13 @@ struct LayoutContext: Encodable {
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
-                ("Promises", .promiseReport), ("Disputes", .surveyDisputes),
+                ("Promises", .promiseReport), ("Bot", .botReport), ("Disputes", .surveyDisputes),
             ]
         case .admin:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
                 ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
-                ("Knowledge", .adminKnowledge), ("Jobs", .adminJobs), ("Mail", .adminMail),
+                ("Bot", .botReport), ("Knowledge", .adminKnowledge), ("Jobs", .adminJobs), ("Mail", .adminMail),
                 ("Webhooks", .adminWebhooks),
                 ("Settings", .adminSettings),
             ]

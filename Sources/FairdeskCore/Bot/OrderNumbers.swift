@@ -59,7 +59,7 @@ public enum OrderNumbers {
     ]
 
     /// A token that is an order reference on its own: "#88231", "#A-1234", "FD-482913", "FD482913".
-    static func reference(_ token: String) -> String? {
+    public static func reference(_ token: String) -> String? {
         var body = Substring(token)
         let hashed = body.hasPrefix("#")
         if hashed { body = body.dropFirst() }

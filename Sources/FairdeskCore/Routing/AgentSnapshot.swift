@@ -51,10 +51,10 @@ public struct AgentSnapshot: Sendable, Equatable {
     }
 
     /// Whether load on `channel` is below capacity.
-    func hasRoom(on channel: ContactChannel) -> Bool { tallies.channelsWithRoom & channel.routingBit != 0 }
+    public func hasRoom(on channel: ContactChannel) -> Bool { tallies.channelsWithRoom & channel.routingBit != 0 }
 
     /// Whether an agent in `queueIDs` works the queue `queueID`; every agent works a case without a queue.
-    static func serves(_ queueID: UUID?, queueIDs: Set<UUID>) -> Bool {
+    public static func serves(_ queueID: UUID?, queueIDs: Set<UUID>) -> Bool {
         guard let queueID else { return true }
         return contains(queueIDs, queueID)
     }

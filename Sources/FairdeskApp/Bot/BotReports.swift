@@ -1,0 +1,86 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+
+/// The bot's figures for leads over a period: containment, escalation by reason, time-to-human.
+enum BotReports {
+    /// The conversations that started in `from ..< to`, judged as things stand at `now`.
+    static func build(from: Date, to: Date, now: Date, on db: any Database) async throws -> BotReportDTO {
+        struct Row: Decodable {
+            var customerId: UUID
+            var state: BotReport.State
+            var handOverReasons: String?
+            var handedOverAt: Date?
+            var firstHumanAt: Date?
+            var resolvedAt: Date?
+        }
+        let rows = try await db.sql.raw(
+            """
+            SELECT customer_id, state, hand_over_reasons, handed_over_at, first_human_at, resolved_at \
+            FROM bot_conversations WHERE started_at >= \(bind: from) AND started_at < \(bind: to)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let returned = try await repeatContacts(
+            after: rows.compactMap { row in row.resolvedAt.map { (row.customerId, $0) } }, on: db)
+        let conversations = rows.map { row in
+            BotReport.Conversation(
+                state: row.state,
+                reasons: (row.handOverReasons ?? "").split(separator: ",").compactMap {
+                    HandOverDecision.Reason(rawValue: String($0))
+                },
+                handedOverAt: row.handedOverAt, firstHumanAt: row.firstHumanAt, resolvedAt: row.resolvedAt,
+                repeatContact: row.resolvedAt.map { returned.contains(Contact(customer: row.customerId, at: $0)) }
+                    ?? false)
+        }
+        struct Count: Decodable { var n: Int }
+        let bypassed =
+            try await db.sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM cases c JOIN tiers t ON t.key = c.tier \
+                WHERE t.bypass_bot = \(bind: true) AND c.channel IN ('chat', 'social', 'email') \
+                AND c.created_at >= \(bind: from) AND c.created_at < \(bind: to)
+                """
+            ).first(decoding: Count.self)?.n ?? 0
+        return BotReportDTO(BotReport(conversations, now: now), from: from, to: to, bypassed: bypassed)
+    }
+
+    struct Contact: Hashable {
+        var customer: UUID
+        var at: Date
+    }
+
+    /// Of the (customer, resolved at) pairs, those where the customer wrote again within 7 days.
+    static func repeatContacts(after resolutions: [(UUID, Date)], on db: any Database) async throws -> Set<Contact> {
+        struct Entry: Decodable {
+            var customerId: UUID
+            var occurredAt: Date
+        }
+        var found = Set<Contact>()
+        let byCustomer = Dictionary(grouping: resolutions, by: \.0)
+        let customers = Array(byCustomer.keys)
+        // In slices, to stay under the databases' limits on bound values.
+        for start in stride(from: 0, to: customers.count, by: 500) {
+            let slice = Array(customers[start..<min(start + 500, customers.count)])
+            let times = slice.flatMap { byCustomer[$0]!.map(\.1) }
+            guard let earliest = times.min(), let latest = times.max() else { continue }
+            let entries = try await db.sql.raw(
+                """
+                SELECT customer_id, occurred_at FROM timeline_entries WHERE customer_id IN (\(binds: slice)) \
+                AND kind = 'message' AND direction = 'inbound' AND occurred_at > \(bind: earliest) \
+                AND occurred_at <= \(bind: latest + BotReport.repeatWindow)
+                """
+            ).all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let written = Dictionary(grouping: entries, by: \.customerId)
+            for customer in slice {
+                for (_, resolvedAt) in byCustomer[customer]! {
+                    let again = written[customer]?.contains {
+                        $0.occurredAt > resolvedAt && $0.occurredAt <= resolvedAt + BotReport.repeatWindow
+                    }
+                    if again == true { found.insert(Contact(customer: customer, at: resolvedAt)) }
+                }
+            }
+        }
+        return found
+    }
+}

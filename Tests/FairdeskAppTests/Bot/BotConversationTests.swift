@@ -1,0 +1,271 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import FairdeskApp
+
+/// The bot in real conversations: it answers from articles and order records, hands over to a person
+/// with a summary, goes silent once a person has the conversation, and its figures reach the leads.
+@Suite("Bot in conversations")
+struct BotConversationTests {
+    static var botOn: Setting { .set(\.bot.enabled, true) }
+
+    /// The demo knowledge base, so the bot has articles to answer from.
+    func seedArticles(_ t: TestFairdesk) async throws {
+        _ = try await KnowledgeBase.seedDemo(on: t.app.db, at: t.clock.now, by: .system)
+    }
+
+    func chat(_ t: TestFairdesk, _ visitor: String, _ text: String) async throws -> InboundResultDTO {
+        try await t.inbound(channel: "chat", kind: "chat", from: visitor, body: text)
+    }
+
+    func sql(_ t: TestFairdesk) -> any SQLDatabase { t.app.db as! any SQLDatabase }
+
+    func count(_ t: TestFairdesk, _ query: SQLQueryString) async throws -> Int {
+        struct Row: Decodable { var n: Int }
+        return try await sql(t).raw(query).first(decoding: Row.self)?.n ?? -1
+    }
+
+    @Test(
+        "a new chat customer meets the bot: it answers a policy question from an article and cites it, and no agent or SLA clock waits meanwhile"
+    )
+    func answersFromArticle() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            try await seedArticles(t)
+            // MUT
+            let result = try await chat(
+                t, "visitor-1", "How do I return something I bought? What's the returns policy?")
+            // validate
+            let bot = try #require(result.bot)
+            #expect(!bot.handedOver)
+            #expect(bot.intent == "knowledge")
+            #expect(bot.citations.map(\.kind) == ["article"])
+            #expect(bot.citations.first?.id == "returns-policy")
+            #expect(bot.text.contains("If that doesn't answer it, just ask for a person."))
+            #expect(try await count(t, "SELECT COUNT(*) AS n FROM routing_waits") == 0)
+            #expect(
+                try await count(t, "SELECT COUNT(*) AS n FROM sla_clocks WHERE case_id = \(bind: result.caseId)") == 0)
+            // The bot's answer is on the case's timeline, as the bot, on the bot channel.
+            let entries = try await TimelineEntry.query(on: t.app.db).filter(\.$supportCase.$id == result.caseId)
+                .sort(\.$occurredAt).sort(\.$id).all()
+            #expect(entries.map(\.channel) == [.chat, .bot])
+            #expect(entries.last?.authorLabel == "Fairdesk bot")
+            #expect(entries.last?.direction == .outbound)
+        }
+    }
+
+    @Test(
+        "asking for a person hands over at once: the customer hears the wait, the case waits with its clocks and a summary, and the bot says nothing more"
+    )
+    func handOverOnRequest() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            try await seedArticles(t)
+            _ = try await chat(t, "visitor-2", "What is your returns policy?")
+            // MUT
+            let result = try await chat(t, "visitor-2", "this isn't helping, let me talk to someone")
+            // validate
+            let bot = try #require(result.bot)
+            #expect(bot.handedOver)
+            #expect(bot.reasons.first == "person_requested")
+            #expect(bot.text.contains("connecting you with a person"))
+            // No agent is available in this test, so the wait told is the first-response target's.
+            let wait = try #require(bot.expectedWaitSeconds)
+            #expect(wait > 60)
+            #expect(bot.text.contains("The expected wait is about"))
+            #expect(
+                try await count(t, "SELECT COUNT(*) AS n FROM routing_waits WHERE case_id = \(bind: result.caseId)")
+                    == 1)
+            #expect(
+                try await count(
+                    t,
+                    "SELECT COUNT(*) AS n FROM sla_clocks WHERE case_id = \(bind: result.caseId) AND metric = 'first_response'"
+                ) == 1)
+            let note = try #require(
+                try await TimelineEntry.query(on: t.app.db).filter(\.$supportCase.$id == result.caseId)
+                    .filter(\.$kind == .note).first())
+            #expect(note.body.contains("Handed over: asked for a person."))
+            #expect(note.body.contains("Customer asked: \"What is your returns policy?\""))
+            #expect(note.body.contains("[cites article"))
+            let audit = try await AuditEntry.query(on: t.app.db).filter(\.$action == "bot.handed_over").all()
+            #expect(audit.count == 1)
+            // The bot stays silent from here on.
+            let after = try await chat(t, "visitor-2", "hello? what's the returns policy?")
+            #expect(after.bot == nil)
+        }
+    }
+
+    @Test("the bot answers order questions from the customer's own order record, and tells nobody else about it")
+    func ordersFromRecords() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            let now = t.clock.now
+            let put = try await t.send(
+                .PUT, "api/v1/orders/fd-310245", as: t.admin,
+                json: OrderRequest(
+                    customerEmail: "robin@example.com", customerName: "Robin Reader", status: "out_for_delivery",
+                    items: "Blue kettle", totalCents: 4599, currency: "GBP", placedAt: now - 86_400,
+                    deliveryFrom: now + 3_600, deliveryUntil: now + 7_200, carrier: "Fairdesk Drivers"))
+            #expect(put.status == .created)
+            // MUT
+            let robin = try await t.inbound(from: "robin@example.com", body: "Where is my order FD-310245?")
+            let stranger = try await t.inbound(from: "sam@example.com", body: "Where is my order FD-310245?")
+            // validate
+            let answer = try #require(robin.bot)
+            #expect(answer.intent == "order_status")
+            #expect(
+                answer.text.contains("Order FD-310245 (Blue kettle): it is out for delivery with Fairdesk Drivers."))
+            #expect(answer.citations.map(\.id) == ["FD-310245"])
+            // The order came with Robin's address, so his message found the customer the order made.
+            #expect(!robin.customerCreated)
+            let refused = try #require(stranger.bot)
+            #expect(refused.text.contains("I can't find order FD-310245 on your account"))
+            #expect(!refused.text.contains("kettle"))
+            // The bot's answer on an email case goes out by email, marked as an automatic reply.
+            #expect(
+                try await count(
+                    t,
+                    "SELECT COUNT(*) AS n FROM outbound_emails WHERE kind = 'bot.reply' AND automatic = \(bind: true)")
+                    == 2)
+        }
+    }
+
+    @Test("an order with broken fields is refused naming each field, and nothing is written")
+    func orderValidation() async throws {
+        try await TestFairdesk.with { t in
+            // MUT
+            let response = try await t.send(
+                .PUT, "api/v1/orders/FD-1", as: t.admin,
+                raw:
+                    #"{"status": "lost", "items": "", "totalCents": -5, "currency": "pounds", "deliveryFrom": "2026-11-23T10:00:00Z"}"#
+            )
+            let agent = try await t.send(
+                .PUT, "api/v1/orders/FD-123456", as: t.agent,
+                json: OrderRequest(
+                    customerEmail: "a@example.com", status: "placed", items: "Lamp", totalCents: 1, currency: "GBP",
+                    placedAt: t.clock.now))
+            // validate
+            #expect(response.status == .unprocessableEntity)
+            let fields = Set(try t.problems(response).map { String($0.prefix(while: { $0 != ":" })) })
+            #expect(
+                fields.isSuperset(of: [
+                    "number", "status", "items", "totalCents", "currency", "placedAt", "deliveryFrom", "customerId",
+                ]))
+            #expect(agent.status == .forbidden)
+            #expect(try await t.count("orders") == 0)
+        }
+    }
+
+    @Test("a premium customer's tier goes straight to a person: no bot, the case waits for an agent")
+    func tierBypass() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // MUT: Casey is premium, and premium bypasses the bot from the first install.
+            let result = try await t.inbound(from: "casey@example.com", body: "Where is my order FD-204311?")
+            // validate
+            #expect(result.bot == nil)
+            #expect(
+                try await count(t, "SELECT COUNT(*) AS n FROM routing_waits WHERE case_id = \(bind: result.caseId)")
+                    == 1)
+            #expect(try await t.count("bot_conversations") == 0)
+        }
+    }
+
+    @Test("a person who writes while the bot holds the conversation takes it: the bot falls silent")
+    func personTakesOver() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            try await seedArticles(t)
+            let first = try await chat(t, "visitor-3", "How long does a refund take?")
+            #expect(first.bot?.handedOver == false)
+            // MUT
+            let reply = try await t.send(
+                .POST, "api/v1/cases/\(first.caseId)/messages", as: t.agent,
+                json: MessageRequest(body: "Hi, Alex here. I can see your refund; it was paid yesterday."))
+            #expect(reply.status == .created)
+            let after = try await chat(t, "visitor-3", "thanks, and how do I return an item?")
+            // validate
+            #expect(after.bot == nil)
+            t.clock.advance(by: 1)
+            let report = try t.decode(
+                BotReportDTO.self, try await t.send(.GET, "api/v1/reports/bot", as: t.lead))
+            #expect(report.humanJoined == 1)
+            #expect(report.handedOver == 0)
+        }
+    }
+
+    @Test("leads see containment over 7 days, escalations by reason and time-to-human; agents may not")
+    func report() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            try await seedArticles(t)
+            // Settled by thanks, and never back: contained.
+            _ = try await chat(t, "visitor-a", "What is your returns policy?")
+            let thanked = try await chat(t, "visitor-a", "great, thank you!")
+            #expect(thanked.bot?.resolved == true)
+            let settled = try await SupportCase.find(thanked.caseId, on: t.app.db)
+            #expect(settled?.status == .resolved)
+            // Settled by going quiet, then back two days later: not contained, and now with a person.
+            let quiet = try await chat(t, "visitor-b", "How do I reset my password?")
+            t.clock.advance(by: 61 * 60)
+            #expect(try await BotSweep.run(app: t.app) == 1)
+            #expect(try await SupportCase.find(quiet.caseId, on: t.app.db)?.status == .resolved)
+            t.clock.advance(by: 2 * 86_400)
+            let back = try await chat(t, "visitor-b", "The reset link still doesn't arrive")
+            #expect(back.bot?.handedOver == true)
+            #expect(back.bot?.reasons.first == "repeated_question")
+            // Asked for a person; a person answered 3 minutes later.
+            let asked = try await chat(t, "visitor-c", "I want to speak to an agent")
+            #expect(asked.bot?.handedOver == true)
+            t.clock.advance(by: 180)
+            _ = try await t.send(
+                .POST, "api/v1/cases/\(asked.caseId)/messages", as: t.agent,
+                json: MessageRequest(body: "Hello, this is Alex. How can I help?"))
+            t.clock.advance(by: 8 * 86_400)
+            // MUT
+            let response = try await t.send(.GET, "api/v1/reports/bot", as: t.lead)
+            let forbidden = try await t.send(.GET, "api/v1/reports/bot", as: t.agent)
+            // validate
+            #expect(forbidden.status == .forbidden)
+            let report = try t.decode(BotReportDTO.self, response)
+            #expect(report.conversations == 3)
+            #expect(report.contained == 1)
+            #expect(report.handedOver == 2)
+            #expect(report.containmentRate == 1.0 / 3.0)
+            #expect(report.escalationRate == 2.0 / 3.0)
+            #expect(report.byReason.first(where: { $0.reason == "person_requested" })?.count == 1)
+            #expect(report.byReason.first(where: { $0.reason == "repeated_question" })?.count == 1)
+            #expect(report.answeredHandOvers == 1)
+            #expect(report.timeToHumanMedianSeconds == 180)
+            #expect(report.waitingForHuman == 1)
+        }
+    }
+
+    @Test("the leads' bot page shows the figures and draws them, and agents cannot open it")
+    func reportPage() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            try await seedArticles(t)
+            _ = try await chat(t, "visitor-d", "I want to speak to a human")
+            _ = try await chat(t, "visitor-e", "What is your returns policy?")
+            t.clock.advance(by: 60)
+            var lead = WebSession(t)
+            _ = try await lead.logIn("lead@example.com")
+            var agent = WebSession(t)
+            _ = try await agent.logIn("agent@example.com")
+            // MUT
+            let page = try await lead.get("reports/bot")
+            // validate
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains(#"<dd id="conversations">2</dd>"#))
+            #expect(html.contains(#"<dd id="escalation">50.0%</dd>"#))
+            #expect(html.contains("aria-label=\"Hand-overs by reason\""))
+            #expect(html.contains("asked for a person"))
+            #expect(try await agent.get("reports/bot").status == .forbidden)
+        }
+    }
+}
