@@ -264,6 +264,46 @@ public struct ParameterSchema: Sendable {
                         name: "interim_suspension_business_days",
                         help: "Business days an interim suspension may last before a decision is due.",
                         rule: .integer(1...30), suggested: .number(7)),
+                    ParameterSpec(
+                        name: "completion_rate_min",
+                        help: "The share of packages (0 to 1) a driver must deliver to keep any standing above At "
+                            + "risk; undeliverable for reasons outside the driver's control does not count.",
+                        rule: .decimal(0...1), suggested: .number(0.97)),
+                    ParameterSpec(
+                        name: "scan_compliance_min",
+                        help: "The share of deliveries (0 to 1) scanned within the address geofence at delivery "
+                            + "time a driver needs to keep any standing above At risk.",
+                        rule: .decimal(0...1), suggested: .number(0.95)),
+                    ParameterSpec(
+                        name: "missed_blocks_max",
+                        help: "Missed or late-cancelled blocks in the window a driver may have and keep any "
+                            + "standing above At risk.",
+                        rule: .integer(0...20), suggested: .number(2)),
+                    ParameterSpec(
+                        name: "minimum_deliveries_for_tier",
+                        help: "Deliveries in the window below which a driver is shown their numbers but given no "
+                            + "tier, so a handful of late packages never puts a new driver At risk.",
+                        rule: .integer(1...1000), suggested: .number(20)),
+                    ParameterSpec(
+                        name: "geofence_radius_m",
+                        help: "Metres around a delivery address within which a scan counts, when the address "
+                            + "sets no radius of its own.",
+                        rule: .integer(10...1000), suggested: .number(50)),
+                    ParameterSpec(
+                        name: "scan_time_tolerance_minutes",
+                        help: "Minutes before or after the recorded delivery time within which a scan counts.",
+                        rule: .integer(0...120), suggested: .number(10)),
+                    ParameterSpec(
+                        name: "review_escalation_days",
+                        help: "Days before an appeal's review deadline at which an undecided appeal is escalated.",
+                        rule: .integer(1...30), suggested: .number(3)),
+                    ParameterSpec(
+                        name: "reason_kinds",
+                        help: "The grounds a decision may cite, each urgent (may justify an interim suspension), "
+                            + "ordinary (warning first) or forbidden (may never be cited); the grounds the law "
+                            + "forbids are forbidden whatever this says.",
+                        rule: .table(keys: nil, values: ["urgent", "ordinary", "forbidden"]),
+                        suggested: .table(DecisionGrounds.suggestedKinds), keyName: "reason"),
                 ])
         case .refundsReplacements:
             ParameterSchema(
@@ -295,9 +335,10 @@ public struct ParameterSchema: Sendable {
     /// Every problem at once, field "parameters.<name>" (or "parameters.<name>.<key>" for a table
     /// entry): unknown name ("is not a parameter of <kind title> policies; known: a, b"), missing
     /// ("is required: <ruleText>"), wrong type or out of range ("must be <ruleText> (got …)"). Then
-    /// the rules between fields: an attribution table must not be empty, and driver thresholds must
-    /// not rise from fantastic to great to fair. For `other`, names must be lower-case letters,
-    /// digits and _, and each value a number or a non-empty word.
+    /// the rules between fields: an attribution table must not be empty, driver thresholds must
+    /// not rise from fantastic to great to fair, and the grounds the law forbids stay forbidden. For
+    /// `other`, names must be lower-case letters, digits and _, and each value a number or a non-empty
+    /// word.
     public func validate(_ parameters: PolicyParameters) throws(ValidationFailure) {
         var checks = Checks()
         let known = Set(specs.map(\.name))
@@ -392,6 +433,14 @@ public struct ParameterSchema: Sendable {
                 else { continue }
                 checks.add(
                     "parameters.\(lower)", "must not exceed \(higher) (\(ParameterText.formatNumber(top)))")
+            }
+            // The law's forbidden grounds stay forbidden: a policy cannot make "hours worked" a reason.
+            if valid.contains("reason_kinds"), let kinds = parameters.table("reason_kinds") {
+                for ground in DecisionGrounds.alwaysForbidden where kinds[ground].map({ $0 != "forbidden" }) ?? false {
+                    checks.add(
+                        "parameters.reason_kinds.\(ground)",
+                        "must be forbidden: \(DecisionGrounds.words(ground)) may never be a ground for action")
+                }
             }
         default:
             break

@@ -1,0 +1,38 @@
+/// Everything recorded about one driver's work that standing is worked out from.
+public struct DriverRecords: Sendable, Equatable, Codable {
+    public var blocks: [DeliveryBlock]
+    public var packages: [PackageDelivery]
+    public var feedback: [CustomerFeedback]
+    /// Excuses already checked by `Excuse.validate` when they were applied.
+    public var excuses: [Excuse]
+
+    /// The records as loaded for one driver.
+    public init(
+        blocks: [DeliveryBlock] = [], packages: [PackageDelivery] = [], feedback: [CustomerFeedback] = [],
+        excuses: [Excuse] = []
+    ) {
+        self.blocks = blocks
+        self.packages = packages
+        self.feedback = feedback
+        self.excuses = excuses
+    }
+
+    /// The excuse covering a block, if any.
+    public func excuse(forBlock id: String) -> Excuse? {
+        excuses.first { $0.recordID == id }
+    }
+
+    /// The excuse covering a package: its own, or its block's.
+    public func excuse(for package: PackageDelivery) -> Excuse? {
+        excuses.first { $0.recordID == package.id } ?? excuse(forBlock: package.blockID)
+    }
+
+    /// The excuse covering feedback: its own, its package's, or that package's block's.
+    public func excuse(for feedback: CustomerFeedback) -> Excuse? {
+        if let own = excuses.first(where: { $0.recordID == feedback.id || $0.recordID == feedback.packageID }) {
+            return own
+        }
+        guard let package = packages.first(where: { $0.id == feedback.packageID }) else { return nil }
+        return excuse(forBlock: package.blockID)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// How driver-facing numbers and times are written, the same on every page and in every statement.
+enum DriverText {
+    /// A share as a percentage with at most one decimal: 0.98 -> "98%", 0.955 -> "95.5%".
+    static func percent(_ share: Double) -> String {
+        let value = (share * 1000).rounded() / 10
+        return value.rounded() == value ? "\(Int(value))%" : "\(value)%"
+    }
+
+    /// An instant in UTC to the minute: "2026-05-04 14:03 UTC".
+    static func instant(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ number: Int?) -> String { number.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute)) UTC"
+    }
+
+    /// A distance as a person says it: "38 m", "1.2 km".
+    static func distance(_ metres: Double) -> String {
+        if metres < 1000 { return "\(Int(metres.rounded())) m" }
+        let kilometres = (metres / 100).rounded() / 10
+        return kilometres.rounded() == kilometres ? "\(Int(kilometres)) km" : "\(kilometres) km"
+    }
+
+    /// "1 block", "3 blocks".
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+}

@@ -1,0 +1,37 @@
+/// One number on a driver's standing, with every record behind it.
+///
+/// `counted` are the records the number is worked out from; `against` are those among them that
+/// count against the driver (late, not delivered, scanned away from the door, missed, negative);
+/// `excluded` were left out because they were excused. The driver can open each list.
+public struct StandingMetric: Sendable, Equatable, Codable {
+    public var kind: MetricKind
+    public var counted: [String]
+    public var against: [String]
+    public var excluded: [ExcludedRecord]
+
+    /// A metric from its record lists.
+    public init(kind: MetricKind, counted: [String], against: [String], excluded: [ExcludedRecord]) {
+        self.kind = kind
+        self.counted = counted
+        self.against = against
+        self.excluded = excluded
+    }
+
+    /// The share of counted records that do not count against the driver; nil when nothing counted,
+    /// because no rate is better than a made-up one.
+    public var rate: Double? {
+        counted.isEmpty ? nil : Double(counted.count - against.count) / Double(counted.count)
+    }
+
+    /// The metric as the driver reads it: "on-time rate 96% (48 of 50)", "missed blocks 1 of 12",
+    /// with "(3 excused)" when records were left out.
+    public var summary: String {
+        let excusedNote = excluded.isEmpty ? "" : ", \(excluded.count) excused"
+        if kind == .missedBlocks {
+            return "\(kind.title): \(against.count) of \(DriverText.count(counted.count, "block"))\(excusedNote)"
+        }
+        guard let rate else { return "\(kind.title): no records in the window\(excusedNote)" }
+        let good = counted.count - against.count
+        return "\(kind.title): \(DriverText.percent(rate)) (\(good) of \(counted.count)\(excusedNote))"
+    }
+}
