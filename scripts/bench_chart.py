@@ -20,6 +20,7 @@ PANELS = {
     "sla_sweep_seconds_100k": ("SLA sweep, 1,000 due of 100k open (s)", 60, True),
     "sla_sweep_seconds_1m": ("SLA sweep, 1,000 due of 1M open (s)", 60, True),
     "mail_ingest_per_second": ("Mail ingest, 10,000-message mbox, SQLite (msg/s)", 500, False),
+    "bot_reply_p99_ms": ("Bot reply, 10,000 articles, p99 (ms)", 5, True),
 }
 W, H, PAD = 360, 220, 44
 

@@ -47,10 +47,13 @@ made=$(curl -sf -XPOST "localhost:$port/api/v1/inbound/messages" -H "$auth" -H '
   -d '{"channel":"email","from":{"kind":"email","value":"smoke@example.com"},"body":"Where is my parcel?"}')
 case_id=$(echo "$made" | json 'd["caseId"]')
 customer_id=$(echo "$made" | json 'd["customerId"]')
+# A new customer meets the bot first; with no order number to look up, it asks for one.
+echo "$made" | json 'd["bot"]["text"]' | grep -q "Which order is this about?" \
+  || { echo "the bot did not ask for the order number: $made" >&2; exit 1; }
 curl -sf -XPOST "localhost:$port/api/v1/cases/$case_id/status" -H "$auth" -H 'content-type: application/json' \
   -d '{"status":"resolved","reason":"answered"}' >/dev/null
 items=$(curl -sf "localhost:$port/api/v1/customers/$customer_id/timeline" -H "$auth" | json 'len(d["items"])')
-[ "$items" = 2 ] || { echo "expected 2 timeline entries, got $items" >&2; exit 1; }
+[ "$items" = 3 ] || { echo "expected 3 timeline entries (message, the bot's question, resolution), got $items" >&2; exit 1; }
 curl -sf "localhost:$port/metrics" | grep -c 'http_requests_total' >/dev/null  # -q would stop reading early: curl then fails (23)
 
 step "the agent searches the demo knowledge base"
@@ -82,8 +85,11 @@ mail_case=$(curl -sf "localhost:$port/api/v1/cases?limit=200" -H "$auth" \
   | json "[c['id'] for c in d['items'] if c['number'] == $number][0]")
 curl -sf -XPOST "localhost:$port/api/v1/cases/$mail_case/messages" -H "$auth" -H 'content-type: application/json' \
   -d '{"body":"We are sending a new one today."}' >/dev/null
-for _ in $(seq 1 40); do grep -q "Subject: Re: Smoke parcel (case $number)" smtp.log && break; sleep 0.5; done
-grep -q "Subject: Re: Smoke parcel (case $number)" smtp.log || { echo "the reply did not reach the SMTP server" >&2; exit 1; }
+# Two mails in the thread: the bot's automatic answer to the email, then the agent's reply.
+for _ in $(seq 1 40); do [ "$(grep -c "Subject: Re: Smoke parcel (case $number)" smtp.log)" -ge 2 ] && break; sleep 0.5; done
+[ "$(grep -c "Subject: Re: Smoke parcel (case $number)" smtp.log)" -ge 2 ] \
+  || { echo "the bot's answer and the agent's reply did not both reach the SMTP server" >&2; exit 1; }
+grep -q "Auto-Submitted: auto-generated" smtp.log
 grep -q "In-Reply-To: <smoke-1@example.com>" smtp.log
 ours=$(grep -A12 "Subject: Re: Smoke parcel" smtp.log | sed -n 's/^Message-ID: <\(.*\)>.*/\1/p' | head -1)
 step "the customer's answer, posted by a relay to /api/v1/inbound/email, joins the same case"

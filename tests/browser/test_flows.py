@@ -41,6 +41,10 @@ def test_chat_reaches_an_agent_live_and_the_reply_reaches_the_visitor(server, br
     # the visitor writes; the agent's inbox shows the new case without a reload
     widget_send(visitor, "Hi, my kettle arrived with a cracked lid.")
     expect(visitor.locator(f"{WIDGET} .msg.inbound:not(.pending)")).to_contain_text("cracked lid")
+    # the bot answers first, from a knowledge-base article it names, and a person is one message away
+    bot_answer = visitor.locator(f"{WIDGET} .msg.outbound").first
+    expect(bot_answer).to_contain_text("From our article")
+    expect(bot_answer).to_contain_text("ask for a person")
     row = agent.locator("#inbox-rows tr", has_text="Hi, my kettle arrived with a cracked lid.")
     expect(row).to_be_visible(timeout=10_000)
     shot(agent, "inbox")
@@ -52,7 +56,7 @@ def test_chat_reaches_an_agent_live_and_the_reply_reaches_the_visitor(server, br
     agent.get_by_label("Message").fill("Sorry about that! A replacement kettle ships today.")
     agent.get_by_role("button", name="Send reply").click()
     expect(agent.locator(".flash")).to_contain_text("Reply sent")
-    expect(visitor.locator(f"{WIDGET} .msg.outbound")).to_contain_text("replacement kettle ships today")
+    expect(visitor.locator(f"{WIDGET} .msg.outbound", has_text="replacement kettle ships today")).to_be_visible()
 
     # the visitor answers; it appears on the agent's open case without a reload
     widget_send(visitor, "Thank you! Same address as before.")
@@ -121,7 +125,7 @@ def test_widget_catches_up_after_a_dropped_connection(server, browser):
 
     # the connection comes back: the reply arrives, and the waiting message is sent once
     state["blocked"] = False
-    expect(visitor.locator(f"{WIDGET} .msg.outbound")).to_contain_text("due before 6 pm", timeout=20_000)
+    expect(visitor.locator(f"{WIDGET} .msg.outbound", has_text="due before 6 pm")).to_be_visible(timeout=20_000)
     expect(visitor.locator(f"{WIDGET} .msg.pending")).to_have_count(0, timeout=20_000)
     expect(agent.locator(".timeline")).to_contain_text("I will be home", timeout=10_000)
     expect(agent.locator(".timeline .entry", has_text="I will be home")).to_have_count(1)
@@ -190,11 +194,13 @@ def test_admin_manages_users_and_queues_on_a_phone(server, browser):
 
 
 def test_sla_targets_routing_and_queues_now(server, browser):
-    # setup: a chat arrives from the widget; Sam Agent starts the demo away
+    # setup: a chat arrives from the widget and asks for a person, so the bot hands it over at once
+    # and the SLA targets start; Sam Agent starts the demo away
     visitor = browser.new_context(viewport={"width": 1000, "height": 760}).new_page()
     open_widget(visitor, server)
-    widget_send(visitor, "Hello, the blender I ordered is missing its jug.")
+    widget_send(visitor, "Hello, the blender I ordered is missing its jug. Can I talk to a person please?")
     expect(visitor.locator(f"{WIDGET} .msg.inbound:not(.pending)")).to_contain_text("missing its jug")
+    expect(visitor.locator(f"{WIDGET} .msg.outbound")).to_contain_text("connecting you with a person")
 
     # the lead sees who is available and how loaded, and no case waits long: routing assigned it
     lead = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -412,10 +418,12 @@ def test_email_comes_in_is_answered_and_webhooks_are_registered(server, browser)
     admin.get_by_label("Message", exact=True).fill("Sorry about that, a new one is on its way.")
     admin.get_by_role("button", name="Send reply").click()
     # the job worker takes it from the queue within a few seconds: reload until it has
-    sent = admin.locator("#emails tr", has_text="Re: Browser mail test")
+    sent = admin.locator("#emails tr", has_text="Re: Browser mail test").filter(has_text="case.reply")
     reload_until(admin, server + "/admin/mail", sent, "held")
-    expect(sent).to_contain_text("case.reply")
     expect(sent).to_contain_text("held")
+    # the bot had answered the email first, in the same thread, as an automatic reply
+    bot_mail = admin.locator("#emails tr", has_text="bot.reply")
+    expect(bot_mail).to_contain_text("Re: Browser mail test")
 
     # the webhook was delivered by the worker and shows as delivered
     reload_until(admin, server + "/admin/webhooks", admin.locator("#deliveries"), "delivered")

@@ -27,7 +27,7 @@ enum CustomerMail {
             body: entry.body, kind: "case.reply", entryID: try entry.requireID(), automatic: false, at: now, on: db)
     }
 
-    /// The bot's answer on an email case, in the customer's thread. It is marked as an automatic reply
+    /// The bot's answer on an email case, in the customer's thread. It is marked `Auto-Submitted`
     /// (RFC 3834), so the customer's own auto-responder does not answer it back.
     static func botReply(on supportCase: SupportCase, entry: TimelineEntry, at now: Date, on db: any Database)
         async throws
