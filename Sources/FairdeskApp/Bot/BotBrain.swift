@@ -4,22 +4,69 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// The bot engine built from the published knowledge base, kept between messages and built again
-/// only when an article changes (the knowledge base's revision counter moves).
+/// when an article changes (the knowledge base's revision counter moves).
+///
+/// Building over 10,000 articles takes seconds, so no customer waits for it: after a change the
+/// engine already built keeps answering while the new one is built in the background, and takes
+/// over once it is ready. Only the very first message after a start waits for the first build.
 final class BotBrain: Sendable {
-    private let cached = NIOLockedValueBox<(revision: Int64, engine: BotEngine)?>(nil)
+    private struct State {
+        var revision: Int64 = -1
+        var engine: BotEngine?
+        /// The revision being built in the background, if any.
+        var building: Int64?
+    }
+    private let state = NIOLockedValueBox(State())
 
     init() {}
 
-    /// The engine for the knowledge base as it is now: one cheap query when nothing changed.
+    /// The engine for the knowledge base as it is now, or as it was a moment ago while a change is
+    /// being taken in: one cheap query when nothing changed.
     func engine(app: Application) async throws -> BotEngine {
         let revision = try await app.knowledgeBase.revision()
-        if let cached = cached.withLockedValue({ $0 }), cached.revision == revision { return cached.engine }
-        let articles = try await app.knowledgeBase.publishedArticles()
-        let engine = BotEngine(articles: articles, settings: app.fairdesk.config.bot.settings)
-        cached.withLockedValue { current in
-            if current == nil || current!.revision <= revision { current = (revision, engine) }
+        enum Plan {
+            case use(BotEngine)
+            case useWhileRebuilding(BotEngine)
+            case build
         }
-        return engine
+        let plan = state.withLockedValue { state -> Plan in
+            guard let engine = state.engine else { return .build }
+            // Up to date, or a rebuild is already under way.
+            if state.revision >= revision || state.building != nil { return .use(engine) }
+            state.building = revision
+            return .useWhileRebuilding(engine)
+        }
+        switch plan {
+        case .use(let engine):
+            return engine
+        case .useWhileRebuilding(let engine):
+            Task.detached { try? await self.build(app: app) }
+            return engine
+        case .build:
+            return try await build(app: app)
+        }
+    }
+
+    /// Reads the published articles and builds the engine; keeps it unless a newer one got there first.
+    @discardableResult
+    func build(app: Application) async throws -> BotEngine {
+        let snapshot: KnowledgeBase.Snapshot
+        do {
+            snapshot = try await app.knowledgeBase.publishedSnapshot()
+        } catch {
+            // The next message tries again.
+            state.withLockedValue { $0.building = nil }
+            throw error
+        }
+        let engine = BotEngine(articles: snapshot.articles, settings: app.fairdesk.config.bot.settings)
+        return state.withLockedValue { state in
+            state.building = nil
+            if snapshot.revision >= state.revision || state.engine == nil {
+                state.revision = snapshot.revision
+                state.engine = engine
+            }
+            return state.engine!
+        }
     }
 }
 

@@ -268,4 +268,30 @@ struct BotConversationTests {
             #expect(try await agent.get("reports/bot").status == .forbidden)
         }
     }
+
+    @Test("a newly published article reaches the bot without any customer waiting for the rebuild")
+    func articleChange() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            try await seedArticles(t)
+            let brain = t.app.fairdesk.bot
+            let before = try await brain.engine(app: t.app)
+            _ = try await t.app.knowledgeBase.create(
+                KnowledgeBase.Input(
+                    title: "Assembling a bicycle", body: "Fit the pedals by turning the left one anticlockwise.",
+                    tags: ["bicycle", "pedals"], humanOnly: false, published: true),
+                by: .system)
+            // MUT
+            let meanwhile = try await brain.engine(app: t.app)
+            var after = meanwhile
+            for _ in 0..<100 where after.index.articles.count == before.index.articles.count {
+                try await Task.sleep(for: .milliseconds(50))
+                after = try await brain.engine(app: t.app)
+            }
+            // validate: the old engine answered at once, and the new one took over once built.
+            #expect(meanwhile.index.articles.count == before.index.articles.count)
+            #expect(after.index.articles.count == before.index.articles.count + 1)
+            #expect(after.index.articles.contains { $0.title == "Assembling a bicycle" })
+        }
+    }
 }
