@@ -52,34 +52,17 @@ enum BotReports {
 
     /// Of the (customer, resolved at) pairs, those where the customer wrote again within 7 days.
     static func repeatContacts(after resolutions: [(UUID, Date)], on db: any Database) async throws -> Set<Contact> {
-        struct Entry: Decodable {
-            var customerId: UUID
-            var occurredAt: Date
-        }
+        guard let earliest = resolutions.map(\.1).min(), let latest = resolutions.map(\.1).max() else { return [] }
+        let written = Dictionary(
+            grouping: try await CustomerContacts.inbound(
+                of: Array(Set(resolutions.map(\.0))), after: earliest, until: latest + BotReport.repeatWindow, on: db),
+            by: \.customerId)
         var found = Set<Contact>()
-        let byCustomer = Dictionary(grouping: resolutions, by: \.0)
-        let customers = Array(byCustomer.keys)
-        // In slices, to stay under the databases' limits on bound values.
-        for start in stride(from: 0, to: customers.count, by: 500) {
-            let slice = Array(customers[start..<min(start + 500, customers.count)])
-            let times = slice.flatMap { byCustomer[$0]!.map(\.1) }
-            guard let earliest = times.min(), let latest = times.max() else { continue }
-            let entries = try await db.sql.raw(
-                """
-                SELECT customer_id, occurred_at FROM timeline_entries WHERE customer_id IN (\(binds: slice)) \
-                AND kind = 'message' AND direction = 'inbound' AND occurred_at > \(bind: earliest) \
-                AND occurred_at <= \(bind: latest + BotReport.repeatWindow)
-                """
-            ).all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
-            let written = Dictionary(grouping: entries, by: \.customerId)
-            for customer in slice {
-                for (_, resolvedAt) in byCustomer[customer]! {
-                    let again = written[customer]?.contains {
-                        $0.occurredAt > resolvedAt && $0.occurredAt <= resolvedAt + BotReport.repeatWindow
-                    }
-                    if again == true { found.insert(Contact(customer: customer, at: resolvedAt)) }
-                }
-            }
+        for (customer, resolvedAt) in resolutions
+        where written[customer]?.contains(where: { $0.at > resolvedAt && $0.at <= resolvedAt + BotReport.repeatWindow })
+            == true
+        {
+            found.insert(Contact(customer: customer, at: resolvedAt))
         }
         return found
     }

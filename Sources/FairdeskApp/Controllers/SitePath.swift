@@ -53,6 +53,9 @@ enum SitePath {
     case casePromiseAction(UUID, String)
     case promiseReport
     case botReport
+    case myScorecard
+    case teamScorecards
+    case agentScorecard(UUID)
     case survey(String)
     case mySurveys
     case surveyDisputes
@@ -100,6 +103,9 @@ enum SitePath {
         case .casePromiseAction(let id, let action): "/cases/\(id)/promises/\(action)"
         case .promiseReport: "/reports/promises"
         case .botReport: "/reports/bot"
+        case .myScorecard: "/my/scorecard"
+        case .teamScorecards: "/scorecards"
+        case .agentScorecard(let id): "/scorecards/\(id)"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"
         case .surveyDisputes: "/surveys/disputes"

@@ -37,18 +37,23 @@ struct LayoutContext: Encodable {
         var links: [(String, SitePath)] = []
         switch user?.role {
         case .agent:
-            links = [("Inbox", .inbox), ("Knowledge", .knowledge), ("My surveys", .mySurveys), ("Policies", .policies)]
+            links = [
+                ("Inbox", .inbox), ("Knowledge", .knowledge), ("My scorecard", .myScorecard),
+                ("My surveys", .mySurveys), ("Policies", .policies),
+            ]
         case .lead:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
-                ("Promises", .promiseReport), ("Bot", .botReport), ("Disputes", .surveyDisputes),
+                ("Promises", .promiseReport), ("Bot", .botReport), ("Scorecards", .teamScorecards),
+                ("Disputes", .surveyDisputes),
             ]
         case .admin:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
                 ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
-                ("Bot", .botReport), ("Knowledge", .adminKnowledge), ("Jobs", .adminJobs), ("Mail", .adminMail),
+                ("Bot", .botReport), ("Scorecards", .teamScorecards), ("Knowledge", .adminKnowledge),
+                ("Jobs", .adminJobs), ("Mail", .adminMail),
                 ("Webhooks", .adminWebhooks),
                 ("Settings", .adminSettings),
             ]
