@@ -82,6 +82,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: OrderController())
     try api.register(collection: BotController())
     try api.register(collection: ScorecardController())
+    try api.register(collection: PlanController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -92,6 +93,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PromisePages())
     try app.register(collection: BotPages())
     try app.register(collection: ScorecardPages())
+    try app.register(collection: PlanPages())
     try app.register(collection: SurveyPages())
     try app.register(collection: WebhookPages())
     try app.register(collection: KnowledgePages())

@@ -56,6 +56,9 @@ enum SitePath {
     case myScorecard
     case teamScorecards
     case agentScorecard(UUID)
+    case plans
+    case plan(UUID)
+    case planAction(UUID, String)
     case survey(String)
     case mySurveys
     case surveyDisputes
@@ -106,6 +109,9 @@ enum SitePath {
         case .myScorecard: "/my/scorecard"
         case .teamScorecards: "/scorecards"
         case .agentScorecard(let id): "/scorecards/\(id)"
+        case .plans: "/plans"
+        case .plan(let id): "/plans/\(id)"
+        case .planAction(let id, let action): "/plans/\(id)/\(action)"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"
         case .surveyDisputes: "/surveys/disputes"

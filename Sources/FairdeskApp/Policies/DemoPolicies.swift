@@ -37,6 +37,9 @@ enum DemoPolicies {
         Draft(
             key: "survey-attribution", title: "Survey attribution", kind: .surveyAttribution, roles: [.agent, .lead],
             versions: [("Which survey reasons count against whom.", surveyAttribution, [:], -60, -45)]),
+        Draft(
+            key: "improvement-plans", title: "Improvement plans", kind: .improvementPlans, roles: [.agent, .lead],
+            versions: [("What a plan promises the agent, and what it asks.", improvementPlans, [:], -60, -45)]),
     ]
 
     /// Stores the demo policies, published by the demo policy owner; everybody bound has been
@@ -126,6 +129,23 @@ enum DemoPolicies {
         Only a named person may restrict or deactivate a driver, with a written statement of \
         reasons citing this policy. The driver may appeal within 14 days with their own evidence; \
         a different person decides within 14 days.
+        """
+
+    static let improvementPlans = """
+        What an improvement plan asks of an agent, and what the company owes them in return.
+
+        ## 1 Goals
+        A plan states its goals: the metric, the target and the period it is measured over, for \
+        the **6 weeks** it runs.
+
+        ## 2 Coaching
+        The lead holds **2 coaching sessions a week**, with written notes the agent reads and may \
+        answer. A session the lead misses is owed; one the agent misses is not.
+
+        ## 3 Warnings
+        A plan cannot lead to a written or final warning while coaching it promised is owed, unless \
+        a lead overrides with a written reason. The agent is told of every step and may answer in \
+        writing.
         """
 
     static let surveyAttribution = """

@@ -39,14 +39,14 @@ struct LayoutContext: Encodable {
         case .agent:
             links = [
                 ("Inbox", .inbox), ("Knowledge", .knowledge), ("My scorecard", .myScorecard),
-                ("My surveys", .mySurveys), ("Policies", .policies),
+                ("My surveys", .mySurveys), ("My plans", .plans), ("Policies", .policies),
             ]
         case .lead:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
                 ("Promises", .promiseReport), ("Bot", .botReport), ("Scorecards", .teamScorecards),
-                ("Disputes", .surveyDisputes),
+                ("Plans", .plans), ("Disputes", .surveyDisputes),
             ]
         case .admin:
             links = [
