@@ -134,6 +134,27 @@ struct BotConversationTests {
         }
     }
 
+    @Test("a message from a social network meets the bot too, and the bridge gets the answer to post back")
+    func social() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup
+            try await seedArticles(t)
+            // MUT
+            let response = try await t.send(
+                .POST, "api/v1/inbound/social", as: t.agent,
+                json: SocialMessageRequest(
+                    network: "instagram", handle: "@robin", name: "Robin", text: "do you deliver to pickup points?",
+                    externalId: "ig-1"))
+            // validate
+            #expect(response.status == .created)
+            let result = try t.decode(InboundResultDTO.self, response)
+            let bot = try #require(result.bot)
+            #expect(!bot.handedOver)
+            #expect(bot.citations.first?.kind == "article")
+            #expect(try await t.count("bot_conversations") == 1)
+        }
+    }
+
     @Test("an order with broken fields is refused naming each field, and nothing is written")
     func orderValidation() async throws {
         try await TestFairdesk.with { t in
