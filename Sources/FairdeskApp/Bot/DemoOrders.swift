@@ -16,6 +16,8 @@ enum DemoOrders {
         let day = 86_400.0
         let hour = 3_600.0
         let today = Calendar.utc.startOfDay(for: now)
+        // Robin's kettle is due in the next few hours, whenever the demo starts.
+        let soon = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / hour).rounded(.down) * hour) + 2 * hour
         let orders: [(UUID, OrderRecord)] = [
             (
                 casey,
@@ -34,8 +36,8 @@ enum DemoOrders {
                 try robin.requireID(),
                 OrderRecord(
                     number: "FD-310245", status: .outForDelivery, items: "Blue kettle, 2 mugs", totalCents: 4_599,
-                    currency: "GBP", placedAt: now - 2 * day, deliveryFrom: today + 14 * hour,
-                    deliveryUntil: today + 16 * hour, carrier: "Fairdesk Drivers", tracking: "FDD-90217")
+                    currency: "GBP", placedAt: now - 2 * day, deliveryFrom: soon,
+                    deliveryUntil: soon + 2 * hour, carrier: "Fairdesk Drivers", tracking: "FDD-90217")
             ),
             (
                 try robin.requireID(),

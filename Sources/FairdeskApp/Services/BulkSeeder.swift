@@ -169,6 +169,8 @@ struct BulkSeeder {
         var cases: [[any SQLExpression]] = []
         var owners: [[any SQLExpression]] = []
         var entries: [[any SQLExpression]] = []
+        var surveys: [[any SQLExpression]] = []
+        var shares: [[any SQLExpression]] = []
         for index in range {
             number += 1
             let item = data.supportCase(index)
@@ -194,6 +196,30 @@ struct BulkSeeder {
                 owner.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(queueID),
                 SQLBind(item.createdAt), SQLLiteral.null,
             ])
+            // About a third of the resolved cases with an owner were surveyed and answered; each agent
+            // satisfies customers at their own steady rate, so the team view has real differences.
+            var survey = SeededRandom(seed: data.seed, stream: 15, index: index)
+            if let owner, [.resolved, .closed].contains(item.status), survey.chance(0.35) {
+                let surveyID = data.childID(kind: 4, index: index, part: 0)
+                let skill = Double(owner.uuidString.utf8.reduce(0) { $0 &+ Int($1) } % 20) / 100
+                let solved = survey.chance(0.7 + skill)
+                let reason = solved ? nil : survey.pick(SurveyReason.allCases)
+                let attribution = reason.map { SurveyReason.suggestedAttribution[$0.rawValue] ?? "process" }
+                let answered = item.lastActivityAt.addingTimeInterval(3_600 + Double(survey.next() % 86_400))
+                surveys.append([
+                    SQLBind(surveyID), SQLBind(caseID), SQLBind(customerID), SQLBind(item.channel.rawValue),
+                    SQLBind("answered"), SQLBind(item.lastActivityAt), SQLBind(item.lastActivityAt),
+                    SQLBind(item.lastActivityAt), SQLBind(answered.addingTimeInterval(14 * 86_400)), SQLBind(solved),
+                    reason.map { SQLBind($0.rawValue) } ?? SQLLiteral.null,
+                    attribution.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind("built-in default"), SQLBind(answered),
+                ])
+                if attribution == "agent" {
+                    shares.append([
+                        SQLBind(data.childID(kind: 5, index: index, part: 0)), SQLBind(surveyID), SQLBind(owner),
+                        SQLBind(1.0), SQLBind(1), SQLBind(0), SQLBind(false),
+                    ])
+                }
+            }
             for (part, entry) in item.entries.enumerated() {
                 let author: any SQLExpression =
                     entry.byAgent ? (owner.map { SQLBind($0) } ?? SQLLiteral.null) : SQLLiteral.null
@@ -224,6 +250,16 @@ struct BulkSeeder {
                 "id", "case_id", "customer_id", "kind", "direction", "channel", "author_id", "author_label", "body",
                 "talk_seconds", "hold_seconds", "after_call_work_seconds", "occurred_at",
             ], rows: entries, on: db)
+        try await insert(
+            "surveys",
+            columns: [
+                "id", "case_id", "customer_id", "channel", "state", "created_at", "send_at", "sent_at", "expires_at",
+                "solved", "reason", "attribution", "policy", "answered_at",
+            ], rows: surveys, on: db)
+        try await insert(
+            "survey_shares",
+            columns: ["id", "survey_id", "agent_id", "share", "entries", "owned_seconds", "voided"], rows: shares,
+            on: db)
         return entries.count
     }
 }

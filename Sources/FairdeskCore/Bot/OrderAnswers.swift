@@ -18,7 +18,10 @@ public enum OrderAnswers {
         let sentence: String
         switch intent {
         case .refundStatus: sentence = refund(record, dates)
-        case .deliveryWindow: sentence = delivery(record, dates)
+        case .deliveryWindow:
+            // The delivery sentence stands alone elsewhere; after the colon it continues the line.
+            let alone = delivery(record, dates)
+            sentence = alone.prefix(1).lowercased() + alone.dropFirst()
         default: sentence = status(record, dates)
         }
         return "Order \(record.number) (\(record.items)): \(sentence) If that doesn't answer it, just ask for a person."

@@ -33,7 +33,8 @@ struct OrderAnswersTests {
         record.deliveryFrom = now - 30 * hour
         record.deliveryUntil = now - 26 * hour
         let text = OrderAnswers.text(for: .deliveryWindow, number: record.number, record: record, now: now)
-        #expect(text.contains("It was due yesterday between 04:00 and 08:00 and is late"))
+        #expect(
+            text.contains("Order FD-310245 (Blue kettle): it was due yesterday between 04:00 and 08:00 and is late"))
         #expect(text.contains("ask for one"))
     }
 
