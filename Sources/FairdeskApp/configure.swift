@@ -81,6 +81,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: KnowledgeController())
     try api.register(collection: OrderController())
     try api.register(collection: BotController())
+    try api.register(collection: DriverController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())

@@ -53,6 +53,9 @@ enum SitePath {
     case casePromiseAction(UUID, String)
     case promiseReport
     case botReport
+    case myStanding
+    case drivers
+    case driverStanding(UUID)
     case survey(String)
     case mySurveys
     case surveyDisputes
@@ -100,6 +103,9 @@ enum SitePath {
         case .casePromiseAction(let id, let action): "/cases/\(id)/promises/\(action)"
         case .promiseReport: "/reports/promises"
         case .botReport: "/reports/bot"
+        case .myStanding: "/my/standing"
+        case .drivers: "/drivers"
+        case .driverStanding(let id): "/drivers/\(id)"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"
         case .surveyDisputes: "/surveys/disputes"
