@@ -3,7 +3,8 @@ import Foundation
 import Vapor
 
 /// `/api/v1/drivers/{userID}/…`: the depot feeds a driver's records (admin or lead tokens), staff
-/// excuse what lay outside the driver's control and report policy violations, and the driver (or
+/// excuse what lay outside the driver's control and report policy violations, leads and reviewers
+/// decide actions with a statement of reasons, and the driver (or
 /// staff who answer for drivers) reads the standing with every record behind it.
 struct DriverController: RouteCollection {
     /// Staff who may read and excuse any driver's records.
@@ -14,6 +15,7 @@ struct DriverController: RouteCollection {
         driver.grouped(RoleGuard([.admin, .lead])).post("records", use: records)
         driver.grouped(RoleGuard(Self.driverStaff)).post("excuses", use: excuse)
         driver.grouped(RoleGuard([.lead, .reviewer])).post("violations", use: violation)
+        driver.grouped(RoleGuard(DecisionRules.deciderRoles)).post("decisions", use: decision)
         driver.grouped(RoleGuard(Self.driverStaff.union([.driver]))).get("standing", use: standing)
     }
 
@@ -37,6 +39,14 @@ struct DriverController: RouteCollection {
         let viewer = try await req.viewer([.lead, .reviewer])
         let input = try req.content.decode(DriverViolationRequest.self)
         let result = try await req.application.driverStandings.reportViolation(
+            input, for: req.parameters.get("userID", as: UUID.self), by: viewer)
+        return try await result.encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func decision(req: Request) async throws -> Response {
+        let viewer = try await req.viewer(DecisionRules.deciderRoles)
+        let input = try req.content.decode(DriverDecisionRequest.self)
+        let result = try await req.application.driverDecisions.decide(
             input, for: req.parameters.get("userID", as: UUID.self), by: viewer)
         return try await result.encodeResponse(status: .created, for: req)
     }

@@ -56,6 +56,7 @@ enum SitePath {
     case myStanding
     case drivers
     case driverStanding(UUID)
+    case driverDecide(UUID)
     case survey(String)
     case mySurveys
     case surveyDisputes
@@ -106,6 +107,7 @@ enum SitePath {
         case .myStanding: "/my/standing"
         case .drivers: "/drivers"
         case .driverStanding(let id): "/drivers/\(id)"
+        case .driverDecide(let id): "/drivers/\(id)/decide"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"
         case .surveyDisputes: "/surveys/disputes"

@@ -197,4 +197,40 @@ struct DriverStandingDTO: Content {
     var metrics: [DriverMetricDTO]
     var records: [DriverRecordDTO]
     var warnings: [DriverWarningDTO]
+    var decisions: [DriverDecisionDTO]
+}
+
+/// A lead's or reviewer's decision on an action against a driver, with the statement of reasons.
+struct DriverDecisionRequest: Content {
+    /// restriction, suspension, deactivation
+    var action: String?
+    /// An interim suspension taking effect at once: urgent grounds only.
+    var immediate: Bool?
+    /// Who proposed the action: a person's id, or left out for Fairdesk's own proposal.
+    var proposedBy: String?
+    var clause: String?
+    /// Ground codes from the policy's `reason_kinds`.
+    var grounds: [String]?
+    /// Ids of the records relied on.
+    var evidence: [String]?
+    /// The reasons in the decider's words.
+    var text: String?
+}
+
+/// A decision as the driver reads it: what, who, why, on what, and until when to appeal.
+struct DriverDecisionDTO: Content {
+    var id: UUID
+    var action: String
+    var immediate: Bool
+    var decider: String
+    var clause: String
+    var grounds: [String]
+    var groundsWords: [String]
+    var evidence: [String]
+    var text: String
+    var decidedAt: Date
+    var effectiveAt: Date
+    var interimUntil: Date?
+    var appealUntil: Date
+    var policy: String
 }

@@ -17,4 +17,31 @@ enum DriverMail {
             "", "Fairdesk",
         ].joined(separator: "\n")
     }
+
+    /// A decision: what, from when, who decided, the statement of reasons, and how and until when
+    /// to appeal.
+    static func decision(
+        _ decision: DriverDecision, name: String, citation: String, appealUntil: Date, reviewDays: Int, link: String
+    ) -> String {
+        var lines = [
+            "Hello \(name),", "",
+            "\(decision.decider.name) (\(decision.decider.role.rawValue)) has decided a \(decision.action.rawValue) "
+                + "of your account under \(citation), clause \(decision.statement.clause), from "
+                + "\(PageTime.text(decision.effectiveAt)).",
+        ]
+        if let interim = decision.interimUntil {
+            lines.append(
+                "This is an interim suspension: it ends on \(PageTime.text(interim)) unless a full decision follows.")
+        }
+        lines += [
+            "", "The reasons: \(decision.statement.text)", "",
+            "Grounds: " + decision.statement.grounds.map(DecisionGrounds.words).joined(separator: ", "),
+            "The records relied on: " + decision.statement.evidence.joined(separator: ", "), "",
+            "You may appeal until \(PageTime.text(appealUntil)), with your account and your own evidence (GPS "
+                + "traces, timestamps, photos). A different person reviews it and answers in writing within "
+                + "\(reviewDays) days.",
+            "", "Your standing and this decision:", link, "", "Fairdesk",
+        ]
+        return lines.joined(separator: "\n")
+    }
 }

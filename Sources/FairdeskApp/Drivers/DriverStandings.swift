@@ -76,7 +76,8 @@ struct DriverStandings: Sendable {
             rule: standing.rule.lines, scanRule: ScanRule(computed.used.policy).text,
             metrics: standing.metrics.map(DriverMetricDTO.init),
             records: DriverRecordText.describe(computed.records, policy: computed.used.policy),
-            warnings: try await Self.warnings(of: try driver.requireID(), now: now, on: app.db))
+            warnings: try await Self.warnings(of: try driver.requireID(), now: now, on: app.db),
+            decisions: try await DriverDecisions.decisions(of: try driver.requireID(), on: app.db))
     }
 
     // MARK: Records and excuses

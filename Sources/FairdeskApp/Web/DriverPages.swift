@@ -12,6 +12,9 @@ struct DriverPages: RouteCollection {
         let staff = routes.grouped(WebGuard(DriverController.driverStaff))
         staff.get("drivers", use: list)
         staff.get("drivers", ":userID", use: driver)
+        let deciders = routes.grouped(WebGuard(DecisionRules.deciderRoles))
+        deciders.get("drivers", ":userID", "decide", use: decideForm)
+        deciders.post("drivers", ":userID", "decide", use: decide)
     }
 
     struct RecordRow: Encodable {
@@ -67,6 +70,19 @@ struct DriverPages: RouteCollection {
         var warnings: [WarningView]
         var hasWarnings: Bool
         var driversHref: String
+        var decisions: [DecisionView]
+        var hasDecisions: Bool
+        /// The decision screen, for leads and reviewers.
+        var decideHref: String?
+    }
+
+    struct DecisionView: Encodable {
+        var decision: DriverDecisionDTO
+        var grounds: String
+        var evidence: String
+        var decided: PolicyPages.Time
+        var appealUntil: PolicyPages.Time
+        var interimUntil: PolicyPages.Time?
     }
 
     @Sendable func mine(req: Request) async throws -> View {
@@ -104,6 +120,8 @@ struct DriverPages: RouteCollection {
                 subject: $0.findings.map(\.subject).joined(separator: ", "))
         }
         let title = own ? "My standing" : "Standing of \(driver.name)"
+        let viewerRole = try await req.viewer().role
+        let canDecide = !own && DecisionRules.deciderRoles.contains(viewerRole)
         let page = StandingPage(
             layout: LayoutContext(req, title: title, current: own ? .myStanding : .drivers), own: own,
             driverName: driver.name, tierTitle: standing.tierTitle ?? "No tier yet",
@@ -115,7 +133,15 @@ struct DriverPages: RouteCollection {
             defaulted: standing.defaultedParameters.isEmpty
                 ? nil : standing.defaultedParameters.joined(separator: ", "),
             rule: standing.rule, scanRule: standing.scanRule, metrics: metrics, warnings: warnings,
-            hasWarnings: !warnings.isEmpty, driversHref: SitePath.drivers.path)
+            hasWarnings: !warnings.isEmpty, driversHref: SitePath.drivers.path,
+            decisions: standing.decisions.map {
+                DecisionView(
+                    decision: $0, grounds: $0.groundsWords.joined(separator: ", "),
+                    evidence: $0.evidence.joined(separator: ", "), decided: PolicyPages.Time($0.decidedAt),
+                    appealUntil: PolicyPages.Time($0.appealUntil),
+                    interimUntil: $0.interimUntil.map(PolicyPages.Time.init))
+            }, hasDecisions: !standing.decisions.isEmpty,
+            decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil)
         return try await req.view.render("driver-standing", page)
     }
 
@@ -156,5 +182,103 @@ struct DriverPages: RouteCollection {
             ListPage(
                 layout: LayoutContext(req, title: "Drivers", current: .drivers), drivers: rows,
                 hasDrivers: !rows.isEmpty))
+    }
+
+    // MARK: The decision screen
+
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct DecidePage: Encodable {
+        var layout: LayoutContext
+        var driverName: String
+        var standingHref: String
+        var action: String
+        var policy: String
+        var actions: [Option]
+        var clauses: [Option]
+        var grounds: [Option]
+        var immediate: Bool
+        var evidence: String
+        var text: String
+        /// Messages by field: action, clause, grounds, evidence, text.
+        var errors: [String: String]
+        var hasErrors: Bool
+    }
+
+    /// The form a lead or reviewer decides on. Only grounds the policy permits are offered, so a
+    /// forbidden one cannot be chosen; the server refuses it anyway.
+    func renderDecide(_ req: Request, form: FormState, status: HTTPStatus) async throws -> Response {
+        let driver = try await DriverStandings.driver(req.parameters.get("userID", as: UUID.self), on: req.db)
+        let id = try driver.requireID()
+        let choices = try await req.application.driverDecisions.choices(for: driver)
+        let chosen = Set((form.values["grounds"] ?? "").split(separator: "\n").map(String.init))
+        var errors: [String: String] = [:]
+        for (field, message) in form.errors {
+            let key =
+                field.hasPrefix("statement.grounds")
+                ? "grounds"
+                : field.hasPrefix("statement.") ? String(field.dropFirst("statement.".count)) : "action"
+            errors[key] = errors[key].map { $0 + " " + message } ?? message
+        }
+        let page = DecidePage(
+            layout: LayoutContext(req, title: "Decide about \(driver.name)", current: .drivers),
+            driverName: driver.name, standingHref: SitePath.driverStanding(id).path,
+            action: SitePath.driverDecide(id).path, policy: choices.citation,
+            actions: ActionKind.allCases.map {
+                Option(
+                    value: $0.rawValue, label: $0.rawValue.capitalized, selected: form.values["action"] == $0.rawValue)
+            },
+            clauses: choices.clauses.map {
+                Option(
+                    value: $0.number, label: "\($0.number) \($0.title)", selected: form.values["clause"] == $0.number)
+            },
+            grounds: choices.grounds.map {
+                Option(
+                    value: $0,
+                    label: DecisionGrounds.words($0) + (choices.urgent.contains($0) ? " (urgent)" : ""),
+                    selected: chosen.contains($0))
+            }, immediate: form.values["immediate"] == "yes", evidence: form.values["evidence"] ?? "",
+            text: form.values["text"] ?? "", errors: errors, hasErrors: !errors.isEmpty)
+        let response = try await req.view.render("driver-decide", page).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    @Sendable func decideForm(req: Request) async throws -> Response {
+        try await renderDecide(req, form: FormState(), status: .ok)
+    }
+
+    @Sendable func decide(req: Request) async throws -> Response {
+        struct Form: Content {
+            var action: String?
+            var immediate: String?
+            var clause: String?
+            var grounds: [String]?
+            var evidence: String?
+            var text: String?
+        }
+        let viewer = try await req.viewer(DecisionRules.deciderRoles)
+        let form = try req.content.decode(Form.self)
+        let id = req.parameters.get("userID", as: UUID.self)
+        let evidence = (form.evidence ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map(String.init)
+        let values = [
+            "action": form.action ?? "", "immediate": form.immediate ?? "", "clause": form.clause ?? "",
+            "grounds": (form.grounds ?? []).joined(separator: "\n"), "evidence": form.evidence ?? "",
+            "text": form.text ?? "",
+        ]
+        return try await FormSubmission.handle(
+            req, form: "decide", values: values, success: "Decision recorded; the driver has been told.",
+            redirect: id.map { SitePath.driverStanding($0).path } ?? SitePath.drivers.path, render: renderDecide
+        ) {
+            _ = try await req.application.driverDecisions.decide(
+                DriverDecisionRequest(
+                    action: form.action, immediate: form.immediate == "yes", clause: form.clause,
+                    grounds: form.grounds ?? [], evidence: evidence, text: form.text),
+                for: id, by: viewer)
+        }
     }
 }

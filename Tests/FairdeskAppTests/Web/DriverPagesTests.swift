@@ -81,3 +81,57 @@ struct DriverPagesTests {
         }
     }
 }
+
+@Suite("Driver decision screen")
+struct DriverDecisionPagesTests {
+    @Test("the screen offers only permitted grounds, refuses a decision without reasons, and the driver sees it")
+    func decideOnScreen() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: a warned driver whose period has ended
+            try await DemoPolicies.seed(on: fd.app.db, now: fd.clock.now)
+            try await fd.postRecords(fd.workedBlock("B1", daysAgo: 3, count: 20, late: [1, 2, 3, 4, 5]))
+            fd.clock.advance(by: 8 * 86_400)
+            var lead = WebSession(fd)
+            _ = try await lead.logIn("lead@example.com")
+            let standing = try await lead.get("drivers/\(fd.driver.id)")
+            #expect(standing.body.string.contains(#"href="/drivers/\#(fd.driver.id)/decide""#))
+
+            // MUT + validate
+            let form = try await lead.get("drivers/\(fd.driver.id)/decide")
+            #expect(form.status == .ok)
+            let html = form.body.string
+            #expect(html.contains(#"value="on_time_rate""#))
+            #expect(html.contains("safety (urgent)"))
+            #expect(!html.contains("declining_offers") && !html.contains("hours_worked"))
+            let token = WebSession.csrf(form)
+            let refused = try await lead.post(
+                "drivers/\(fd.driver.id)/decide",
+                ["action": "restriction", "clause": "", "evidence": "", "text": "", "_csrf": token])
+            #expect(refused.status == .unprocessableEntity)
+            let again = refused.body.string
+            #expect(again.contains("The decision was not recorded"))
+            #expect(again.contains(#"<p class="error" id="decide-clause-error">Must cite a clause"#))
+            #expect(again.contains(#"id="decide-evidence-error">Must list at least one record relied on."#))
+            #expect(again.contains(#"id="decide-text-error">Must not be empty."#))
+            #expect(again.contains(#"id="decide-grounds-error">Must name at least one ground"#))
+            #expect(try await fd.count("driver_decisions") == 0)
+            let made = try await lead.post(
+                "drivers/\(fd.driver.id)/decide",
+                [
+                    "action": "restriction", "clause": "2", "grounds[]": "on_time_rate", "evidence": "B1-P1, B1-P2",
+                    "text": "Late deliveries continued after the warning.", "_csrf": token,
+                ])
+            #expect(made.status == .seeOther)
+
+            var driver = WebSession(fd)
+            _ = try await driver.logIn("driver@example.com")
+            let mine = try await driver.get("my/standing").body.string
+            #expect(mine.contains("restriction, decided by Lee Lead (lead)"))
+            #expect(mine.contains("Late deliveries continued after the warning."))
+            #expect(mine.contains("<dt>Appeal until</dt>"))
+            #expect(mine.contains("B1-P1, B1-P2"))
+            #expect(!mine.contains("Decide an action"))
+            #expect(try await driver.get("drivers/\(fd.driver.id)/decide").status == .forbidden)
+        }
+    }
+}

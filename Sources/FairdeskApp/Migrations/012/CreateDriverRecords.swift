@@ -6,7 +6,9 @@ import SQLKit
 ///   each under the id the depot gave it (`record_id`), unique per driver, so a re-sent record
 ///   replaces the old one;
 /// - `driver_excuses`: one per record at most, who applied it and why;
-/// - `driver_warnings`: written warnings, with their findings and the policy version they cite.
+/// - `driver_warnings`: written warnings, with their findings and the policy version they cite;
+/// - `driver_decisions`: restrictions, suspensions and deactivations a named person decided, with
+///   the statement of reasons and the end of the driver's appeal window.
 struct CreateDriverRecords: AsyncMigration {
     var name: String { "012_CreateDriverRecords" }
 
@@ -105,10 +107,40 @@ struct CreateDriverRecords: AsyncMigration {
         // The driver's page and the "no second warning in an open period" check read by driver.
         try await sql.create(index: "driver_warnings_by_driver").on("driver_warnings").column("driver_id")
             .column("improve_until").run()
+
+        try await database.schema("driver_decisions")
+            .id()
+            .field("driver_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            // restriction, suspension, deactivation
+            .field("action", .string, .required)
+            // An interim suspension on urgent grounds, which lapses at `interim_until`.
+            .field("immediate", .bool, .required)
+            // "system" or the id of the person who proposed it; never the decider.
+            .field("proposed_by", .string, .required)
+            .field("decider_id", .uuid, .references("users", "id", onDelete: .setNull))
+            .field("decider_name", .string, .required)
+            .field("decider_role", .string, .required)
+            // The statement of reasons: the clause, the grounds (codes, one a line), the records
+            // relied on (one a line) and the reasons in the decider's words.
+            .field("clause", .string, .required)
+            .field("grounds", .string, .required)
+            .field("evidence", .string, .required)
+            .field("statement", .string, .required)
+            .field("decided_at", .datetime, .required)
+            .field("effective_at", .datetime, .required)
+            .field("interim_until", .datetime)
+            .field("appeal_until", .datetime, .required)
+            .field("policy_version", .string, .required)
+            .create()
+        try await sql.create(index: "driver_decisions_by_driver").on("driver_decisions").column("driver_id")
+            .column("decided_at").run()
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["driver_warnings", "driver_excuses", "driver_feedback", "driver_packages", "driver_blocks"] {
+        for table in [
+            "driver_decisions", "driver_warnings", "driver_excuses", "driver_feedback", "driver_packages",
+            "driver_blocks",
+        ] {
             try await database.schema(table).delete()
         }
     }
