@@ -78,6 +78,17 @@ struct DriverPagesTests {
             #expect(standing.metric("on_time")?.excluded.count == 5)
             #expect(standing.metric("missed_blocks")?.against == ["DEMO-B7"])
             #expect(standing.metric("scan_compliance")?.against == ["DEMO-P5-4"])
+
+            // The demo driver's own page shows them, with the depot's weather excuse.
+            var session = WebSession(fd)
+            let login = try await session.get("login")
+            _ = try await session.post(
+                "login",
+                ["email": "driver@fairdesk.example", "password": "demo-password-1", "_csrf": WebSession.csrf(login)])
+            let page = try await session.get("my/standing")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Tier: <span class=\"status tier-fantastic\">Fantastic</span>"))
+            #expect(page.body.string.contains("(applied by depot data: Met Office warnings feed)"))
         }
     }
 }
