@@ -83,6 +83,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: BotController())
     try api.register(collection: ScorecardController())
     try api.register(collection: PlanController())
+    try api.register(collection: DriverController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -97,6 +98,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SurveyPages())
     try app.register(collection: WebhookPages())
     try app.register(collection: KnowledgePages())
+    try app.register(collection: DriverPages())
     try app.register(collection: MailPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())

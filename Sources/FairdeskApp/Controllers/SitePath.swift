@@ -59,6 +59,10 @@ enum SitePath {
     case plans
     case plan(UUID)
     case planAction(UUID, String)
+    case myStanding
+    case drivers
+    case driverStanding(UUID)
+    case driverDecide(UUID)
     case survey(String)
     case mySurveys
     case surveyDisputes
@@ -112,6 +116,10 @@ enum SitePath {
         case .plans: "/plans"
         case .plan(let id): "/plans/\(id)"
         case .planAction(let id, let action): "/plans/\(id)/\(action)"
+        case .myStanding: "/my/standing"
+        case .drivers: "/drivers"
+        case .driverStanding(let id): "/drivers/\(id)"
+        case .driverDecide(let id): "/drivers/\(id)/decide"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"
         case .surveyDisputes: "/surveys/disputes"

@@ -42,6 +42,10 @@ enum BackgroundWork {
             while try await BotSweep.run(app: context.app) == 200 {}
             return .again(at: context.app.fairdesk.clock.now + BotSweep.interval)
         }
+        handlers.register(.driversSweep, every: DriverStandings.interval) { context in
+            _ = try await DriverStandings.sweep(app: context.app)
+            return .again(at: context.app.fairdesk.clock.now + DriverStandings.interval)
+        }
         handlers.register(.mailSend) { context in
             struct Payload: Decodable { var id: UUID }
             try await Outbox.deliver(

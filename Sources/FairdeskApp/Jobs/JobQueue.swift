@@ -25,6 +25,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let webhookDeliver: JobKind = "webhook.deliver"
     /// Resolves conversations that went quiet after the bot's answer.
     static let botSweep: JobKind = "bot.sweep"
+    /// Looks at every driver's standing again and issues the warnings that have become due.
+    static let driversSweep: JobKind = "drivers.sweep"
 }
 
 /// A job a worker has claimed and holds a lease on.

@@ -20,6 +20,7 @@ enum FairdeskMigrations {
             CreateMailIntakeAndWebhooks(),  // raw inbound mail, threading of replies, outbound webhooks
             CreateKnowledgeBase(),  // knowledge-base articles and their full-text index (FTS5 or tsvector)
             CreateBotConversations(),  // orders, bot conversations, tiers that bypass the bot, cases the bot holds
+            CreateDriverRecords(),  // drivers' blocks, packages and scans, feedback, excuses, warnings
             CreateImprovementPlans(),  // improvement plans and every step of them
         ]
     }

@@ -56,6 +56,7 @@ enum DemoSeeder {
                     try Identity(kind: .email, raw: "customer@fairdesk.example"),
                     try Identity(kind: .phone, raw: "+44 20 7946 0000"),
                 ])
+            var driverID: UUID?
             for (email, name, role, memberOf) in logins {
                 let user = User(
                     email: email, name: name, role: role, passwordHash: hash,
@@ -63,6 +64,7 @@ enum DemoSeeder {
                 // The demo company works in the United Kingdom; policies and deadlines can differ by place.
                 user.jurisdiction = role == .customer ? "" : "GB"
                 try await user.create(on: db)
+                if role == .driver { driverID = user.id }
                 for queue in memberOf {
                     try await QueueMember(queueID: queueIDs[queue]!, userID: user.requireID()).create(on: db)
                 }
@@ -77,6 +79,7 @@ enum DemoSeeder {
             try await DemoPolicies.seed(on: db, now: now)
             try await KnowledgeBase.seedDemo(on: db, at: now, by: .system)
             _ = try await DemoOrders.seed(casey: casey.requireID(), at: now, on: db)
+            if let driverID { try await DemoDriverRecords.seed(driver: driverID, at: now, on: db) }
             let work = try await app.caseWork(on: db, actor: .system)
             let order = try await work.openCase(
                 customerID: casey.requireID(), subject: "Where is my order FD-204311?", channel: .email,

@@ -46,19 +46,21 @@ struct LayoutContext: Encodable {
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
                 ("Promises", .promiseReport), ("Bot", .botReport), ("Scorecards", .teamScorecards),
-                ("Plans", .plans), ("Disputes", .surveyDisputes),
+                ("Plans", .plans), ("Disputes", .surveyDisputes), ("Drivers", .drivers),
             ]
         case .admin:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
                 ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
-                ("Bot", .botReport), ("Scorecards", .teamScorecards), ("Knowledge", .adminKnowledge),
-                ("Jobs", .adminJobs), ("Mail", .adminMail),
+                ("Bot", .botReport), ("Scorecards", .teamScorecards), ("Drivers", .drivers),
+                ("Knowledge", .adminKnowledge), ("Jobs", .adminJobs), ("Mail", .adminMail),
                 ("Webhooks", .adminWebhooks),
                 ("Settings", .adminSettings),
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
-        case .policyOwner, .driver, .reviewer: links = [("Policies", .policies)]
+        case .driver: links = [("My standing", .myStanding), ("Policies", .policies)]
+        case .reviewer: links = [("Drivers", .drivers), ("Policies", .policies)]
+        case .policyOwner: links = [("Policies", .policies)]
         case nil: links = []
         }
         self.nav = links.map { Link(label: $0.0, href: $0.1.path, current: $0.1.path == current?.path) }

@@ -29,15 +29,17 @@ public struct Excuse: Sendable, Equatable, Codable {
     }
 
     /// Checks the excuse against the record it covers, which started at `recordStart`: a reason of
-    /// at most 500 characters; applied by a lead by name or by a depot feed with a name; and for
+    /// at most 500 characters; applied by a lead (reviewer, admin) by name or by a depot feed with a name; and for
     /// illness, a report made before the record started, since "reported in advance" is the code.
+    /// A reviewer or admin may apply one too: they answer for drivers' records as much as a lead does.
     public func validate(recordStart: Date) throws(ValidationFailure) {
         var checks = Checks()
         checks.text(reason, field: "reason", max: 500)
         switch source {
         case .lead(let person):
-            if person.role != .lead {
-                checks.add("appliedBy", "must be a lead or depot data (got \(person.role.rawValue))")
+            if ![Role.lead, .reviewer, .admin].contains(person.role) {
+                checks.add(
+                    "appliedBy", "must be a lead, reviewer, admin or depot data (got \(person.role.rawValue))")
             }
             checks.text(person.name, field: "appliedBy.name", max: 120)
         case .depotData(let feed):

@@ -13,6 +13,17 @@ struct OpenAPITests {
         return try OpenAPISpec(yaml: text)
     }
 
+    /// Expects `response` to match the schema the spec gives `method template` for its status.
+    static func expectValid(
+        _ response: TestingHTTPResponse, _ method: String, _ template: String, spec: OpenAPISpec,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let json = try JSONSerialization.jsonObject(
+            with: Data(response.body.readableBytesView), options: [.fragmentsAllowed])
+        let problems = try spec.validate(json, method: method, path: template, status: Int(response.status.code))
+        #expect(problems == [], "\(method) \(template) \(response.status.code)", sourceLocation: sourceLocation)
+    }
+
     /// The machine-facing routes: the JSON API and the operational endpoints. Web pages (HTML) and
     /// the WebSockets are described in docs/web.md instead.
     static func isAPI(_ path: String) -> Bool {

@@ -34,13 +34,15 @@ struct ExcuseTests {
         #expect(problems(excuse).map(\.field) == ["reportedAt"])
     }
 
-    @Test("an excuse is applied by a lead or by depot data, always with a reason")
+    @Test("an excuse is applied by a lead, reviewer, admin or depot data, always with a reason")
     func whoAndWhy() {
         let agent = StaffMember(id: "a1", name: "Al", role: .agent)
         let byAgent = Excuse(
             recordID: "b", code: .depotDelay, source: .lead(agent), reason: "Late trucks", appliedAt: blockStart)
         #expect(
-            problems(byAgent) == [FieldProblem(field: "appliedBy", rule: "must be a lead or depot data (got agent)")])
+            problems(byAgent) == [
+                FieldProblem(field: "appliedBy", rule: "must be a lead, reviewer, admin or depot data (got agent)")
+            ])
         let byFeed = Excuse(
             recordID: "b", code: .appOutage, source: .depotData(feed: "status page"), reason: "  ",
             appliedAt: blockStart)

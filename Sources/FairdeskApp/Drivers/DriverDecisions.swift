@@ -1,0 +1,162 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Restrictions, suspensions and deactivations: Fairdesk only ever proposes; a lead or reviewer
+/// decides by name, and `DecisionRules` refuses a decision without a clause of the version in
+/// force, evidence, reasons in words and permitted grounds, or before a warning's period has ended.
+/// The driver is told at once, on their page and by email, with the statement and the appeal window.
+struct DriverDecisions: Sendable {
+    let app: Application
+
+    /// Interim suspensions are counted in business days; until jurisdictions set their own calendars,
+    /// Monday to Friday in UTC.
+    static let businessDays = BusinessCalendar(
+        name: "Monday to Friday", timeZoneID: "UTC",
+        weekly: Dictionary(uniqueKeysWithValues: (1...5).map { ($0, [OpeningHours(start: 0, end: 24 * 60)]) }))
+
+    /// What a decision form offers: the clauses of the version in force and the grounds it permits.
+    struct Choices: Sendable {
+        var citation: String
+        var clauses: [PolicyClause]
+        /// Ground codes a decision may cite (forbidden ones never appear), and which are urgent.
+        var grounds: [String]
+        var urgent: Set<String>
+    }
+
+    /// The choices the driver policy in force gives a decider today.
+    func choices(for driver: User) async throws -> Choices {
+        let used = try await DriverStandings.policy(for: driver, at: app.fairdesk.clock.now, on: app.db)
+        return Choices(
+            citation: used.citation, clauses: used.clauses, grounds: used.policy.citableGrounds,
+            urgent: Set(used.policy.urgentGrounds))
+    }
+
+    /// Decides `input` on `driverID` as `viewer`; refused (422, nothing written) with every problem
+    /// named when `DecisionRules` refuses it.
+    func decide(_ input: DriverDecisionRequest, for driverID: UUID?, by viewer: Viewer) async throws
+        -> DriverDecisionDTO
+    {
+        let driver = try await DriverStandings.driver(driverID, on: app.db)
+        let id = try driver.requireID()
+        let now = app.fairdesk.clock.now
+        var checks = Checks()
+        let action = checks.oneOf(input.action, field: "action", as: ActionKind.self)
+        guard
+            let found = try await PolicyBook.inForce(
+                kind: .driverStanding, for: PolicyReader(driver), at: now, on: app.db)
+        else {
+            checks.add("statement.clause", "cannot be cited: no driver policy version binds this driver yet")
+            try checks.finish()
+            throw ApiError.invalid(field: "statement.clause", rule: "cannot be cited")
+        }
+        let decisionID = TimeOrderedID.next(at: now)
+        let proposal = ActionProposal(
+            id: decisionID.uuidString, driverID: id.uuidString, action: action ?? .restriction,
+            immediate: input.immediate ?? false, proposedBy: input.proposedBy ?? "system", proposedAt: now)
+        let statement = StatementOfReasons(
+            clause: (input.clause ?? "").trimmingCharacters(in: .whitespacesAndNewlines), grounds: input.grounds ?? [],
+            evidence: (input.evidence ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+                !$0.isEmpty
+            }, text: (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        let warnings = try await DriverStandings.warnings(of: id, now: now, on: app.db).map {
+            DriverWarning(
+                id: $0.id.uuidString, driverID: id.uuidString, issuedAt: $0.issuedAt, improveUntil: $0.improveUntil,
+                findings: [], policyVersion: nil)
+        }
+        var decision: DriverDecision?
+        do {
+            decision = try DecisionRules.decide(
+                proposal, decider: StaffMember(id: viewer.userID.uuidString, name: viewer.user.name, role: viewer.role),
+                statement: statement, version: found.version.version, warnings: warnings,
+                calendar: Self.businessDays, id: decisionID.uuidString, now: now)
+        } catch {
+            checks.add(error)
+        }
+        try checks.finish()
+        guard let decision else { throw ApiError.invalid(field: "action", rule: "is required") }
+        let policy = DriverPolicy(found.parameters, version: found.version.number)
+        let appealUntil = now.addingTimeInterval(TimeInterval(policy.appealWindowDays) * 86_400)
+        let citation = found.citation
+        try await app.write { [app] db in
+            try await db.insertRow(
+                "driver_decisions",
+                [
+                    ("id", decisionID), ("driver_id", id), ("action", decision.action.rawValue),
+                    ("immediate", proposal.immediate), ("proposed_by", proposal.proposedBy),
+                    ("decider_id", viewer.userID), ("decider_name", viewer.user.name),
+                    ("decider_role", viewer.role.rawValue), ("clause", statement.clause),
+                    ("grounds", statement.grounds.joined(separator: "\n")),
+                    ("evidence", statement.evidence.joined(separator: "\n")), ("statement", statement.text),
+                    ("decided_at", now), ("effective_at", decision.effectiveAt),
+                    ("interim_until", decision.interimUntil),
+                    ("appeal_until", appealUntil), ("policy_version", citation),
+                ])
+            try await AuditLog.append(
+                on: db, at: now, actor: viewer.actor, action: "driver.decided",
+                subjectType: DriverStandings.auditSubject,
+                subjectID: id, reason: statement.text,
+                details: [
+                    "decision": decisionID.uuidString, "action": decision.action.rawValue,
+                    "immediate": proposal.immediate ? "yes" : "no", "clause": statement.clause,
+                    "grounds": statement.grounds.joined(separator: ", "),
+                    "evidence": statement.evidence.joined(separator: ", "), "proposedBy": proposal.proposedBy,
+                ], policyVersion: citation)
+            try await Outbox.queue(
+                try await Outbox.recipients([id], on: db),
+                subject: "Decision about your account: \(decision.action.rawValue) (\(citation))",
+                body: DriverMail.decision(
+                    decision, name: driver.name, citation: citation, appealUntil: appealUntil,
+                    reviewDays: policy.reviewDeadlineDays,
+                    link: app.fairdesk.config.publicURL + SitePath.myStanding.path),
+                kind: "driver_decision", at: now, on: db)
+        }
+        guard let stored = try await Self.decisions(of: id, on: app.db).first(where: { $0.id == decisionID }) else {
+            throw ApiError.notFound("decision")
+        }
+        return stored
+    }
+
+    /// The driver's decisions, newest first.
+    static func decisions(of driver: UUID, on db: any Database) async throws -> [DriverDecisionDTO] {
+        struct Row: Decodable {
+            var id: UUID
+            var action: String
+            var immediate: Bool
+            var deciderName: String
+            var deciderRole: String
+            var clause: String
+            var grounds: String
+            var evidence: String
+            var statement: String
+            var decidedAt: Date
+            var effectiveAt: Date
+            var interimUntil: Date?
+            var appealUntil: Date
+            var policyVersion: String
+        }
+        return try await db.sql.raw(
+            """
+            SELECT id, action, immediate, decider_name, decider_role, clause, grounds, evidence, statement, \
+            decided_at, effective_at, interim_until, appeal_until, policy_version FROM driver_decisions \
+            WHERE driver_id = \(bind: driver) ORDER BY decided_at DESC, id DESC LIMIT 100
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
+            let grounds = row.grounds.split(separator: "\n").map(String.init)
+            return DriverDecisionDTO(
+                id: row.id, action: row.action, immediate: row.immediate,
+                decider: "\(row.deciderName) (\(row.deciderRole))", clause: row.clause, grounds: grounds,
+                groundsWords: grounds.map(DecisionGrounds.words),
+                evidence: row.evidence.split(separator: "\n").map(String.init), text: row.statement,
+                decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
+                appealUntil: row.appealUntil, policy: row.policyVersion)
+        }
+    }
+}
+
+extension Application {
+    /// Decisions on drivers, through this application's database.
+    var driverDecisions: DriverDecisions { DriverDecisions(app: self) }
+}

@@ -1,0 +1,47 @@
+import FairdeskCore
+import Foundation
+
+/// The emails that tell a driver what was decided about them, in plain words with the link to the
+/// records behind it.
+enum DriverMail {
+    /// A written warning: what was found, on what evidence, the way back, and the date to improve by.
+    static func warning(_ warning: DriverWarning, name: String, citation: String, link: String) -> String {
+        [
+            "Hello \(name),", "",
+            "This is a written warning under the driver standing policy (\(citation)). No action has been "
+                + "taken against you, and none may be taken for this before the period to improve ends.",
+            "", warning.text, "",
+            "Your standing, with every delivery behind each number and the exact rule, is here:", link, "",
+            "If a record is wrong or was outside your control (weather, a depot delay, a road closure, an app "
+                + "outage, illness you reported in advance), tell your lead: it can be excused and left out.",
+            "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+
+    /// A decision: what, from when, who decided, the statement of reasons, and how and until when
+    /// to appeal.
+    static func decision(
+        _ decision: DriverDecision, name: String, citation: String, appealUntil: Date, reviewDays: Int, link: String
+    ) -> String {
+        var lines = [
+            "Hello \(name),", "",
+            "\(decision.decider.name) (\(decision.decider.role.rawValue)) has decided a \(decision.action.rawValue) "
+                + "of your account under \(citation), clause \(decision.statement.clause), from "
+                + "\(PageTime.text(decision.effectiveAt)).",
+        ]
+        if let interim = decision.interimUntil {
+            lines.append(
+                "This is an interim suspension: it ends on \(PageTime.text(interim)) unless a full decision follows.")
+        }
+        lines += [
+            "", "The reasons: \(decision.statement.text)", "",
+            "Grounds: " + decision.statement.grounds.map(DecisionGrounds.words).joined(separator: ", "),
+            "The records relied on: " + decision.statement.evidence.joined(separator: ", "), "",
+            "You may appeal until \(PageTime.text(appealUntil)), with your account and your own evidence (GPS "
+                + "traces, timestamps, photos). A different person reviews it and answers in writing within "
+                + "\(reviewDays) days.",
+            "", "Your standing and this decision:", link, "", "Fairdesk",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}

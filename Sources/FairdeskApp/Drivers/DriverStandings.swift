@@ -1,0 +1,340 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Drivers' standing as a service: takes in the depot's records and leads' excuses, works out the
+/// standing with `StandingRules` under the driver policy in force, and issues the written warning
+/// `WarningRules` owes, telling the driver by email. Every change is one transaction with its
+/// audit entry, which names the policy version used.
+struct DriverStandings: Sendable {
+    let app: Application
+
+    /// The audit log's subject type for everything about a driver's standing.
+    static let auditSubject = "driver"
+
+    /// The driver policy that applied, with the words that cite it.
+    struct PolicyUsed: Sendable {
+        var policy: DriverPolicy
+        /// "driver-standing v1", or "built-in default" when no version binds the driver.
+        var citation: String
+        var clauses: [PolicyClause]
+    }
+
+    /// A driver's standing with the policy and records it came from.
+    struct Computed: Sendable {
+        var driver: User
+        var standing: DriverStanding
+        var used: PolicyUsed
+        var records: DriverRecords
+    }
+
+    // MARK: Reading
+
+    /// The driver policy version that bound `driver` at `instant`; the suggested values, cited as the
+    /// built-in default, when none did (a new install before its policy is published).
+    static func policy(for driver: User, at instant: Date, on db: any Database) async throws -> PolicyUsed {
+        guard
+            let found = try await PolicyBook.inForce(
+                kind: .driverStanding, for: PolicyReader(driver), at: instant, on: db)
+        else { return PolicyUsed(policy: .suggested, citation: "built-in default", clauses: []) }
+        return PolicyUsed(
+            policy: DriverPolicy(found.parameters, version: found.version.number), citation: found.citation,
+            clauses: found.version.version.clauses)
+    }
+
+    /// The driver with this id; 404 when there is no such person or they are not a driver.
+    static func driver(_ id: UUID?, on db: any Database) async throws -> User {
+        guard let id, let user = try await User.find(id, on: db), user.role == .driver else {
+            throw ApiError.notFound("driver")
+        }
+        return user
+    }
+
+    /// Works out `driver`'s standing at `now` from their stored records.
+    static func compute(_ driver: User, at now: Date, on db: any Database) async throws -> Computed {
+        let used = try await policy(for: driver, at: now, on: db)
+        let id = try driver.requireID()
+        let window = DateInterval(
+            start: now.addingTimeInterval(-TimeInterval(used.policy.metricWindowDays) * 86_400), end: now)
+        let records = try await DriverRecordStore.records(of: id, in: window, on: db)
+        let standing = StandingRules.standing(of: id.uuidString, records: records, policy: used.policy, now: now)
+        return Computed(driver: driver, standing: standing, used: used, records: records)
+    }
+
+    /// The standing as the API and the pages show it.
+    func standing(of driver: User) async throws -> DriverStandingDTO {
+        let now = app.fairdesk.clock.now
+        let computed = try await Self.compute(driver, at: now, on: app.db)
+        let standing = computed.standing
+        return DriverStandingDTO(
+            driverId: try driver.requireID(), driverName: driver.name, computedAt: now,
+            windowStart: standing.window.start, windowEnd: standing.window.end, policy: computed.used.citation,
+            policyVersion: computed.used.policy.version, defaultedParameters: computed.used.policy.defaulted,
+            tier: standing.tier?.rawValue, tierTitle: standing.tier?.title, explanation: standing.judgement.explanation,
+            rule: standing.rule.lines, scanRule: ScanRule(computed.used.policy).text,
+            metrics: standing.metrics.map(DriverMetricDTO.init),
+            records: DriverRecordText.describe(computed.records, policy: computed.used.policy),
+            warnings: try await Self.warnings(of: try driver.requireID(), now: now, on: app.db),
+            decisions: try await DriverDecisions.decisions(of: try driver.requireID(), on: app.db))
+    }
+
+    // MARK: Records and excuses
+
+    /// Stores the records the depot sent for `driverID`, then issues the warning they make due.
+    func receive(_ input: DriverRecordsRequest, for driverID: UUID?, by viewer: Viewer) async throws
+        -> DriverRecordsResultDTO
+    {
+        let driver = try await Self.driver(driverID, on: app.db)
+        let id = try driver.requireID()
+        let records = try DriverRecordStore.parse(input, driverID: id.uuidString)
+        let now = app.fairdesk.clock.now
+        return try await app.write { db in
+            try await DriverRecordStore.save(records, driver: id, at: now, on: db)
+            let used = try await Self.policy(for: driver, at: now, on: db)
+            try await AuditLog.append(
+                on: db, at: now, actor: viewer.actor, action: "driver.records", subjectType: Self.auditSubject,
+                subjectID: id, reason: "records received from the depot",
+                details: [
+                    "blocks": records.blocks.map(\.id).joined(separator: ", "),
+                    "packages": records.packages.map(\.id).joined(separator: ", "),
+                    "feedback": records.feedback.map(\.id).joined(separator: ", "),
+                ], policyVersion: used.citation)
+            let (tier, warning) = try await Self.warnIfAtRisk(driver, at: now, on: db, app: app)
+            return DriverRecordsResultDTO(
+                driverId: id, blocks: records.blocks.count, packages: records.packages.count,
+                feedback: records.feedback.count, tier: tier?.rawValue, warningId: warning)
+        }
+    }
+
+    /// Leaves one record of the driver out of their metrics, with the code and reason shown to them.
+    func excuse(_ input: DriverExcuseRequest, for driverID: UUID?, by viewer: Viewer) async throws -> DriverExcuseDTO {
+        let driver = try await Self.driver(driverID, on: app.db)
+        let id = try driver.requireID()
+        let now = app.fairdesk.clock.now
+        var checks = Checks()
+        let recordID = checks.text(input.recordId, field: "recordId", max: 80)
+        let code = checks.oneOf(input.code, field: "code", as: ExcuseCode.self)
+        let feed = checks.text(input.feed, field: "feed", max: 120, required: false)
+        if feed != nil && viewer.role != .admin {
+            checks.add("feed", "is for the depot system's own (admin) token; a person applies an excuse by name")
+        }
+        var start: (kind: String, at: Date)?
+        if let recordID {
+            start = try await DriverRecordStore.recordStart(recordID, driver: id, on: app.db)
+            if start == nil {
+                checks.add("recordId", "must be a block, package or feedback of this driver (got \"\(recordID)\")")
+            }
+        }
+        let source: ExcuseSource =
+            feed.map { .depotData(feed: $0) }
+            ?? .lead(StaffMember(id: viewer.userID.uuidString, name: viewer.user.name, role: viewer.role))
+        let excuse = Excuse(
+            recordID: recordID ?? "", code: code ?? .weather, source: source,
+            reason: (input.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines), appliedAt: now,
+            reportedAt: code == .illnessReportedInAdvance ? input.reportedAt : nil)
+        if let start, code != nil {
+            // The domain's own checks: the reason, who applied it, and illness reported in advance.
+            do { try excuse.validate(recordStart: start.at) } catch { checks.add(error) }
+        } else {
+            checks.text(input.reason, field: "reason", max: 500)
+        }
+        try checks.finish()
+        try await app.write { [excuse, start, feed] db in
+            try await DriverRecordStore.insert(
+                excuse, driver: id, appliedByID: feed == nil ? viewer.userID : nil, on: db)
+            let used = try await Self.policy(for: driver, at: now, on: db)
+            try await AuditLog.append(
+                on: db, at: now, actor: viewer.actor, action: "driver.excused", subjectType: Self.auditSubject,
+                subjectID: id, reason: excuse.reason,
+                details: [
+                    "record": excuse.recordID, "kind": start?.kind ?? "", "code": excuse.code.rawValue,
+                    "appliedBy": source.words,
+                ], policyVersion: used.citation)
+        }
+        return DriverExcuseDTO(
+            recordId: excuse.recordID, code: excuse.code.rawValue, codeWords: excuse.code.words, reason: excuse.reason,
+            appliedBy: source.words, appliedAt: now, reportedAt: excuse.reportedAt)
+    }
+
+    // MARK: Warnings
+
+    /// Issues the warning `WarningRules` owes when `driver` stands At risk at `now`, inside the
+    /// caller's transaction, unless a standing warning's period to improve is still open: a driver
+    /// is warned once per period, and the period is theirs to use. Answers the tier and the new
+    /// warning's id.
+    static func warnIfAtRisk(_ driver: User, at now: Date, on db: any Database, app: Application) async throws -> (
+        StandingTier?, UUID?
+    ) {
+        let id = try driver.requireID()
+        try await lockDriver(id, on: db)
+        let computed = try await compute(driver, at: now, on: db)
+        let warningID = TimeOrderedID.next(at: now)
+        guard
+            let warning = WarningRules.warning(
+                for: computed.standing, policy: computed.used.policy, id: warningID.uuidString, now: now)
+        else { return (computed.standing.tier, nil) }
+        if try await openWarning(of: id, kind: "standing", clause: nil, at: now, on: db) {
+            return (computed.standing.tier, nil)
+        }
+        try await store(
+            warning, id: warningID, kind: "standing", clause: nil, driver: driver, by: .system,
+            reason: computed.standing.judgement.explanation, citation: computed.used.citation, on: db, app: app)
+        return (computed.standing.tier, warningID)
+    }
+
+    /// A lead's or reviewer's report that the driver broke a clause of the policy in force: a
+    /// written warning naming the clause and the evidence. 409 while a warning under the same
+    /// clause is open.
+    func reportViolation(_ input: DriverViolationRequest, for driverID: UUID?, by viewer: Viewer) async throws
+        -> DriverWarningDTO
+    {
+        let driver = try await Self.driver(driverID, on: app.db)
+        let id = try driver.requireID()
+        let now = app.fairdesk.clock.now
+        let used = try await Self.policy(for: driver, at: now, on: app.db)
+        let warningID = TimeOrderedID.next(at: now)
+        let evidence = (input.evidence ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            !$0.isEmpty
+        }
+        let report = PolicyViolationReport(
+            id: warningID.uuidString, driverID: id.uuidString,
+            clause: (input.clause ?? "").trimmingCharacters(in: .whitespacesAndNewlines), account: input.account ?? "",
+            evidence: evidence,
+            reportedBy: StaffMember(id: viewer.userID.uuidString, name: viewer.user.name, role: viewer.role),
+            reportedAt: now)
+        let warning = try WarningRules.warning(
+            for: report, policy: used.policy, clauses: used.clauses, id: warningID.uuidString, now: now)
+        try await app.write { [app] db in
+            try await Self.lockDriver(id, on: db)
+            if try await Self.openWarning(of: id, kind: "violation", clause: report.clause, at: now, on: db) {
+                throw ApiError.conflict(
+                    "a warning under clause \(report.clause) is open for this driver; its period to improve has "
+                        + "not ended", field: "clause")
+            }
+            try await Self.store(
+                warning, id: warningID, kind: "violation", clause: report.clause, driver: driver, by: viewer.actor,
+                reason: warning.findings.first?.finding ?? report.account, citation: used.citation, on: db, app: app)
+        }
+        guard let stored = try await Self.warnings(of: id, now: now, on: app.db).first(where: { $0.id == warningID })
+        else { throw ApiError.notFound("warning") }
+        return stored
+    }
+
+    /// Whether a warning of `kind` (and `clause`) is still in its period to improve.
+    static func openWarning(of driver: UUID, kind: String, clause: String?, at now: Date, on db: any Database)
+        async throws -> Bool
+    {
+        var query: SQLQueryString =
+            """
+            SELECT id FROM driver_warnings WHERE driver_id = \(bind: driver) AND kind = \(bind: kind) \
+            AND improve_until > \(bind: now)
+            """
+        if let clause { query += " AND clause = \(bind: clause)" }
+        query += " LIMIT 1"
+        return try await db.sql.raw(query).first() != nil
+    }
+
+    /// Makes warnings for one driver take turns on PostgreSQL (two records arriving at once must
+    /// not both warn); SQLite's writes take turns already.
+    static func lockDriver(_ id: UUID, on db: any Database) async throws {
+        guard db.isPostgres else { return }
+        try await db.sql.raw("SELECT id FROM users WHERE id = \(bind: id) FOR UPDATE").run()
+    }
+
+    /// Stores a warning with its audit entry and the email that tells the driver.
+    static func store(
+        _ warning: DriverWarning, id: UUID, kind: String, clause: String?, driver: User, by actor: Actor,
+        reason: String, citation: String, on db: any Database, app: Application
+    ) async throws {
+        let driverID = try driver.requireID()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let findings = String(decoding: try encoder.encode(warning.findings), as: UTF8.self)
+        try await db.insertRow(
+            "driver_warnings",
+            [
+                ("id", id), ("driver_id", driverID), ("kind", kind), ("clause", clause),
+                ("issued_at", warning.issuedAt),
+                ("improve_until", warning.improveUntil), ("findings", findings), ("text", warning.text),
+                ("policy_version", citation), ("issued_by_id", actor.id), ("issued_by", actor.label),
+            ])
+        try await AuditLog.append(
+            on: db, at: warning.issuedAt, actor: actor, action: "driver.warned", subjectType: auditSubject,
+            subjectID: driverID, reason: reason,
+            details: [
+                "warning": id.uuidString, "kind": kind, "improveUntil": PageTime.iso(warning.improveUntil),
+                "evidence": warning.findings.flatMap(\.evidence).joined(separator: ", "),
+            ], policyVersion: citation)
+        let recipients = try await Outbox.recipients([driverID], on: db)
+        let link = app.fairdesk.config.publicURL + SitePath.myStanding.path
+        try await Outbox.queue(
+            recipients, subject: "A written warning about your standing (\(citation))",
+            body: DriverMail.warning(warning, name: driver.name, citation: citation, link: link),
+            kind: "driver_warning",
+            at: warning.issuedAt, on: db)
+    }
+
+    /// The driver's warnings, newest first.
+    static func warnings(of driver: UUID, now: Date, on db: any Database) async throws -> [DriverWarningDTO] {
+        struct Row: Decodable {
+            var id: UUID
+            var kind: String
+            var clause: String?
+            var issuedAt: Date
+            var improveUntil: Date
+            var findings: String
+            var text: String
+            var policyVersion: String
+            var issuedBy: String
+        }
+        return try await db.sql.raw(
+            """
+            SELECT id, kind, clause, issued_at, improve_until, findings, text, policy_version, issued_by \
+            FROM driver_warnings WHERE driver_id = \(bind: driver) ORDER BY issued_at DESC, id DESC LIMIT 100
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
+            let findings = (try? JSONDecoder().decode([WarningFinding].self, from: Data(row.findings.utf8))) ?? []
+            return DriverWarningDTO(
+                id: row.id, kind: row.kind, clause: row.clause, issuedAt: row.issuedAt, improveUntil: row.improveUntil,
+                text: row.text,
+                findings: findings.map {
+                    .init(
+                        metric: $0.metric?.rawValue, clause: $0.clause, subject: $0.subject, finding: $0.finding,
+                        evidence: $0.evidence, wayBack: $0.wayBack)
+                }, policy: row.policyVersion, issuedBy: row.issuedBy, open: row.improveUntil > now)
+        }
+    }
+
+    // MARK: Sweep
+
+    /// How often every driver's standing is looked at again: records age out of the window even
+    /// when none arrive, and a driver can fall into At risk by a good week dropping off.
+    static let interval: TimeInterval = 3600
+
+    /// Looks at every active driver, 200 at a time, each in their own transaction; answers how many
+    /// warnings it issued.
+    static func sweep(app: Application) async throws -> Int {
+        var after = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+        var issued = 0
+        while true {
+            let drivers = try await User.query(on: app.db).filter(\.$role == .driver).filter(\.$active == true)
+                .filter(\.$id > after).sort(\.$id).limit(200).all()
+            for driver in drivers {
+                let (_, warning) = try await app.write { db in
+                    try await warnIfAtRisk(driver, at: app.fairdesk.clock.now, on: db, app: app)
+                }
+                if warning != nil { issued += 1 }
+            }
+            guard drivers.count == 200, let last = drivers.last?.id else { break }
+            after = last
+        }
+        return issued
+    }
+}
+
+extension Application {
+    /// Drivers' standing, read and written through this application's database.
+    var driverStandings: DriverStandings { DriverStandings(app: self) }
+}

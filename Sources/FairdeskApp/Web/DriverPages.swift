@@ -1,0 +1,284 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import Vapor
+
+/// A driver's standing page: their own at `/my/standing`, and any driver's at `/drivers/{userID}`
+/// for leads, reviewers and admins, who find drivers at `/drivers`. Both show the same page, so
+/// staff see exactly what the driver sees.
+struct DriverPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped(WebGuard([.driver])).get("my", "standing", use: mine)
+        let staff = routes.grouped(WebGuard(DriverController.driverStaff))
+        staff.get("drivers", use: list)
+        staff.get("drivers", ":userID", use: driver)
+        let deciders = routes.grouped(WebGuard(DecisionRules.deciderRoles))
+        deciders.get("drivers", ":userID", "decide", use: decideForm)
+        deciders.post("drivers", ":userID", "decide", use: decide)
+    }
+
+    struct RecordRow: Encodable {
+        var id: String
+        var description: String
+        var against: Bool
+    }
+
+    struct ExcludedRow: Encodable {
+        var id: String
+        var description: String
+        var codeWords: String
+        var reason: String
+        var appliedBy: String
+    }
+
+    struct MetricView: Encodable {
+        var kind: String
+        var title: String
+        var summary: String
+        var rows: [RecordRow]
+        var excluded: [ExcludedRow]
+        var hasRows: Bool
+        var hasExcluded: Bool
+    }
+
+    struct WarningView: Encodable {
+        var id: UUID
+        var lines: [String]
+        var issued: PolicyPages.Time
+        var until: PolicyPages.Time
+        var open: Bool
+        var policy: String
+        var issuedBy: String
+        var subject: String
+    }
+
+    struct StandingPage: Encodable {
+        var layout: LayoutContext
+        var own: Bool
+        var driverName: String
+        var tierTitle: String
+        var tierClass: String
+        var explanation: String
+        var windowStart: PolicyPages.Time
+        var windowEnd: PolicyPages.Time
+        var policy: String
+        var policyHref: String
+        var defaulted: String?
+        var rule: [String]
+        var scanRule: String
+        var metrics: [MetricView]
+        var warnings: [WarningView]
+        var hasWarnings: Bool
+        var driversHref: String
+        var decisions: [DecisionView]
+        var hasDecisions: Bool
+        /// The decision screen, for leads and reviewers.
+        var decideHref: String?
+    }
+
+    struct DecisionView: Encodable {
+        var decision: DriverDecisionDTO
+        var grounds: String
+        var evidence: String
+        var decided: PolicyPages.Time
+        var appealUntil: PolicyPages.Time
+        var interimUntil: PolicyPages.Time?
+    }
+
+    @Sendable func mine(req: Request) async throws -> View {
+        let viewer = try await req.viewer([.driver])
+        return try await render(req, driver: viewer.user, own: true)
+    }
+
+    @Sendable func driver(req: Request) async throws -> View {
+        let driver = try await DriverStandings.driver(req.parameters.get("userID", as: UUID.self), on: req.db)
+        return try await render(req, driver: driver, own: false)
+    }
+
+    func render(_ req: Request, driver: User, own: Bool) async throws -> View {
+        let standing = try await req.application.driverStandings.standing(of: driver)
+        let descriptions = Dictionary(
+            standing.records.map { ($0.id, $0.description) }, uniquingKeysWith: { first, _ in first })
+        let metrics = standing.metrics.map { metric in
+            let against = Set(metric.against)
+            return MetricView(
+                kind: metric.kind, title: metric.title, summary: metric.summary,
+                rows: metric.counted.map {
+                    RecordRow(id: $0, description: descriptions[$0] ?? "", against: against.contains($0))
+                },
+                excluded: metric.excluded.map {
+                    ExcludedRow(
+                        id: $0.recordId, description: descriptions[$0.recordId] ?? "", codeWords: $0.codeWords,
+                        reason: $0.reason, appliedBy: $0.appliedBy)
+                }, hasRows: !metric.counted.isEmpty, hasExcluded: !metric.excluded.isEmpty)
+        }
+        let warnings = standing.warnings.map {
+            WarningView(
+                id: $0.id, lines: $0.text.split(separator: "\n").map(String.init),
+                issued: PolicyPages.Time($0.issuedAt),
+                until: PolicyPages.Time($0.improveUntil), open: $0.open, policy: $0.policy, issuedBy: $0.issuedBy,
+                subject: $0.findings.map(\.subject).joined(separator: ", "))
+        }
+        let title = own ? "My standing" : "Standing of \(driver.name)"
+        let viewerRole = try await req.viewer().role
+        let canDecide = !own && DecisionRules.deciderRoles.contains(viewerRole)
+        let page = StandingPage(
+            layout: LayoutContext(req, title: title, current: own ? .myStanding : .drivers), own: own,
+            driverName: driver.name, tierTitle: standing.tierTitle ?? "No tier yet",
+            tierClass: standing.tier.map { "tier-\($0)" } ?? "tier-none", explanation: standing.explanation,
+            windowStart: PolicyPages.Time(standing.windowStart), windowEnd: PolicyPages.Time(standing.windowEnd),
+            policy: standing.policy,
+            policyHref: standing.policyVersion.map { SitePath.policyVersion("driver-standing", $0).path }
+                ?? SitePath.policies.path,
+            defaulted: standing.defaultedParameters.isEmpty
+                ? nil : standing.defaultedParameters.joined(separator: ", "),
+            rule: standing.rule, scanRule: standing.scanRule, metrics: metrics, warnings: warnings,
+            hasWarnings: !warnings.isEmpty, driversHref: SitePath.drivers.path,
+            decisions: standing.decisions.map {
+                DecisionView(
+                    decision: $0, grounds: $0.groundsWords.joined(separator: ", "),
+                    evidence: $0.evidence.joined(separator: ", "), decided: PolicyPages.Time($0.decidedAt),
+                    appealUntil: PolicyPages.Time($0.appealUntil),
+                    interimUntil: $0.interimUntil.map(PolicyPages.Time.init))
+            }, hasDecisions: !standing.decisions.isEmpty,
+            decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil)
+        return try await req.view.render("driver-standing", page)
+    }
+
+    struct DriverRow: Encodable {
+        var name: String
+        var email: String
+        var href: String
+        var openWarnings: Int
+    }
+
+    struct ListPage: Encodable {
+        var layout: LayoutContext
+        var drivers: [DriverRow]
+        var hasDrivers: Bool
+    }
+
+    /// Every driver by name, with how many warnings are in their period to improve.
+    @Sendable func list(req: Request) async throws -> View {
+        struct Row: Decodable {
+            var driverId: UUID
+            var n: Int
+        }
+        let open = try await req.db.sql.raw(
+            """
+            SELECT driver_id, COUNT(*) AS n FROM driver_warnings WHERE improve_until > \(bind: req.now) \
+            GROUP BY driver_id
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let counts = Dictionary(open.map { ($0.driverId, $0.n) }, uniquingKeysWith: +)
+        let drivers = try await User.query(on: req.db).filter(\.$role == .driver).sort(\.$name).limit(1000).all()
+        let rows = try drivers.map {
+            DriverRow(
+                name: $0.name, email: $0.email, href: SitePath.driverStanding(try $0.requireID()).path,
+                openWarnings: counts[try $0.requireID()] ?? 0)
+        }
+        return try await req.view.render(
+            "drivers",
+            ListPage(
+                layout: LayoutContext(req, title: "Drivers", current: .drivers), drivers: rows,
+                hasDrivers: !rows.isEmpty))
+    }
+
+    // MARK: The decision screen
+
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct DecidePage: Encodable {
+        var layout: LayoutContext
+        var driverName: String
+        var standingHref: String
+        var action: String
+        var policy: String
+        var actions: [Option]
+        var clauses: [Option]
+        var grounds: [Option]
+        var immediate: Bool
+        var evidence: String
+        var text: String
+        /// Messages by field: action, clause, grounds, evidence, text.
+        var errors: [String: String]
+        var hasErrors: Bool
+    }
+
+    /// The form a lead or reviewer decides on. Only grounds the policy permits are offered, so a
+    /// forbidden one cannot be chosen; the server refuses it anyway.
+    func renderDecide(_ req: Request, form: FormState, status: HTTPStatus) async throws -> Response {
+        let driver = try await DriverStandings.driver(req.parameters.get("userID", as: UUID.self), on: req.db)
+        let id = try driver.requireID()
+        let choices = try await req.application.driverDecisions.choices(for: driver)
+        let chosen = Set((form.values["grounds"] ?? "").split(separator: "\n").map(String.init))
+        var errors: [String: String] = [:]
+        for (field, message) in form.errors {
+            let key =
+                field.hasPrefix("statement.grounds")
+                ? "grounds"
+                : field.hasPrefix("statement.") ? String(field.dropFirst("statement.".count)) : "action"
+            errors[key] = errors[key].map { $0 + " " + message } ?? message
+        }
+        let page = DecidePage(
+            layout: LayoutContext(req, title: "Decide about \(driver.name)", current: .drivers),
+            driverName: driver.name, standingHref: SitePath.driverStanding(id).path,
+            action: SitePath.driverDecide(id).path, policy: choices.citation,
+            actions: ActionKind.allCases.map {
+                Option(
+                    value: $0.rawValue, label: $0.rawValue.capitalized, selected: form.values["action"] == $0.rawValue)
+            },
+            clauses: choices.clauses.map {
+                Option(
+                    value: $0.number, label: "\($0.number) \($0.title)", selected: form.values["clause"] == $0.number)
+            },
+            grounds: choices.grounds.map {
+                Option(
+                    value: $0,
+                    label: DecisionGrounds.words($0) + (choices.urgent.contains($0) ? " (urgent)" : ""),
+                    selected: chosen.contains($0))
+            }, immediate: form.values["immediate"] == "yes", evidence: form.values["evidence"] ?? "",
+            text: form.values["text"] ?? "", errors: errors, hasErrors: !errors.isEmpty)
+        let response = try await req.view.render("driver-decide", page).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    @Sendable func decideForm(req: Request) async throws -> Response {
+        try await renderDecide(req, form: FormState(), status: .ok)
+    }
+
+    @Sendable func decide(req: Request) async throws -> Response {
+        struct Form: Content {
+            var action: String?
+            var immediate: String?
+            var clause: String?
+            var grounds: [String]?
+            var evidence: String?
+            var text: String?
+        }
+        let viewer = try await req.viewer(DecisionRules.deciderRoles)
+        let form = try req.content.decode(Form.self)
+        let id = req.parameters.get("userID", as: UUID.self)
+        let evidence = (form.evidence ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map(String.init)
+        let values = [
+            "action": form.action ?? "", "immediate": form.immediate ?? "", "clause": form.clause ?? "",
+            "grounds": (form.grounds ?? []).joined(separator: "\n"), "evidence": form.evidence ?? "",
+            "text": form.text ?? "",
+        ]
+        return try await FormSubmission.handle(
+            req, form: "decide", values: values, success: "Decision recorded; the driver has been told.",
+            redirect: id.map { SitePath.driverStanding($0).path } ?? SitePath.drivers.path, render: renderDecide
+        ) {
+            _ = try await req.application.driverDecisions.decide(
+                DriverDecisionRequest(
+                    action: form.action, immediate: form.immediate == "yes", clause: form.clause,
+                    grounds: form.grounds ?? [], evidence: evidence, text: form.text),
+                for: id, by: viewer)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import FairdeskApp
+
+@Suite("Driver pages")
+struct DriverPagesTests {
+    @Test("a driver sees every number, the deliveries behind it, what was excused and the exact rule")
+    func myStanding() async throws {
+        try await TestFairdesk.with { fd in
+            // setup
+            try await fd.postRecords(fd.workedBlock("B1", daysAgo: 2, count: 21, late: [7]))
+            try await fd.send(
+                .POST, "api/v1/drivers/\(fd.driver.id)/excuses", as: fd.lead,
+                json: DriverExcuseRequest(recordId: "B1-P3", code: "weather", reason: "Flooded street"))
+            var driver = WebSession(fd)
+            _ = try await driver.logIn("driver@example.com")
+
+            // MUT
+            let page = try await driver.get("my/standing")
+
+            // validate
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains(#"href="/my/standing""#))
+            #expect(html.contains("Tier: <span class=\"status tier-great\">Great</span>"))
+            #expect(html.contains("<h3>on-time rate: 95% (19 of 20, 1 excused)</h3>"))
+            #expect(html.contains("<code>B1-P7</code>"))
+            #expect(html.contains("<strong>against you</strong>"))
+            #expect(html.contains("<strong>weather</strong>, Flooded street (applied by Lee Lead (lead))"))
+            #expect(html.contains("Fantastic: on-time ≥ 98%"))
+            #expect(html.contains("built-in default"))
+            #expect(html.contains("No warnings."))
+            #expect(try await driver.get("drivers").status == .forbidden)
+            #expect(try await driver.get("drivers/\(fd.driver.id)").status == .forbidden)
+        }
+    }
+
+    @Test("leads find drivers and see the same page the driver sees, warnings included")
+    func leadsSeeDrivers() async throws {
+        try await TestFairdesk.with { fd in
+            try await fd.postRecords(fd.workedBlock("B1", daysAgo: 2, count: 20, late: [1, 2, 3, 4]))
+            var lead = WebSession(fd)
+            _ = try await lead.logIn("lead@example.com")
+            let list = try await lead.get("drivers")
+            #expect(list.status == .ok)
+            #expect(list.body.string.contains(#"<a href="/drivers/\#(fd.driver.id)">Dee Driver</a>"#))
+            let page = try await lead.get("drivers/\(fd.driver.id)")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("Standing of Dee Driver"))
+            #expect(html.contains("At risk"))
+            #expect(html.contains("period to improve open"))
+            #expect(html.contains("To restore good standing: an on-time rate of at least 90% over the last 28 days."))
+            #expect(try await lead.get("drivers/\(fd.agent.id)").status == .notFound)
+            var agent = WebSession(fd)
+            _ = try await agent.logIn("agent@example.com")
+            #expect(try await agent.get("my/standing").status == .forbidden)
+        }
+    }
+
+    @Test("the demo driver has a month of records and a standing to show")
+    func demo() async throws {
+        try await TestFairdesk.with { fd in
+            for table in ["queue_members", "api_tokens", "users", "queues", "identities"] {
+                try await (fd.app.db as! any SQLDatabase).raw("DELETE FROM \(unsafeRaw: table)").run()
+            }
+            try await DemoSeeder.seedCompany(app: fd.app, password: "demo-password-1")
+            let driver = try #require(
+                try await User.query(on: fd.app.db).filter(\.$email == "driver@fairdesk.example").first())
+            let standing = try await fd.app.driverStandings.standing(of: driver)
+            #expect(standing.policy == "driver-standing v1")
+            #expect(standing.tier == "fantastic")
+            #expect(standing.metric("on_time")?.excluded.count == 5)
+            #expect(standing.metric("missed_blocks")?.against == ["DEMO-B7"])
+            #expect(standing.metric("scan_compliance")?.against == ["DEMO-P5-4"])
+
+            // The demo driver's own page shows them, with the depot's weather excuse.
+            var session = WebSession(fd)
+            let login = try await session.get("login")
+            _ = try await session.post(
+                "login",
+                ["email": "driver@fairdesk.example", "password": "demo-password-1", "_csrf": WebSession.csrf(login)])
+            let page = try await session.get("my/standing")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Tier: <span class=\"status tier-fantastic\">Fantastic</span>"))
+            #expect(page.body.string.contains("(applied by depot data: Met Office warnings feed)"))
+        }
+    }
+}
+
+@Suite("Driver decision screen")
+struct DriverDecisionPagesTests {
+    @Test("the screen offers only permitted grounds, refuses a decision without reasons, and the driver sees it")
+    func decideOnScreen() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: a warned driver whose period has ended
+            try await DemoPolicies.seed(on: fd.app.db, now: fd.clock.now)
+            try await fd.postRecords(fd.workedBlock("B1", daysAgo: 3, count: 20, late: [1, 2, 3, 4, 5]))
+            fd.clock.advance(by: 8 * 86_400)
+            var lead = WebSession(fd)
+            _ = try await lead.logIn("lead@example.com")
+            let standing = try await lead.get("drivers/\(fd.driver.id)")
+            #expect(standing.body.string.contains(#"href="/drivers/\#(fd.driver.id)/decide""#))
+
+            // MUT + validate
+            let form = try await lead.get("drivers/\(fd.driver.id)/decide")
+            #expect(form.status == .ok)
+            let html = form.body.string
+            #expect(html.contains(#"value="on_time_rate""#))
+            #expect(html.contains("safety (urgent)"))
+            #expect(!html.contains("declining_offers") && !html.contains("hours_worked"))
+            let token = WebSession.csrf(form)
+            let refused = try await lead.post(
+                "drivers/\(fd.driver.id)/decide",
+                ["action": "restriction", "clause": "", "evidence": "", "text": "", "_csrf": token])
+            #expect(refused.status == .unprocessableEntity)
+            let again = refused.body.string
+            #expect(again.contains("The decision was not recorded"))
+            #expect(again.contains(#"<p class="error" id="decide-clause-error">Must cite a clause"#))
+            #expect(again.contains(#"id="decide-evidence-error">Must list at least one record relied on."#))
+            #expect(again.contains(#"id="decide-text-error">Must not be empty."#))
+            #expect(again.contains(#"id="decide-grounds-error">Must name at least one ground"#))
+            #expect(try await fd.count("driver_decisions") == 0)
+            let made = try await lead.post(
+                "drivers/\(fd.driver.id)/decide",
+                [
+                    "action": "restriction", "clause": "2", "grounds[]": "on_time_rate", "evidence": "B1-P1, B1-P2",
+                    "text": "Late deliveries continued after the warning.", "_csrf": token,
+                ])
+            #expect(made.status == .seeOther)
+
+            var driver = WebSession(fd)
+            _ = try await driver.logIn("driver@example.com")
+            let mine = try await driver.get("my/standing").body.string
+            #expect(mine.contains("restriction, decided by Lee Lead (lead)"))
+            #expect(mine.contains("Late deliveries continued after the warning."))
+            #expect(mine.contains("<dt>Appeal until</dt>"))
+            #expect(mine.contains("B1-P1, B1-P2"))
+            #expect(!mine.contains("Decide an action"))
+            #expect(try await driver.get("drivers/\(fd.driver.id)/decide").status == .forbidden)
+        }
+    }
+}
