@@ -22,6 +22,7 @@ enum FairdeskMigrations {
             CreateBotConversations(),  // orders, bot conversations, tiers that bypass the bot, cases the bot holds
             CreateDriverRecords(),  // drivers' blocks, packages and scans, feedback, excuses, warnings
             CreateImprovementPlans(),  // improvement plans and every step of them
+            CreateDriverAppeals(),  // drivers' appeals against decisions and their evidence files
         ]
     }
 }
