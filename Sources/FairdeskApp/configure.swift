@@ -84,6 +84,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: ScorecardController())
     try api.register(collection: PlanController())
     try api.register(collection: DriverController())
+    try api.register(collection: AppealController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())

@@ -119,30 +119,40 @@ struct DriverDecisions: Sendable {
         return stored
     }
 
+    /// A stored decision, as `decisions(of:)` and the appeals read it.
+    struct Row: Decodable, Sendable {
+        var id: UUID
+        var driverId: UUID
+        var action: String
+        var immediate: Bool
+        var proposedBy: String
+        var deciderId: UUID?
+        var deciderName: String
+        var deciderRole: String
+        var clause: String
+        var grounds: String
+        var evidence: String
+        var statement: String
+        var decidedAt: Date
+        var effectiveAt: Date
+        var interimUntil: Date?
+        var appealUntil: Date
+        var policyVersion: String
+
+        /// The columns, in the order the fields are listed.
+        static var columns: SQLQueryString {
+            """
+            SELECT id, driver_id, action, immediate, proposed_by, decider_id, decider_name, decider_role, clause, \
+            grounds, evidence, statement, decided_at, effective_at, interim_until, appeal_until, policy_version \
+            FROM driver_decisions
+            """
+        }
+    }
+
     /// The driver's decisions, newest first.
     static func decisions(of driver: UUID, on db: any Database) async throws -> [DriverDecisionDTO] {
-        struct Row: Decodable {
-            var id: UUID
-            var action: String
-            var immediate: Bool
-            var deciderName: String
-            var deciderRole: String
-            var clause: String
-            var grounds: String
-            var evidence: String
-            var statement: String
-            var decidedAt: Date
-            var effectiveAt: Date
-            var interimUntil: Date?
-            var appealUntil: Date
-            var policyVersion: String
-        }
-        return try await db.sql.raw(
-            """
-            SELECT id, action, immediate, decider_name, decider_role, clause, grounds, evidence, statement, \
-            decided_at, effective_at, interim_until, appeal_until, policy_version FROM driver_decisions \
-            WHERE driver_id = \(bind: driver) ORDER BY decided_at DESC, id DESC LIMIT 100
-            """
+        try await db.sql.raw(
+            Row.columns + " WHERE driver_id = \(bind: driver) ORDER BY decided_at DESC, id DESC LIMIT 100"
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
             let grounds = row.grounds.split(separator: "\n").map(String.init)
             return DriverDecisionDTO(

@@ -45,3 +45,35 @@ enum DriverMail {
         return lines.joined(separator: "\n")
     }
 }
+
+extension DriverMail {
+    /// An appeal received: who reviews it and by when the written answer is due.
+    static func appealFiled(_ appeal: Appeal, name: String, link: String) -> String {
+        [
+            "Hello \(name),", "",
+            "We have received your appeal. "
+                + (appeal.reviewer.map { "\($0.name), who did not make the original decision, reviews it." }
+                    ?? "A reviewer who did not make the original decision will be assigned."),
+            "You will have a written, reasoned answer by \(PageTime.text(appeal.reviewDueAt)).", "",
+            "Having appealed is never held against you.", "",
+            "Your standing and your appeal are here:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+
+    /// The reviewer's answer: the outcome, the reasons in the reviewer's words, and any requirements.
+    static func appealDecided(
+        _ resolution: AppealResolution, requirements: [String], name: String, link: String
+    ) -> String {
+        var lines = [
+            "Hello \(name),", "",
+            "\(resolution.reviewer.name) (\(resolution.reviewer.role.rawValue)) has decided your appeal: "
+                + "\(resolution.outcome.title).", "", "Reasons:", resolution.reasons,
+        ]
+        if case .conditionallyReinstated(_, let dueBy) = resolution.outcome {
+            lines += ["", "Your access is restored on these conditions, to be met by \(PageTime.text(dueBy)):"]
+            lines += requirements.map { "- " + $0 }
+        }
+        lines += ["", "Your standing and the appeal are here:", link, "", "Fairdesk"]
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,69 @@
+import FairdeskCore
+import Foundation
+import Vapor
+
+/// A driver's appeal against a decision: their account in their own words.
+struct DriverAppealRequest: Content {
+    var account: String?
+}
+
+/// An appeal as the driver and the reviewer read it.
+struct DriverAppealDTO: Content {
+    var id: UUID
+    var decisionId: UUID
+    var driverId: UUID
+    var account: String
+    /// The driver's evidence files, oldest first.
+    var evidence: [AppealEvidenceDTO]
+    var filedAt: Date
+    var reviewDueAt: Date
+    /// When an undecided appeal is escalated to leads.
+    var escalateAt: Date
+    /// The reviewer's name; never the person who made the decision. Null until one is assigned.
+    var reviewer: String?
+    /// filed, in_review, decided
+    var state: String
+    /// on_track, escalated, overdue, decided (`AppealDeadlineStatus`)
+    var deadline: String
+    /// reinstated, denied, conditionally_reinstated
+    var outcome: String?
+    var reasons: String?
+    var decidedBy: String?
+    var decidedAt: Date?
+    var policy: String
+}
+
+/// The driver's evidence files, sent as multipart/form-data in `files[]`.
+struct AppealEvidenceRequest: Content {
+    var files: [File]?
+}
+
+/// One evidence file as the reviewer and driver see it listed.
+struct AppealEvidenceDTO: Content {
+    var id: UUID
+    var originalName: String
+    /// jpeg, png, pdf, gpx, csv, text
+    var type: String
+    var size: Int64
+    var uploadedAt: Date
+}
+
+/// The reviewer's written answer.
+struct AppealResolutionRequest: Content {
+    /// One requirement of a conditional reinstatement.
+    struct Requirement: Content {
+        /// training_module or on_time_rate
+        var kind: String?
+        var moduleId: String?
+        var title: String?
+        var minimum: Double?
+        var blocks: Int?
+    }
+
+    /// reinstated, denied, conditionally_reinstated
+    var outcome: String?
+    var reasons: String?
+    var requirements: [Requirement]?
+    /// When the requirements must be met (conditional reinstatement only).
+    var dueBy: Date?
+}
