@@ -46,6 +46,10 @@ enum BackgroundWork {
             _ = try await DriverStandings.sweep(app: context.app)
             return .again(at: context.app.fairdesk.clock.now + DriverStandings.interval)
         }
+        handlers.register(.appealsEscalate, every: AppealDeadlines.interval) { context in
+            while try await AppealDeadlines.escalate(app: context.app) == 200 {}
+            return .again(at: context.app.fairdesk.clock.now + AppealDeadlines.interval)
+        }
         handlers.register(.mailSend) { context in
             struct Payload: Decodable { var id: UUID }
             try await Outbox.deliver(

@@ -27,6 +27,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let botSweep: JobKind = "bot.sweep"
     /// Looks at every driver's standing again and issues the warnings that have become due.
     static let driversSweep: JobKind = "drivers.sweep"
+    /// Tells leads about undecided appeals whose review deadline is near.
+    static let appealsEscalate: JobKind = "appeals.escalate"
 }
 
 /// A job a worker has claimed and holds a lease on.

@@ -197,6 +197,31 @@ struct DriverAppealTests {
         }
     }
 
+    @Test("an undecided appeal is escalated to leads once its escalation date comes, and only once")
+    func escalated() async throws {
+        try await TestFairdesk.with { fd in
+            // setup
+            let (appeal, _) = try await filedAppeal(fd)
+            #expect(try await AppealDeadlines.escalate(app: fd.app) == 0)
+
+            // MUT
+            fd.clock.advance(by: 11 * 86_400 + 60)
+            let first = try await AppealDeadlines.escalate(app: fd.app)
+            let second = try await AppealDeadlines.escalate(app: fd.app)
+
+            // validate
+            #expect(first == 1 && second == 0)
+            let told = try await Notifications.recent(
+                for: fd.lead.id, kindPrefix: "driver.appeal_escalated", on: fd.app.db)
+            #expect(told.count == 1)
+            #expect(told.first?.body.contains("assigned to Rae Reviewer is escalated") == true)
+            let read = try await fd.send(.GET, "api/v1/drivers/appeals/\(appeal)", as: fd.lead)
+            #expect(try fd.decode(DriverAppealDTO.self, read).deadline == "escalated")
+            let audit = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "driver.appeal_escalated").all()
+            #expect(audit.count == 1)
+        }
+    }
+
     @Test("appeal responses match openapi.yaml")
     func openAPI() async throws {
         try await TestFairdesk.with { fd in
