@@ -233,4 +233,7 @@ struct DriverDecisionDTO: Content {
     var interimUntil: Date?
     var appealUntil: Date
     var policy: String
+    /// Where an appeal of this decision stands, in words: "appealed, awaiting review", "overturned on
+    /// appeal", "upheld on appeal", "reinstated on conditions"; nil when not appealed.
+    var appeal: String? = nil
 }

@@ -151,7 +151,18 @@ struct DriverDecisions: Sendable {
 
     /// The driver's decisions, newest first.
     static func decisions(of driver: UUID, on db: any Database) async throws -> [DriverDecisionDTO] {
-        try await db.sql.raw(
+        struct Appeal: Decodable {
+            var decisionId: UUID
+            var state: String
+            var outcome: String?
+        }
+        // A reinstatement overturns the decision: the driver's page must say so beside it.
+        let appeals = Dictionary(
+            try await db.sql.raw(
+                "SELECT decision_id, state, outcome FROM driver_appeals WHERE driver_id = \(bind: driver)"
+            ).all(decoding: Appeal.self, keyDecodingStrategy: .convertFromSnakeCase).map { ($0.decisionId, $0) },
+            uniquingKeysWith: { first, _ in first })
+        return try await db.sql.raw(
             Row.columns + " WHERE driver_id = \(bind: driver) ORDER BY decided_at DESC, id DESC LIMIT 100"
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
             let grounds = row.grounds.split(separator: "\n").map(String.init)
@@ -161,7 +172,18 @@ struct DriverDecisions: Sendable {
                 groundsWords: grounds.map(DecisionGrounds.words),
                 evidence: row.evidence.split(separator: "\n").map(String.init), text: row.statement,
                 decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
-                appealUntil: row.appealUntil, policy: row.policyVersion)
+                appealUntil: row.appealUntil, policy: row.policyVersion,
+                appeal: appeals[row.id].map { Self.appealWords(state: $0.state, outcome: $0.outcome) })
+        }
+    }
+
+    /// An appeal's standing in the words the driver's page uses.
+    static func appealWords(state: String, outcome: String?) -> String {
+        guard state == "decided" else { return "appealed, awaiting review" }
+        switch outcome {
+        case "reinstated": return "overturned on appeal"
+        case "conditionally_reinstated": return "reinstated on appeal, on conditions"
+        default: return "upheld on appeal"
         }
     }
 }

@@ -173,6 +173,11 @@ struct DriverAppealTests {
             #expect(mail.first?.body.contains("The scans were at the door.") == true)
             let audit = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "driver.appeal_decided").all()
             #expect(audit.count == 1 && audit.first?.policyVersion == "driver-standing v1")
+            // The driver's standing shows the decision as overturned.
+            let standing = try fd.decode(
+                DriverStandingDTO.self,
+                try await fd.send(.GET, "api/v1/drivers/\(fd.driver.id)/standing", as: fd.driver))
+            #expect(standing.decisions.map(\.appeal) == ["overturned on appeal"])
         }
     }
 
