@@ -7,14 +7,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${FAIRDESK_BIN:-$root/.build/release/fairdesk}
-[ -x "$bin" ] || { echo "build first: swift build -c release --product fairdesk" >&2; exit 1; }
 articles=${1:-10000}
-date=$(date +%F)
-commit=$(git -C "$root" rev-parse --short HEAD)
-machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME")"
-results=$root/benchmarks/results.csv
-[ -f "$results" ] || echo "date,commit,machine,metric,value,unit" > "$results"
-record() { echo "$date,$commit,\"$machine\",$1,$2,$3" >> "$results"; printf '  %-34s %s %s\n' "$1" "$2" "$3"; }
+. "$root/scripts/bench-lib.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -31,20 +31,16 @@ struct ScorecardPages: RouteCollection {
         var value: String
         var items: [ItemRow]
         var hasItems: Bool
-        var count: Int { items.count }
+        /// How many contacts the figure opens (Leaf cannot count an array).
+        var count: Int
 
-        enum CodingKeys: String, CodingKey {
-            case id, name, value, items, hasItems, count
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(name, forKey: .name)
-            try container.encode(value, forKey: .value)
-            try container.encode(items, forKey: .items)
-            try container.encode(hasItems, forKey: .hasItems)
-            try container.encode(count, forKey: .count)
+        init(id: String, name: String, value: String, items: [ItemRow], hasItems: Bool) {
+            self.id = id
+            self.name = name
+            self.value = value
+            self.items = items
+            self.hasItems = hasItems
+            count = items.count
         }
     }
 
