@@ -21,7 +21,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
         live: LiveHub(), inbound: InboundBatcher(app: app), logins: LoginCache())
     app.fairdesk.jobs = BackgroundWork.handlers()
     app.fairdesk.mail = config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) }
-    app.migrations.add(FairdeskMigrations.all(clock: clock))
+    app.migrations.add(FairdeskMigrations.all(clock: clock, timeZone: config.timeZone))
     if case .sqlite(let path?) = config.storage {
         try await DatabaseSetup.tuneSQLite(app.db)
         app.logger.debug("SQLite file \(path) uses write-ahead logging")
@@ -56,6 +56,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     try routes(app)
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(AuditCommands(), as: "audit")
+    app.asyncCommands.use(ReportCommands(), as: "reports")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(BenchCommands(), as: "bench")
     app.asyncCommands.use(IngestMailCommand(), as: "ingest-mail")
@@ -81,6 +82,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: KnowledgeController())
     try api.register(collection: OrderController())
     try api.register(collection: BotController())
+    try api.register(collection: ReportController())
     try api.register(collection: ScorecardController())
     try api.register(collection: PlanController())
     try api.register(collection: DriverController())
@@ -94,6 +96,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PolicyPages())
     try app.register(collection: PromisePages())
     try app.register(collection: BotPages())
+    try app.register(collection: ReportPages())
     try app.register(collection: ScorecardPages())
     try app.register(collection: PlanPages())
     try app.register(collection: SurveyPages())

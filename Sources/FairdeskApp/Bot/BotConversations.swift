@@ -52,6 +52,7 @@ struct BotConversations {
                 ("state", BotReport.State.withBot.rawValue), ("started_at", now), ("last_turn_at", now),
                 ("customer_turns", 0), ("turns", "[]"),
             ])
+        try await work.rollups.record(.botStarted(at: now), for: supportCase)
     }
 
     /// The bot's answer to the customer's message `text` on `supportCase`, or nil when the case is not the
@@ -148,6 +149,7 @@ struct BotConversations {
             body: "Summary from the bot\n\n" + HandOverRules.handOverSummary(turns: turns), author: Self.actor,
             details: ["handOver": decision.reason.rawValue])
         try await save(row, turns: turns, state: .handedOver, decision: decision)
+        try await work.rollups.record(.botHandedOver(at: now), for: supportCase)
         try await AuditLog.append(
             on: db, at: now, actor: Self.actor, action: "bot.handed_over", subjectType: "case",
             subjectID: supportCase.requireID(), reason: decision.detail,

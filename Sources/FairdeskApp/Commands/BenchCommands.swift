@@ -4,12 +4,15 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// `fairdesk bench routing|sla|jobs|bot`: the measurements behind BENCHMARKS.md (see
+/// `fairdesk bench routing|sla|jobs|bot|reports`: the measurements behind BENCHMARKS.md (see
 /// `scripts/bench-service-levels.sh`). Each prints one `RESULT name value unit` line per figure.
 struct BenchCommands: AsyncCommandGroup {
-    var help: String { "Measures routing, the SLA worker, the job table and the bot (for BENCHMARKS.md)" }
+    var help: String { "Measures routing, the SLA worker, the job table, the bot and reports (for BENCHMARKS.md)" }
     var commands: [String: any AnyAsyncCommand] {
-        ["routing": RoutingBench(), "sla": SLABench(), "jobs": JobsBench(), "bot": BotBench()]
+        [
+            "routing": RoutingBench(), "sla": SLABench(), "jobs": JobsBench(), "bot": BotBench(),
+            "reports": ReportBench(),
+        ]
     }
 
     static func seconds(_ duration: Duration) -> Double {

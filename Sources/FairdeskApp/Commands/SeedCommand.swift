@@ -15,6 +15,10 @@ struct SeedCommand: AsyncCommand {
         var anchor: String?
         @Option(name: "batch", help: "Cases per transaction (default 2000)")
         var batch: Int?
+        @Option(
+            name: "agents",
+            help: "Extra agents to add first, each in one or two queues, so cases spread as in a real team (default 0)")
+        var agents: Int?
     }
 
     var help: String {
@@ -40,11 +44,16 @@ struct SeedCommand: AsyncCommand {
             anchor = date
         }
         let seed = UInt64(signature.seed ?? 1)
+        guard (0...5_000).contains(signature.agents ?? 0) else { throw SeedProblem("--agents must be 0 to 5000") }
+        let password = app.fairdesk.config.demoPassword ?? DemoSeeder.newPassword()
         if try await DemoSeeder.isEmpty(app.db) {
             // A database without users gets the demo company first, so someone can log in.
-            let password = app.fairdesk.config.demoPassword ?? DemoSeeder.newPassword()
             try await DemoSeeder.seedCompany(app: app, password: password)
             context.console.print(DemoSeeder.loginsText(url: "this database", password: password))
+        }
+        if let agents = signature.agents, agents > 0 {
+            let added = try await DemoSeeder.addAgents(agents, app: app, password: password)
+            context.console.print("Added \(added) agents (agent-N@team.fairdesk.example, the demo password).")
         }
         // A database seeded before the knowledge base existed gets the demo articles now.
         let now = app.fairdesk.clock.now

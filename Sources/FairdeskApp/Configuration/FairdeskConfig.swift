@@ -71,6 +71,9 @@ public struct FairdeskConfig: Sendable {
     public var mailMaximumBytes: Int = 25 * 1024 * 1024
     /// Whether and how the bot meets customers on chat, social and email (see ``BotOptions``).
     public var bot = BotOptions()
+    /// The company's time zone (`FAIRDESK_TIME_ZONE`, UTC by default): reports count days in it, and
+    /// the bot writes delivery windows in it.
+    public var timeZone: TimeZone { bot.timeZone }
 
     public init(
         storage: Storage = .sqlite(path: nil), dataDirectory: String = "fairdesk-data", hostname: String = "127.0.0.1",

@@ -53,6 +53,8 @@ enum SitePath {
     case casePromiseAction(UUID, String)
     case promiseReport
     case botReport
+    case serviceReport
+    case serviceReportCSV
     case myScorecard
     case teamScorecards
     case agentScorecard(UUID)
@@ -110,6 +112,8 @@ enum SitePath {
         case .casePromiseAction(let id, let action): "/cases/\(id)/promises/\(action)"
         case .promiseReport: "/reports/promises"
         case .botReport: "/reports/bot"
+        case .serviceReport: "/reports"
+        case .serviceReportCSV: "/reports/service.csv"
         case .myScorecard: "/my/scorecard"
         case .teamScorecards: "/scorecards"
         case .agentScorecard(let id): "/scorecards/\(id)"

@@ -1,10 +1,12 @@
 import FairdeskCore
 import Fluent
+import Foundation
 
 /// Every migration, in the order it runs. Names are pinned: a migration never changes once it has shipped.
 enum FairdeskMigrations {
-    /// `clock` dates the starting configuration some migrations store.
-    static func all(clock: any WallClock) -> [any Migration] {
+    /// `clock` dates the starting configuration some migrations store; `timeZone` is the company's,
+    /// which report rollups count days in.
+    static func all(clock: any WallClock, timeZone: TimeZone) -> [any Migration] {
         [
             CreateAccounts(),  // customers, users, API tokens, queues, queue members
             CreateCases(),  // identities, cases, owners, timeline, attachments and their indexes
@@ -23,6 +25,7 @@ enum FairdeskMigrations {
             CreateDriverRecords(),  // drivers' blocks, packages and scans, feedback, excuses, warnings
             CreateImprovementPlans(),  // improvement plans and every step of them
             CreateDriverAppeals(),  // drivers' appeals against decisions and their evidence files
+            CreateReportRollups(timeZone: timeZone),  // leaders' report rollups; cases' first reply and escalation
         ]
     }
 }

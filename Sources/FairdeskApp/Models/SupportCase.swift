@@ -32,6 +32,10 @@ final class SupportCase: Model, @unchecked Sendable {
     @Field(key: "frustrated") var frustrated: Bool
     /// The bot holds the conversation: the case waits for no agent until the bot hands it over.
     @Field(key: "with_bot") var withBot: Bool
+    /// When a person first replied to the customer (for the reports' first-response times).
+    @OptionalField(key: "first_response_at") var firstResponseAt: Date?
+    /// When the case first went to a lead (SLA escalation, broken promise, or a transfer to a lead).
+    @OptionalField(key: "escalated_at") var escalatedAt: Date?
 
     init() {}
 
@@ -79,6 +83,8 @@ final class SupportCase: Model, @unchecked Sendable {
         var tier: String
         var frustrated: Bool
         var withBot: Bool
+        var firstResponseAt: Date?
+        var escalatedAt: Date?
 
         // The column names spelt out: decoding with `.convertFromSnakeCase` converted every key of
         // every row, which showed up in profiles of a mailbox import.
@@ -95,6 +101,8 @@ final class SupportCase: Model, @unchecked Sendable {
             case resolvedAt = "resolved_at"
             case closedAt = "closed_at"
             case withBot = "with_bot"
+            case firstResponseAt = "first_response_at"
+            case escalatedAt = "escalated_at"
         }
     }
 
@@ -105,6 +113,8 @@ final class SupportCase: Model, @unchecked Sendable {
             channel: row.channel, queueID: row.queueId, ownerID: row.ownerId, at: row.createdAt, tier: row.tier)
         frustrated = row.frustrated
         withBot = row.withBot
+        firstResponseAt = row.firstResponseAt
+        escalatedAt = row.escalatedAt
         ownerCount = row.ownerCount
         bounceCount = row.bounceCount
         updatedAt = row.updatedAt

@@ -211,7 +211,14 @@ struct PromiseActions {
             }
             guard let supportCase = try await SupportCase.find(promise.caseId, on: db) else { return }
             let late = now > promise.dueAt ? " (late: it was due \(PageTime.text(promise.dueAt)))" : ""
-            _ = try await app.caseWork(on: db, actor: actor).addEntry(
+            let work = try await app.caseWork(on: db, actor: actor)
+            // Kept in time counts as kept; kept late counts as broken, unless the sweep already counted it.
+            if now <= promise.dueAt {
+                try await work.rollups.record(.promiseKept(dueAt: promise.dueAt), for: supportCase)
+            } else if promise.escalatedAt == nil {
+                try await work.rollups.record(.promiseBroken(dueAt: promise.dueAt), for: supportCase)
+            }
+            _ = try await work.addEntry(
                 to: supportCase, kind: .note, direction: .internal, channel: supportCase.channel,
                 body: "Promise kept\(late): \(promise.draft.headline). Evidence: \(evidence)",
                 details: ["promiseId": promise.id.uuidString])

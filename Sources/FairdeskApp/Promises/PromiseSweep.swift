@@ -90,6 +90,8 @@ enum PromiseSweep {
                 at: now, on: db)
             try await PromiseStore.addEvent(
                 promise.id, source: "system", kind: "escalated", note: reason, actorID: nil, at: now, on: db)
+            try await work.escalatedToLead(supportCase)
+            try await work.rollups.record(.promiseBroken(dueAt: promise.dueAt), for: supportCase)
             try await db.sql.raw(
                 "UPDATE promises SET escalated_at = \(bind: now), check_at = NULL WHERE id = \(bind: promise.id)"
             ).run()

@@ -3,6 +3,13 @@ import Fluent
 import Foundation
 import SQLKit
 
+/// A clock a change stopped. `breachedAtStop` says stopping it found it past due before the SLA
+/// worker had recorded the breach, so nobody has counted its miss yet.
+struct StoppedClock: Sendable {
+    var stored: StoredClock
+    var breachedAtStop: Bool
+}
+
 /// One SLA clock of one case, as stored.
 struct StoredClock: Sendable {
     var id: UUID
@@ -103,25 +110,37 @@ struct CaseClocks {
         try await start(.nextResponse, caseID: caseID, tier: tier, channel: channel)
     }
 
-    func staffReplied(caseID: UUID) async throws {
+    /// Stops the response clocks; answers the clocks it stopped.
+    @discardableResult
+    func staffReplied(caseID: UUID) async throws -> [StoppedClock] {
+        var stopped: [StoppedClock] = []
         for var stored in try await StoredClock.of(caseID: caseID, on: db)
         where stored.clock.metric != .resolution && !stored.clock.isStopped {
+            let wasBreached = stored.clock.breachedAt != nil
             stored.clock.stop(at: now, calendar: catalog.calendar(stored.calendarID))
             try await save(stored)
+            stopped.append(StoppedClock(stored: stored, breachedAtStop: !wasBreached && stored.clock.breachedAt != nil))
         }
+        return stopped
     }
 
+    /// Moves the clocks along with the case's status; answers the clocks it stopped.
+    @discardableResult
     func statusChanged(caseID: UUID, from: CaseStatus, to: CaseStatus, tier: String, channel: ContactChannel)
-        async throws
+        async throws -> [StoppedClock]
     {
         if !from.isActive && to.isActive {
             try await start(.resolution, caseID: caseID, tier: tier, channel: channel)
-            return
+            return []
         }
+        var stopped: [StoppedClock] = []
         for var stored in try await StoredClock.of(caseID: caseID, on: db) where !stored.clock.isStopped {
             let calendar = catalog.calendar(stored.calendarID)
             if !to.isActive {
+                let wasBreached = stored.clock.breachedAt != nil
                 stored.clock.stop(at: now, calendar: calendar)
+                stopped.append(
+                    StoppedClock(stored: stored, breachedAtStop: !wasBreached && stored.clock.breachedAt != nil))
             } else if stored.clock.metric == .resolution && to == .pendingCustomer {
                 stored.clock.pause(at: now, calendar: calendar)
             } else if stored.clock.metric == .resolution && from == .pendingCustomer {
@@ -131,6 +150,7 @@ struct CaseClocks {
             }
             try await save(stored)
         }
+        return stopped
     }
 
     /// Starts (or restarts) one clock, if the tier has a target for it on this channel.

@@ -94,7 +94,9 @@ struct SLASweep {
                 ("target_minutes", clock.clock.targetSeconds / 60), ("policy", clock.policy),
                 ("owner_id", supportCase.$owner.id), ("at", now),
             ])
-        try await CaseWork(db: db, now: now, actor: .system, config: config, catalog: catalog).addEntry(
+        let work = CaseWork(db: db, now: now, actor: .system, config: config, catalog: catalog)
+        if step.action == .notifyLead { try await work.escalatedToLead(supportCase) }
+        try await work.addEntry(
             to: supportCase, kind: .note, direction: .internal, channel: supportCase.channel,
             body: "SLA escalation: \(describe(clock)) is \(step.percentUsed)% used; \(note).",
             details: ["metric": clock.clock.metric.rawValue, "action": step.action.rawValue, "policy": clock.policy])
@@ -102,6 +104,8 @@ struct SLASweep {
 
     private func recordBreach(_ supportCase: SupportCase, clock: StoredClock) async throws {
         let caseID = try supportCase.requireID()
+        try await ReportRollups(db: db, timeZone: config.timeZone).record(
+            .slaMissed(at: clock.clock.breachedAt!), for: supportCase)
         try await db.insertRow(
             "sla_events",
             [

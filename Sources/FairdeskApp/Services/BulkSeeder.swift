@@ -5,7 +5,8 @@ import SQLKit
 import Vapor
 
 /// Writes demo data at any scale: customers with identities, cases spread over two years, and the
-/// conversations inside them. Rows go in with multi-row INSERTs, one transaction per batch.
+/// conversations inside them. Rows go in with multi-row INSERTs, one transaction per batch, and each
+/// batch adds what it wrote to the report rollups in the same transaction.
 struct BulkSeeder {
     struct Plan: Sendable {
         var customers: Int
@@ -68,6 +69,7 @@ struct BulkSeeder {
         }
         let agents = agentsByQueue
         let agentNames = names
+        let zone = app.fairdesk.config.timeZone
         let data = DemoData(
             seed: plan.seed, anchor: plan.anchor, customerCount: plan.customers, queueCount: queueIDs.count)
         if try await Customer.find(data.customerID(0), on: db) != nil { throw SeedError.alreadyLoaded(plan.seed) }
@@ -93,7 +95,7 @@ struct BulkSeeder {
             let range = start..<end
             let entries = try await app.write { db in
                 try await Self.insertCases(
-                    range, data: data, queueIDs: queueIDs, agents: agents, names: agentNames, on: db)
+                    range, data: data, queueIDs: queueIDs, agents: agents, names: agentNames, timeZone: zone, on: db)
             }
             summary.cases += range.count
             summary.entries += entries
@@ -155,7 +157,7 @@ struct BulkSeeder {
 
     static func insertCases(
         _ range: Range<Int>, data: DemoData, queueIDs: [UUID], agents: [UUID: [UUID]], names: [UUID: String],
-        on db: any Database
+        timeZone: TimeZone, on db: any Database
     ) async throws -> Int {
         struct Row: Decodable { var value: Int64 }
         // Reserve a block of case numbers in one step.
@@ -171,6 +173,7 @@ struct BulkSeeder {
         var entries: [[any SQLExpression]] = []
         var surveys: [[any SQLExpression]] = []
         var shares: [[any SQLExpression]] = []
+        var rollups: [RollupIncrement] = []
         for index in range {
             number += 1
             let item = data.supportCase(index)
@@ -181,15 +184,31 @@ struct BulkSeeder {
             let members = agents[queueID] ?? []
             let owner: UUID? = item.status == .new || members.isEmpty ? nil : rng.pick(members)
             let ownerName = owner.flatMap { names[$0] } ?? "Support team"
-            let customerName = data.customerName(item.customerIndex)
+            let customer = data.customer(item.customerIndex)
+            let customerName = customer.name
+            let resolved = [.resolved, .closed].contains(item.status)
+            let firstReply = item.entries.first { $0.byAgent && $0.kind == .message && $0.direction == .outbound }?.at
+            // Some cases were passed on, and a few went to a lead, so the reports have something to show.
+            var history = SeededRandom(seed: data.seed, stream: 16, index: index)
+            let bounces = owner == nil ? 0 : (history.chance(0.2) ? (history.chance(0.25) ? 2 : 1) : 0)
+            let escalated: Date? =
+                owner != nil && history.chance(0.04)
+                ? item.createdAt.addingTimeInterval(Double(1_800 + history.next() % 7_200)) : nil
+            func count(_ event: RollupEvent) {
+                rollups += event.increments(tier: customer.tier, channel: item.channel.rawValue, in: timeZone)
+            }
+            count(.caseOpened(at: item.createdAt))
+            if let firstReply { count(.firstResponse(at: firstReply, since: item.createdAt)) }
+            if resolved { count(.resolved(at: item.lastActivityAt, openedAt: item.createdAt, bounces: bounces)) }
+            if let escalated { count(.escalatedToLead(at: escalated)) }
             cases.append([
                 SQLBind(caseID), SQLBind(number), SQLBind(customerID), SQLBind(item.subject),
                 SQLBind(item.status.rawValue),
                 SQLBind(item.channel.rawValue), SQLBind(queueID), owner.map { SQLBind($0) } ?? SQLLiteral.null,
-                SQLBind(owner == nil ? 0 : 1), SQLBind(0), SQLBind(item.createdAt), SQLBind(item.lastActivityAt),
-                SQLBind(item.lastActivityAt),
-                [.resolved, .closed].contains(item.status) ? SQLBind(item.lastActivityAt) : SQLLiteral.null,
-                item.status == .closed ? SQLBind(item.lastActivityAt) : SQLLiteral.null,
+                SQLBind(owner == nil ? 0 : 1), SQLBind(bounces), SQLBind(item.createdAt), SQLBind(item.lastActivityAt),
+                SQLBind(item.lastActivityAt), resolved ? SQLBind(item.lastActivityAt) : SQLLiteral.null,
+                item.status == .closed ? SQLBind(item.lastActivityAt) : SQLLiteral.null, SQLBind(customer.tier),
+                firstReply.map { SQLBind($0) } ?? SQLLiteral.null, escalated.map { SQLBind($0) } ?? SQLLiteral.null,
             ])
             owners.append([
                 SQLBind(data.childID(kind: 2, index: index, part: 0)), SQLBind(caseID),
@@ -199,13 +218,14 @@ struct BulkSeeder {
             // About a third of the resolved cases with an owner were surveyed and answered; each agent
             // satisfies customers at their own steady rate, so the team view has real differences.
             var survey = SeededRandom(seed: data.seed, stream: 15, index: index)
-            if let owner, [.resolved, .closed].contains(item.status), survey.chance(0.35) {
+            if let owner, resolved, survey.chance(0.35) {
                 let surveyID = data.childID(kind: 4, index: index, part: 0)
                 let skill = Double(owner.uuidString.utf8.reduce(0) { $0 &+ Int($1) } % 20) / 100
                 let solved = survey.chance(0.7 + skill)
                 let reason = solved ? nil : survey.pick(SurveyReason.allCases)
                 let attribution = reason.map { SurveyReason.suggestedAttribution[$0.rawValue] ?? "process" }
                 let answered = item.lastActivityAt.addingTimeInterval(3_600 + Double(survey.next() % 86_400))
+                count(.surveyAnswered(at: answered, solved: solved, reason: reason?.rawValue))
                 surveys.append([
                     SQLBind(surveyID), SQLBind(caseID), SQLBind(customerID), SQLBind(item.channel.rawValue),
                     SQLBind("answered"), SQLBind(item.lastActivityAt), SQLBind(item.lastActivityAt),
@@ -238,7 +258,8 @@ struct BulkSeeder {
             "cases",
             columns: [
                 "id", "number", "customer_id", "subject", "status", "channel", "queue_id", "owner_id", "owner_count",
-                "bounce_count", "created_at", "updated_at", "last_activity_at", "resolved_at", "closed_at",
+                "bounce_count", "created_at", "updated_at", "last_activity_at", "resolved_at", "closed_at", "tier",
+                "first_response_at", "escalated_at",
             ], rows: cases, on: db)
         try await insert(
             "case_owners", columns: ["id", "case_id", "user_id", "queue_id", "started_at", "started_by_id"],
@@ -260,6 +281,7 @@ struct BulkSeeder {
             "survey_shares",
             columns: ["id", "survey_id", "agent_id", "share", "entries", "owned_seconds", "voided"], rows: shares,
             on: db)
+        try await ReportRollups(db: db, timeZone: timeZone).add(rollups)
         return entries.count
     }
 }

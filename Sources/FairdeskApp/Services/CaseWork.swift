@@ -15,6 +15,7 @@ struct CaseWork {
 
     var clocks: CaseClocks { CaseClocks(db: db, now: now, catalog: catalog) }
     var waits: RoutingWaits { RoutingWaits(db: db, now: now, catalog: catalog) }
+    var rollups: ReportRollups { ReportRollups(db: db, timeZone: config.timeZone) }
 
     /// The next case number, from a counter row that PostgreSQL locks until commit.
     func nextCaseNumber() async throws -> Int64 {
@@ -79,6 +80,7 @@ struct CaseWork {
             let due = try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
             try await waits.sync(supportCase, dueAt: due, newCustomer: newCustomer)
         }
+        try await rollups.record(.caseOpened(at: now), for: supportCase)
         try await Webhooks.emit(.caseCreated, data: CaseEventData(supportCase), at: now, on: db)
         return supportCase
     }
@@ -127,7 +129,8 @@ struct CaseWork {
         } else if kind == .message && direction == .outbound && author.id != nil {
             // Only a person answers the customer; Fairdesk's own messages (a survey question, a
             // promise's follow-up) do not meet a response target.
-            try await clocks.staffReplied(caseID: entry.$supportCase.id!)
+            try await recordSLA(clocks.staffReplied(caseID: entry.$supportCase.id!), of: supportCase)
+            try await firstReply(to: supportCase)
             try await personReplied(to: supportCase)
         }
         return entry
@@ -159,10 +162,13 @@ struct CaseWork {
             on: db, at: now, actor: actor, action: action, subjectType: "case", subjectID: supportCase.requireID(),
             reason: reason,
             details: ["from": from.rawValue, "to": target.rawValue, "number": String(supportCase.number)])
-        try await clocks.statusChanged(
+        let stopped = try await clocks.statusChanged(
             caseID: supportCase.requireID(), from: from, to: target, tier: supportCase.tier,
             channel: supportCase.channel)
+        try await recordSLA(stopped, of: supportCase)
         if target == .resolved {
+            try await rollups.record(
+                .resolved(at: now, openedAt: supportCase.createdAt, bounces: supportCase.bounceCount), for: supportCase)
             try await Surveys.schedule(supportCase, at: now, config: config, on: db)
             try await Webhooks.emit(.caseResolved, data: CaseEventData(supportCase), at: now, on: db)
         }
@@ -225,5 +231,51 @@ struct CaseWork {
         try await AuditLog.append(
             on: db, at: now, actor: actor, action: "case.transferred", subjectType: "case", subjectID: caseID,
             reason: handoff, details: details.merging(["number": String(supportCase.number)]) { a, _ in a })
+        if agent?.role == .lead { try await escalatedToLead(supportCase) }
+    }
+
+    /// Marks the first reply a person sent the customer, and counts its wait for the reports: from
+    /// the bot's hand-over when there was one, else from the opening.
+    private func firstReply(to supportCase: SupportCase) async throws {
+        guard supportCase.firstResponseAt == nil else { return }
+        let caseID = try supportCase.requireID()
+        let claimed = try await db.sql.raw(
+            """
+            UPDATE cases SET first_response_at = \(bind: now) WHERE id = \(bind: caseID) \
+            AND first_response_at IS NULL RETURNING id
+            """
+        ).all()
+        supportCase.firstResponseAt = now
+        guard !claimed.isEmpty else { return }
+        struct HandOver: Decodable { var at: Date? }
+        let since =
+            try await db.sql.raw("SELECT handed_over_at AS at FROM bot_conversations WHERE case_id = \(bind: caseID)")
+            .first(decoding: HandOver.self)?.at ?? supportCase.createdAt
+        try await rollups.record(.firstResponse(at: now, since: since), for: supportCase)
+    }
+
+    /// Marks the first time the case went to a lead, and counts it for the reports (once per case).
+    func escalatedToLead(_ supportCase: SupportCase) async throws {
+        guard supportCase.escalatedAt == nil else { return }
+        let claimed = try await db.sql.raw(
+            """
+            UPDATE cases SET escalated_at = \(bind: now) WHERE id = \(bind: supportCase.requireID()) \
+            AND escalated_at IS NULL RETURNING id
+            """
+        ).all()
+        supportCase.escalatedAt = now
+        if !claimed.isEmpty { try await rollups.record(.escalatedToLead(at: now), for: supportCase) }
+    }
+
+    /// Counts each stopped clock's outcome once: met when it stopped in time; missed when stopping it
+    /// found it late before the SLA worker did (the worker counts the breaches it finds, see ``SLASweep``).
+    private func recordSLA(_ stopped: [StoppedClock], of supportCase: SupportCase) async throws {
+        for item in stopped {
+            if let breached = item.stored.clock.breachedAt {
+                if item.breachedAtStop { try await rollups.record(.slaMissed(at: breached), for: supportCase) }
+            } else {
+                try await rollups.record(.slaMet(at: now), for: supportCase)
+            }
+        }
     }
 }

@@ -24,6 +24,36 @@ enum DemoSeeder {
         ("customer@fairdesk.example", "Casey Customer", .customer, []),
     ]
 
+    /// Adds `count` agents (`agent-1@team.fairdesk.example`, …), each in one or two of the queues,
+    /// skipping those that exist; answers how many were added. For data at scale: a million cases
+    /// belong to a team, not to the two demo agents.
+    static func addAgents(_ count: Int, app: Application, password: String) async throws -> Int {
+        let hash = try await app.password.async.hash(password)
+        let now = app.fairdesk.clock.now
+        return try await app.write { db in
+            let queues = try await Queue.query(on: db).sort(\.$createdAt).all().compactMap(\.id)
+            guard !queues.isEmpty else { return 0 }
+            var added = 0
+            for index in 1...count {
+                let email = "agent-\(index)@team.fairdesk.example"
+                if try await User.query(on: db).filter(\.$email == email).first() != nil { continue }
+                let user = User(
+                    email: email, name: DemoData.staffName(index), role: .agent, passwordHash: hash, customerID: nil,
+                    createdAt: now)
+                user.jurisdiction = "GB"
+                try await user.create(on: db)
+                let memberOf = Set([queues[index % queues.count], queues[(index * 7 / 3) % queues.count]])
+                for queue in memberOf {
+                    try await QueueMember(queueID: queue, userID: user.requireID()).create(on: db)
+                }
+                try await AgentProfile(userID: user.requireID(), skills: ["refunds"], availability: .away, since: now)
+                    .save(on: db)
+                added += 1
+            }
+            return added
+        }
+    }
+
     /// Whether the database already holds users (so nothing is seeded twice).
     static func isEmpty(_ db: any Database) async throws -> Bool {
         try await User.query(on: db).count() == 0

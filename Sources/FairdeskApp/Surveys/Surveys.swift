@@ -172,6 +172,8 @@ enum Surveys {
             }
             if let comment = answer.comment { words += " \"\(comment)\"" }
             let work = try await app.caseWork(on: db, actor: customer)
+            try await work.rollups.record(
+                .surveyAnswered(at: now, solved: answer.solved, reason: answer.reason?.rawValue), for: supportCase)
             _ = try await work.addEntry(
                 to: supportCase, kind: .note, direction: .internal, channel: supportCase.channel, body: words,
                 author: customer, details: ["surveyId": survey.id.uuidString])

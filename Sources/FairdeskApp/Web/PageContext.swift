@@ -45,13 +45,15 @@ struct LayoutContext: Encodable {
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
-                ("Promises", .promiseReport), ("Bot", .botReport), ("Scorecards", .teamScorecards),
-                ("Plans", .plans), ("Disputes", .surveyDisputes), ("Drivers", .drivers),
+                ("Reports", .serviceReport), ("Promises", .promiseReport), ("Bot", .botReport),
+                ("Scorecards", .teamScorecards), ("Plans", .plans), ("Disputes", .surveyDisputes),
+                ("Drivers", .drivers),
             ]
         case .admin:
             links = [
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Users", .adminUsers), ("Queues", .adminQueues),
-                ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Promises", .promiseReport),
+                ("Service levels", .adminServiceLevels), ("Policies", .policies), ("Reports", .serviceReport),
+                ("Promises", .promiseReport),
                 ("Bot", .botReport), ("Scorecards", .teamScorecards), ("Drivers", .drivers),
                 ("Knowledge", .adminKnowledge), ("Jobs", .adminJobs), ("Mail", .adminMail),
                 ("Webhooks", .adminWebhooks),

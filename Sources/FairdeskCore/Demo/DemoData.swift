@@ -183,6 +183,12 @@ public struct DemoData: Sendable {
     }
 
     /// Just the name of customer `index` (the same as `customer(index).name`, much cheaper).
+    /// A staff member's name for extra demo agents, the same for the same index.
+    public static func staffName(_ index: Int) -> String {
+        var rng = SeededRandom(seed: 99, stream: 9, index: index)
+        return "\(rng.pick(firstNames)) \(rng.pick(lastNames))"
+    }
+
     public func customerName(_ index: Int) -> String {
         var rng = SeededRandom(seed: seed, stream: 1, index: index)
         let first = rng.pick(Self.firstNames)
