@@ -46,7 +46,7 @@ struct LayoutContext: Encodable {
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
                 ("Promises", .promiseReport), ("Bot", .botReport), ("Scorecards", .teamScorecards),
-                ("Plans", .plans), ("Disputes", .surveyDisputes), ("Drivers", .drivers),
+                ("Plans", .plans), ("Disputes", .surveyDisputes), ("Drivers", .drivers), ("Appeals", .appeals),
             ]
         case .admin:
             links = [
@@ -59,7 +59,7 @@ struct LayoutContext: Encodable {
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
         case .driver: links = [("My standing", .myStanding), ("Policies", .policies)]
-        case .reviewer: links = [("Drivers", .drivers), ("Policies", .policies)]
+        case .reviewer: links = [("Drivers", .drivers), ("Appeals", .appeals), ("Policies", .policies)]
         case .policyOwner: links = [("Policies", .policies)]
         case nil: links = []
         }
