@@ -103,6 +103,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: WebhookPages())
     try app.register(collection: KnowledgePages())
     try app.register(collection: DriverPages())
+    try app.register(collection: AppealPages())
     try app.register(collection: MailPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())

@@ -65,6 +65,12 @@ enum SitePath {
     case drivers
     case driverStanding(UUID)
     case driverDecide(UUID)
+    case fileAppeal(decisionID: UUID)
+    case addAppealEvidence(UUID)
+    case appeals
+    case appeal(UUID)
+    case appealDecide(UUID)
+    case appealEvidence(UUID, evidenceID: UUID)
     case survey(String)
     case mySurveys
     case surveyDisputes
@@ -124,6 +130,12 @@ enum SitePath {
         case .drivers: "/drivers"
         case .driverStanding(let id): "/drivers/\(id)"
         case .driverDecide(let id): "/drivers/\(id)/decide"
+        case .fileAppeal(let decisionID): "/my/standing/decisions/\(decisionID)/appeal"
+        case .addAppealEvidence(let id): "/my/standing/appeals/\(id)/evidence"
+        case .appeals: "/appeals"
+        case .appeal(let id): "/appeals/\(id)"
+        case .appealDecide(let id): "/appeals/\(id)/decide"
+        case .appealEvidence(let id, let evidenceID): "/appeals/\(id)/evidence/\(evidenceID)"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"
         case .surveyDisputes: "/surveys/disputes"

@@ -41,7 +41,7 @@ enum AppealDeadlines {
                     to: leads, caseID: nil, kind: "driver.appeal_escalated",
                     body: "An appeal assigned to \(row.reviewerName ?? "nobody") is \(status.rawValue): "
                         + "the written answer is due by \(answer).",
-                    link: nil, at: now, on: db)
+                    link: SitePath.appeal(id).path, at: now, on: db)
                 try await AuditLog.append(
                     on: db, at: now, actor: .system, action: "driver.appeal_escalated",
                     subjectType: DriverStandings.auditSubject, subjectID: row.driverId,

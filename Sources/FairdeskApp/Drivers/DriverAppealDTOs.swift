@@ -28,6 +28,10 @@ struct DriverAppealDTO: Content {
     /// reinstated, denied, conditionally_reinstated
     var outcome: String?
     var reasons: String?
+    /// What a conditionally reinstated driver must do, in the words they read; absent otherwise.
+    var requirements: [String]?
+    /// When the requirements must be met by.
+    var requirementsDueBy: Date?
     var decidedBy: String?
     var decidedAt: Date?
     var policy: String

@@ -14,12 +14,16 @@ struct DriverAppeals: Sendable {
     struct StoredDecision: Sendable {
         var decision: DriverDecision
         var driverID: UUID
+        /// The row it was read from, for showing it as the driver reads it.
+        var row: DriverDecisions.Row
     }
 
-    /// Files the driver's appeal against `decisionID`; refused (422, nothing written) when
-    /// `AppealRules.file` refuses it or an appeal is already on file.
-    func file(_ input: DriverAppealRequest, against decisionID: UUID?, by viewer: Viewer) async throws
-        -> DriverAppealDTO
+    /// Files the driver's appeal against `decisionID`, with any evidence `files` sent with it;
+    /// refused (422, nothing written, no file kept) when `AppealRules.file` refuses it, an appeal is
+    /// already on file, or `EvidenceCheck` refuses a file (`files[i]`). The appeal, its files and
+    /// their audit entries are one transaction.
+    func file(_ input: DriverAppealRequest, against decisionID: UUID?, files: [File] = [], by viewer: Viewer)
+        async throws -> DriverAppealDTO
     {
         let stored = try await Self.decision(decisionID, on: app.db)
         guard stored.driverID == viewer.userID else { throw ApiError.notFound("decision") }
@@ -40,65 +44,83 @@ struct DriverAppeals: Sendable {
         if try await Self.appealID(of: stored.decision.id, on: app.db) != nil {
             checks.add("decisionID", "already has an appeal on file")
         }
+        let typed = Self.check(files, existing: 0, into: &checks)
         try checks.finish()
         guard var appeal else { throw ApiError.invalid(field: "account", rule: "is required") }
         let reviewer = try await reviewer(for: stored.decision)
         if let reviewer { appeal = try AppealRules.assign(reviewer, to: appeal, decision: stored.decision) }
         let citation = used.citation
-        try await app.write { [app, appeal] db in
-            try await db.insertRow(
-                "driver_appeals",
-                [
-                    ("id", id), ("decision_id", decisionID), ("driver_id", viewer.userID),
-                    ("account", appeal.account), ("filed_at", now),
-                    ("window_closes_at", terms.appealCloses(decidedAt: stored.decision.decidedAt)),
-                    ("review_due_at", appeal.reviewDueAt), ("escalate_at", appeal.escalateAt),
-                    ("reviewer_id", appeal.reviewer.flatMap { UUID(uuidString: $0.id) }),
-                    ("reviewer_name", appeal.reviewer?.name), ("state", appeal.reviewer == nil ? "filed" : "in_review"),
-                    ("policy_version", citation),
-                ])
-            try await AuditLog.append(
-                on: db, at: now, actor: viewer.actor, action: "driver.appeal_filed",
-                subjectType: DriverStandings.auditSubject, subjectID: viewer.userID, reason: appeal.account,
-                details: [
-                    "appeal": id.uuidString, "decision": stored.decision.id,
-                    "reviewer": appeal.reviewer?.name ?? "unassigned",
-                    "reviewDue": PageTime.text(appeal.reviewDueAt),
-                ], policyVersion: citation)
-            let link = SitePath.myStanding.path
-            try await Notifications.send(
-                to: [viewer.userID], caseID: nil, kind: "driver.appeal_filed",
-                body: "Your appeal was received; a written answer is due by \(PageTime.text(appeal.reviewDueAt)).",
-                link: link, at: now, on: db)
-            if let reviewer = appeal.reviewer.flatMap({ UUID(uuidString: $0.id) }) {
+        let kept = try storeFiles(typed)
+        try await removingFiles(kept) {
+            try await app.write { [app, appeal] db in
+                try await db.insertRow(
+                    "driver_appeals",
+                    [
+                        ("id", id), ("decision_id", decisionID), ("driver_id", viewer.userID),
+                        ("account", appeal.account), ("filed_at", now),
+                        ("window_closes_at", terms.appealCloses(decidedAt: stored.decision.decidedAt)),
+                        ("review_due_at", appeal.reviewDueAt), ("escalate_at", appeal.escalateAt),
+                        ("reviewer_id", appeal.reviewer.flatMap { UUID(uuidString: $0.id) }),
+                        ("reviewer_name", appeal.reviewer?.name),
+                        ("state", appeal.reviewer == nil ? "filed" : "in_review"),
+                        ("policy_version", citation),
+                    ])
+                try await AuditLog.append(
+                    on: db, at: now, actor: viewer.actor, action: "driver.appeal_filed",
+                    subjectType: DriverStandings.auditSubject, subjectID: viewer.userID, reason: appeal.account,
+                    details: [
+                        "appeal": id.uuidString, "decision": stored.decision.id,
+                        "reviewer": appeal.reviewer?.name ?? "unassigned",
+                        "reviewDue": PageTime.text(appeal.reviewDueAt),
+                    ], policyVersion: citation)
+                let link = SitePath.myStanding.path
                 try await Notifications.send(
-                    to: [reviewer], caseID: nil, kind: "driver.appeal_assigned",
-                    body: "An appeal is yours to review by \(PageTime.text(appeal.reviewDueAt)).",
-                    link: nil, at: now, on: db)
+                    to: [viewer.userID], caseID: nil, kind: "driver.appeal_filed",
+                    body: "Your appeal was received; a written answer is due by \(PageTime.text(appeal.reviewDueAt)).",
+                    link: link, at: now, on: db)
+                if let reviewer = appeal.reviewer.flatMap({ UUID(uuidString: $0.id) }) {
+                    try await Notifications.send(
+                        to: [reviewer], caseID: nil, kind: "driver.appeal_assigned",
+                        body: "An appeal is yours to review by \(PageTime.text(appeal.reviewDueAt)).",
+                        link: SitePath.appeal(id).path, at: now, on: db)
+                }
+                try await Outbox.queue(
+                    try await Outbox.recipients([viewer.userID], on: db),
+                    subject: "Your appeal was received (\(citation))",
+                    body: DriverMail.appealFiled(
+                        appeal, name: driver.name, link: app.fairdesk.config.publicURL + link),
+                    kind: "driver_appeal", at: now, on: db)
+                try await Self.insertEvidence(kept, appealID: id, by: viewer, policyVersion: citation, at: now, on: db)
             }
-            try await Outbox.queue(
-                try await Outbox.recipients([viewer.userID], on: db),
-                subject: "Your appeal was received (\(citation))",
-                body: DriverMail.appealFiled(
-                    appeal, name: driver.name, link: app.fairdesk.config.publicURL + link),
-                kind: "driver_appeal", at: now, on: db)
         }
         return try await read(id, as: viewer)
     }
 
     /// The appeal as the driver or a staff member reads it; a driver reads only their own.
     func read(_ id: UUID?, as viewer: Viewer) async throws -> DriverAppealDTO {
+        try await dto(try await row(id, as: viewer))
+    }
+
+    /// The stored appeal `id` if `viewer` may read it: a driver only their own (404 otherwise, as if
+    /// there were none).
+    func row(_ id: UUID?, as viewer: Viewer) async throws -> Row {
         guard let id, let row = try await Self.row(id, on: app.db) else { throw ApiError.notFound("appeal") }
         if viewer.role == .driver, row.driverId != viewer.userID { throw ApiError.notFound("appeal") }
-        // A decided appeal's resolution is not rebuilt here: only "is it decided" matters for the status.
-        let status: AppealDeadlineStatus =
-            row.outcome == nil ? AppealRules.status(of: row.appeal, resolution: nil, now: now) : .decided
+        return row
+    }
+
+    /// The appeal as it is read, with its evidence list (read here unless the caller has it).
+    func dto(_ row: Row, evidence: [AppealEvidenceDTO]? = nil) async throws -> DriverAppealDTO {
+        let id = row.id
+        let status = row.deadline(at: now)
+        let files: [AppealEvidenceDTO]
+        if let evidence { files = evidence } else { files = try await Self.evidence(of: id, on: app.db) }
         return DriverAppealDTO(
             id: row.id, decisionId: row.decisionId, driverId: row.driverId, account: row.account,
-            evidence: try await Self.evidence(of: id, on: app.db), filedAt: row.filedAt, reviewDueAt: row.reviewDueAt,
-            escalateAt: row.escalateAt,
+            evidence: files, filedAt: row.filedAt, reviewDueAt: row.reviewDueAt, escalateAt: row.escalateAt,
             reviewer: row.reviewerName, state: row.state, deadline: status.rawValue,
-            outcome: row.outcome, reasons: row.reasons, decidedBy: row.decidedByName, decidedAt: row.decidedAt,
+            outcome: row.outcome, reasons: row.reasons, requirements: row.requirementWords,
+            requirementsDueBy: row.requirementsDueAt, decidedBy: row.decidedByName, decidedAt: row.decidedAt,
             policy: row.policyVersion)
     }
 
@@ -114,51 +136,92 @@ struct DriverAppeals: Sendable {
         if files.isEmpty { checks.add("files", "must include at least one file") }
         if row.state == "decided" { checks.add("appealID", "is decided: evidence can no longer be added") }
         let existing = try await Self.evidence(of: appealID, on: app.db).count
+        let typed = Self.check(files, existing: existing, into: &checks)
+        try checks.finish()
+        let now = now
+        let kept = try storeFiles(typed)
+        try await removingFiles(kept) {
+            try await app.write { db in
+                try await Self.insertEvidence(
+                    kept, appealID: appealID, by: viewer, policyVersion: row.policyVersion, at: now, on: db)
+            }
+        }
+        return try await Self.evidence(of: appealID, on: app.db)
+    }
+
+    /// A file `EvidenceCheck` accepted, with its type; once saved, with its key in the attachment store.
+    struct CheckedFile: Sendable {
+        var file: File
+        var type: EvidenceType
+        var key = ""
+    }
+
+    /// The files `EvidenceCheck` accepts, each refusal added to `checks` naming `files[i]`, and the
+    /// count kept to `AppealRules.maximumEvidence` with the `existing` files.
+    static func check(_ files: [File], existing: Int, into checks: inout Checks) -> [CheckedFile] {
         if existing + files.count > AppealRules.maximumEvidence {
             checks.add("files", "must bring the appeal to at most \(AppealRules.maximumEvidence) files")
         }
-        var typed: [(File, EvidenceType)] = []
+        var typed: [CheckedFile] = []
         for (index, file) in files.enumerated() {
             do {
                 let type = try EvidenceCheck.check(
                     filename: file.filename, data: Data(file.data.readableBytesView), field: "files[\(index)]")
-                typed.append((file, type))
+                typed.append(CheckedFile(file: file, type: type))
             } catch {
                 checks.add(error)
             }
         }
-        try checks.finish()
-        let now = now
+        return typed
+    }
+
+    /// Saves the files to the attachment store before their rows are written, so no row lacks its file.
+    private func storeFiles(_ files: [CheckedFile]) throws -> [CheckedFile] {
         let store = app.fairdesk.attachments
-        // Files first; if the transaction fails they are removed, so no row lacks its file.
-        let stored = try typed.map { file, type -> (File, EvidenceType, String) in
-            let key = "appeal-" + UUID().uuidString.lowercased()
-            try store.save(file.data, key: key)
-            return (file, type, key)
-        }
+        var kept: [CheckedFile] = []
         do {
-            try await app.write { db in
-                for (file, type, key) in stored {
-                    try await db.insertRow(
-                        "appeal_evidence",
-                        [
-                            ("id", TimeOrderedID.next(at: now)), ("appeal_id", appealID), ("file_key", key),
-                            ("original_name", file.filename), ("type", type.rawValue),
-                            ("size", Int64(file.data.readableBytes)), ("uploaded_at", now),
-                        ])
-                }
-                try await AuditLog.append(
-                    on: db, at: now, actor: viewer.actor, action: "driver.appeal_evidence",
-                    subjectType: DriverStandings.auditSubject, subjectID: viewer.userID,
-                    reason: stored.map(\.0.filename).joined(separator: ", "),
-                    details: ["appeal": appealID.uuidString, "files": String(stored.count)],
-                    policyVersion: row.policyVersion)
+            for var file in files {
+                file.key = "appeal-" + UUID().uuidString.lowercased()
+                try store.save(file.file.data, key: file.key)
+                kept.append(file)
             }
         } catch {
-            for (_, _, key) in stored { store.delete(key: key) }
+            for file in kept { store.delete(key: file.key) }
             throw error
         }
-        return try await Self.evidence(of: appealID, on: app.db)
+        return kept
+    }
+
+    /// Runs `write`; if it fails, removes the saved `files` again, so nothing is kept of a refused request.
+    private func removingFiles(_ files: [CheckedFile], _ write: () async throws -> Void) async throws {
+        do {
+            try await write()
+        } catch {
+            for file in files { app.fairdesk.attachments.delete(key: file.key) }
+            throw error
+        }
+    }
+
+    /// A row per saved file and one audit entry naming them, inside the caller's transaction.
+    private static func insertEvidence(
+        _ files: [CheckedFile], appealID: UUID, by viewer: Viewer, policyVersion: String, at now: Date,
+        on db: any Database
+    ) async throws {
+        guard !files.isEmpty else { return }
+        for file in files {
+            try await db.insertRow(
+                "appeal_evidence",
+                [
+                    ("id", TimeOrderedID.next(at: now)), ("appeal_id", appealID), ("file_key", file.key),
+                    ("original_name", file.file.filename), ("type", file.type.rawValue),
+                    ("size", Int64(file.file.data.readableBytes)), ("uploaded_at", now),
+                ])
+        }
+        try await AuditLog.append(
+            on: db, at: now, actor: viewer.actor, action: "driver.appeal_evidence",
+            subjectType: DriverStandings.auditSubject, subjectID: viewer.userID,
+            reason: files.map(\.file.filename).joined(separator: ", "),
+            details: ["appeal": appealID.uuidString, "files": String(files.count)], policyVersion: policyVersion)
     }
 
     /// The appeal's evidence files, oldest first.
@@ -259,7 +322,7 @@ struct DriverAppeals: Sendable {
         return try await read(appealID, as: viewer)
     }
 
-    private var now: Date { app.fairdesk.clock.now }
+    var now: Date { app.fairdesk.clock.now }
 
     /// The eligible reviewer with the fewest undecided appeals: a reviewer or lead who did not decide.
     func reviewer(for decision: DriverDecision) async throws -> StaffMember? {
@@ -306,7 +369,7 @@ struct DriverAppeals: Sendable {
             decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
             // The citation is kept as text (`policy_version`); the appeal rules never read the number.
             policyVersion: 0)
-        return StoredDecision(decision: decision, driverID: row.driverId)
+        return StoredDecision(decision: decision, driverID: row.driverId, row: row)
     }
 
     /// The id of the appeal against `decision`, if one is on file.
@@ -318,7 +381,7 @@ struct DriverAppeals: Sendable {
     }
 
     /// One stored appeal row.
-    struct Row: Decodable {
+    struct Row: Decodable, Sendable {
         var id: UUID
         var decisionId: UUID
         var driverId: UUID
@@ -331,9 +394,36 @@ struct DriverAppeals: Sendable {
         var state: String
         var outcome: String?
         var reasons: String?
+        /// The requirements of a conditional reinstatement, as JSON `ReinstatementRequirement`s.
+        var requirements: String?
+        var requirementsDueAt: Date?
         var decidedByName: String?
         var decidedAt: Date?
         var policyVersion: String
+
+        /// The columns `Row` decodes, each prefixed with `table.` when a query joins other tables.
+        static func columns(_ table: String = "") -> String {
+            let prefix = table.isEmpty ? "" : table + "."
+            return [
+                "id", "decision_id", "driver_id", "account", "filed_at", "review_due_at", "escalate_at",
+                "reviewer_id", "reviewer_name", "state", "outcome", "reasons", "requirements",
+                "requirements_due_at", "decided_by_name", "decided_at", "policy_version",
+            ].map { prefix + $0 }.joined(separator: ", ")
+        }
+
+        /// The requirements in the words the driver reads; nil when there are none.
+        var requirementWords: [String]? {
+            guard let requirements,
+                let decoded = try? JSONDecoder().decode([ReinstatementRequirement].self, from: Data(requirements.utf8))
+            else { return nil }
+            return decoded.map(\.words)
+        }
+
+        /// Where the appeal stands against its deadline at `now`.
+        func deadline(at now: Date) -> AppealDeadlineStatus {
+            // A decided appeal's resolution is not rebuilt: only "is it decided" matters for the status.
+            outcome == nil ? AppealRules.status(of: appeal, resolution: nil, now: now) : .decided
+        }
 
         /// The appeal as the domain keeps it.
         var appeal: Appeal {
@@ -345,13 +435,8 @@ struct DriverAppeals: Sendable {
     }
 
     static func row(_ id: UUID, on db: any Database) async throws -> Row? {
-        try await db.sql.raw(
-            """
-            SELECT id, decision_id, driver_id, account, filed_at, review_due_at, escalate_at, reviewer_id, \
-            reviewer_name, state, outcome, reasons, decided_by_name, decided_at, policy_version \
-            FROM driver_appeals WHERE id = \(bind: id)
-            """
-        ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.sql.raw("SELECT \(unsafeRaw: Row.columns()) FROM driver_appeals WHERE id = \(bind: id)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 }
 

@@ -165,16 +165,20 @@ struct DriverDecisions: Sendable {
         return try await db.sql.raw(
             Row.columns + " WHERE driver_id = \(bind: driver) ORDER BY decided_at DESC, id DESC LIMIT 100"
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
-            let grounds = row.grounds.split(separator: "\n").map(String.init)
-            return DriverDecisionDTO(
-                id: row.id, action: row.action, immediate: row.immediate,
-                decider: "\(row.deciderName) (\(row.deciderRole))", clause: row.clause, grounds: grounds,
-                groundsWords: grounds.map(DecisionGrounds.words),
-                evidence: row.evidence.split(separator: "\n").map(String.init), text: row.statement,
-                decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
-                appealUntil: row.appealUntil, policy: row.policyVersion,
-                appeal: appeals[row.id].map { Self.appealWords(state: $0.state, outcome: $0.outcome) })
+            Self.dto(row, appeal: appeals[row.id].map { Self.appealWords(state: $0.state, outcome: $0.outcome) })
         }
+    }
+
+    /// A stored decision as the driver reads it, with where its appeal stands in words.
+    static func dto(_ row: Row, appeal: String?) -> DriverDecisionDTO {
+        let grounds = row.grounds.split(separator: "\n").map(String.init)
+        return DriverDecisionDTO(
+            id: row.id, action: row.action, immediate: row.immediate,
+            decider: "\(row.deciderName) (\(row.deciderRole))", clause: row.clause, grounds: grounds,
+            groundsWords: grounds.map(DecisionGrounds.words),
+            evidence: row.evidence.split(separator: "\n").map(String.init), text: row.statement,
+            decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
+            appealUntil: row.appealUntil, policy: row.policyVersion, appeal: appeal)
     }
 
     /// An appeal's standing in the words the driver's page uses.

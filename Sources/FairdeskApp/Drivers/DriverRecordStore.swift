@@ -318,6 +318,31 @@ enum DriverRecordStore {
             blocks: blocks, packages: packages, feedback: feedback, excuses: try await excuses(of: driver, on: db))
     }
 
+    /// The blocks and packages of `driver` with the depot's `ids` (a decision's evidence), packages in
+    /// window order; ids that name neither are left out. Excuses are not loaded.
+    static func records(of driver: UUID, ids: [String], on db: any Database) async throws -> DriverRecords {
+        guard !ids.isEmpty else { return DriverRecords() }
+        let key = driver.uuidString
+        var blockQuery: SQLQueryString =
+            """
+            SELECT record_id, scheduled_start, scheduled_end, status, started_at FROM driver_blocks \
+            WHERE driver_id = \(bind: driver) AND record_id IN (
+            """
+        blockQuery += binds(ids)
+        blockQuery += ")"
+        var packageQuery: SQLQueryString =
+            "SELECT \(unsafeRaw: packageColumns) FROM driver_packages WHERE driver_id = \(bind: driver) AND record_id IN ("
+        packageQuery += binds(ids)
+        packageQuery += ") ORDER BY window_start, record_id"
+        return DriverRecords(
+            blocks: try await db.sql.raw(blockQuery).all(
+                decoding: BlockRow.self, keyDecodingStrategy: .convertFromSnakeCase
+            ).compactMap { $0.block(key) },
+            packages: try await db.sql.raw(packageQuery).all(
+                decoding: PackageRow.self, keyDecodingStrategy: .convertFromSnakeCase
+            ).map { $0.package(key) })
+    }
+
     // MARK: Excuses
 
     /// Where a record of `driver` starts (a block's scheduled start, a package's window, when feedback

@@ -83,6 +83,69 @@ struct DriverPages: RouteCollection {
         var decided: PolicyPages.Time
         var appealUntil: PolicyPages.Time
         var interimUntil: PolicyPages.Time?
+        /// The appeal against the decision, when one is on file.
+        var appeal: AppealView?
+        /// The form to appeal: on the driver's own page, while the window is open and none is on file.
+        var appealForm: FilesForm?
+    }
+
+    /// An appeal as the standing page shows it under its decision.
+    struct AppealView: Encodable {
+        /// The appeal's own page, for whoever may open it.
+        var href: String?
+        var state: String
+        var deadline: String
+        var filed: PolicyPages.Time
+        var reviewDue: PolicyPages.Time
+        var account: String
+        var files: [AppealPages.FileView]
+        var hasFiles: Bool
+        var outcome: String?
+        var reasons: String?
+        var requirements: [String]
+        var hasRequirements: Bool
+        var requirementsDueBy: PolicyPages.Time?
+        var decidedBy: String?
+        var decided: PolicyPages.Time?
+        /// The form to add files while the appeal is undecided, on the driver's own page.
+        var evidenceForm: FilesForm?
+    }
+
+    /// A form that sends files (and, to appeal, the driver's account), with what was wrong with it.
+    struct FilesForm: Encodable {
+        var action: String
+        var account: String
+        var accountError: String?
+        /// One line per refused file, naming it: "files[1] (page.csv): Must not contain HTML…".
+        var fileErrors: [String]
+        var hasFileErrors: Bool
+        var error: String?
+        var hasErrors: Bool
+
+        init(action: String, form: FormState, name: String) {
+            self.action = action
+            let state = form.form == name ? form : FormState()
+            account = state.values["account"] ?? ""
+            accountError = state.errors["account"]
+            let names = (state.values["files"] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            var files: [String] = []
+            var other: [String] = []
+            for (field, message) in state.errors.sorted(by: { $0.key < $1.key }) where field != "account" {
+                if field.hasPrefix("files[") {
+                    let index = Int(field.dropFirst("files[".count).prefix { $0.isNumber }) ?? -1
+                    let name = names.indices.contains(index) ? " (\(names[index]))" : ""
+                    files.append("\(field)\(name): \(message)")
+                } else if field == "files" {
+                    files.append(message)
+                } else {
+                    other.append(message)
+                }
+            }
+            fileErrors = files
+            hasFileErrors = !files.isEmpty
+            error = other.isEmpty ? nil : other.joined(separator: " ")
+            hasErrors = !state.errors.isEmpty
+        }
     }
 
     @Sendable func mine(req: Request) async throws -> View {
@@ -95,8 +158,10 @@ struct DriverPages: RouteCollection {
         return try await render(req, driver: driver, own: false)
     }
 
-    func render(_ req: Request, driver: User, own: Bool) async throws -> View {
+    /// The standing page; `form` is a refused appeal or evidence form, shown again under its decision.
+    func render(_ req: Request, driver: User, own: Bool, form: FormState = FormState()) async throws -> View {
         let standing = try await req.application.driverStandings.standing(of: driver)
+        let appeals = try await req.application.driverAppeals.appeals(of: try driver.requireID())
         let descriptions = Dictionary(
             standing.records.map { ($0.id, $0.description) }, uniquingKeysWith: { first, _ in first })
         let metrics = standing.metrics.map { metric in
@@ -120,8 +185,29 @@ struct DriverPages: RouteCollection {
                 subject: $0.findings.map(\.subject).joined(separator: ", "))
         }
         let title = own ? "My standing" : "Standing of \(driver.name)"
-        let viewerRole = try await req.viewer().role
+        let viewer = try await req.viewer()
+        let viewerRole = viewer.role
         let canDecide = !own && DecisionRules.deciderRoles.contains(viewerRole)
+        let now = req.now
+        func appealView(_ row: DriverAppeals.Row, _ appeal: DriverAppealDTO) -> AppealView {
+            let mayOpen = AppealRules.mayOpenEvidence(
+                of: row.appeal, id: viewer.userID.uuidString, role: viewerRole)
+            return AppealView(
+                href: AppealPages.readers.contains(viewerRole) ? SitePath.appeal(appeal.id).path : nil,
+                state: AppealPages.stateWords(appeal.state, reviewer: appeal.reviewer),
+                deadline: AppealPages.deadlineWords(appeal.deadline), filed: PolicyPages.Time(appeal.filedAt),
+                reviewDue: PolicyPages.Time(appeal.reviewDueAt), account: appeal.account,
+                files: appeal.evidence.map { AppealPages.FileView($0, of: appeal.id, mayOpen: mayOpen) },
+                hasFiles: !appeal.evidence.isEmpty, outcome: appeal.outcome.map(AppealPages.outcomeWords),
+                reasons: appeal.reasons, requirements: appeal.requirements ?? [],
+                hasRequirements: !(appeal.requirements ?? []).isEmpty,
+                requirementsDueBy: appeal.requirementsDueBy.map(PolicyPages.Time.init), decidedBy: appeal.decidedBy,
+                decided: appeal.decidedAt.map(PolicyPages.Time.init),
+                evidenceForm: own && appeal.state != "decided"
+                    ? FilesForm(
+                        action: SitePath.addAppealEvidence(appeal.id).path, form: form, name: "evidence-\(appeal.id)")
+                    : nil)
+        }
         let page = StandingPage(
             layout: LayoutContext(req, title: title, current: own ? .myStanding : .drivers), own: own,
             driverName: driver.name, tierTitle: standing.tierTitle ?? "No tier yet",
@@ -134,12 +220,19 @@ struct DriverPages: RouteCollection {
                 ? nil : standing.defaultedParameters.joined(separator: ", "),
             rule: standing.rule, scanRule: standing.scanRule, metrics: metrics, warnings: warnings,
             hasWarnings: !warnings.isEmpty, driversHref: SitePath.drivers.path,
-            decisions: standing.decisions.map {
-                DecisionView(
-                    decision: $0, grounds: $0.groundsWords.joined(separator: ", "),
-                    evidence: $0.evidence.joined(separator: ", "), decided: PolicyPages.Time($0.decidedAt),
-                    appealUntil: PolicyPages.Time($0.appealUntil),
-                    interimUntil: $0.interimUntil.map(PolicyPages.Time.init))
+            decisions: standing.decisions.map { decision in
+                let appeal = appeals[decision.id]
+                return DecisionView(
+                    decision: decision, grounds: decision.groundsWords.joined(separator: ", "),
+                    evidence: decision.evidence.joined(separator: ", "), decided: PolicyPages.Time(decision.decidedAt),
+                    appealUntil: PolicyPages.Time(decision.appealUntil),
+                    interimUntil: decision.interimUntil.map(PolicyPages.Time.init),
+                    appeal: appeal.map { appealView($0.row, $0.appeal) },
+                    appealForm: own && appeal == nil && now <= decision.appealUntil
+                        ? FilesForm(
+                            action: SitePath.fileAppeal(decisionID: decision.id).path, form: form,
+                            name: "appeal-\(decision.id)")
+                        : nil)
             }, hasDecisions: !standing.decisions.isEmpty,
             decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil)
         return try await req.view.render("driver-standing", page)

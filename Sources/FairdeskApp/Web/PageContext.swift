@@ -47,7 +47,7 @@ struct LayoutContext: Encodable {
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
                 ("Reports", .serviceReport), ("Promises", .promiseReport), ("Bot", .botReport),
                 ("Scorecards", .teamScorecards), ("Plans", .plans), ("Disputes", .surveyDisputes),
-                ("Drivers", .drivers),
+                ("Drivers", .drivers), ("Appeals", .appeals),
             ]
         case .admin:
             links = [
@@ -61,7 +61,7 @@ struct LayoutContext: Encodable {
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
         case .driver: links = [("My standing", .myStanding), ("Policies", .policies)]
-        case .reviewer: links = [("Drivers", .drivers), ("Policies", .policies)]
+        case .reviewer: links = [("Drivers", .drivers), ("Appeals", .appeals), ("Policies", .policies)]
         case .policyOwner: links = [("Policies", .policies)]
         case nil: links = []
         }

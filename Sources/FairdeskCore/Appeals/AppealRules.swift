@@ -99,6 +99,26 @@ public enum AppealRules {
             late: now > appeal.reviewDueAt)
     }
 
+    /// Whether `reviewer` may answer `appeal` by the rules `resolve` applies to the person: a reviewer
+    /// or lead who did not make the decision, and the one assigned when someone is. Pages ask this to
+    /// offer the answer form only to whoever `resolve` would accept.
+    public static func mayAnswer(_ appeal: Appeal, decision: DriverDecision, reviewer: StaffMember) -> Bool {
+        guard checkReviewer(reviewer, decision: decision).problems.isEmpty else { return false }
+        return appeal.reviewer.map { $0.id == reviewer.id } ?? true
+    }
+
+    /// Whether the person with `id` and `role` may open the driver's evidence files: the driver who
+    /// filed the appeal, the reviewer assigned to it, and leads. Files can hold a driver's movements
+    /// and photos of their day, so other reviewers read the appeal without them.
+    public static func mayOpenEvidence(of appeal: Appeal, id: String, role: Role) -> Bool {
+        switch role {
+        case .driver: appeal.driverID == id
+        case .lead: true
+        case .reviewer: appeal.reviewer?.id == id
+        default: false
+        }
+    }
+
     private static func checkReviewer(_ reviewer: StaffMember, decision: DriverDecision) -> Checks {
         var checks = Checks()
         if !reviewerRoles.contains(reviewer.role) {

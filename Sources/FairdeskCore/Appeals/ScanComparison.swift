@@ -27,12 +27,29 @@ public struct ScanComparison: Sendable, Equatable {
         return "\(DriverText.distance(distanceMetres)) \(direction.words)"
     }
 
+    /// The geofence verdict alone: "outside the 30 m geofence".
+    public var fence: String {
+        "\(withinGeofence ? "within" : "outside") the \(DriverText.distance(radiusMetres)) geofence"
+    }
+
     /// The full sentence: "38 m north-east of the address (±12 m), outside the 30 m geofence".
     public var words: String {
         let place = direction == nil ? offset : "\(offset) of the address"
         let accuracy = accuracyMetres.map { " (±\(DriverText.distance($0)))" } ?? ""
-        let fence = "\(withinGeofence ? "within" : "outside") the \(DriverText.distance(radiusMetres)) geofence"
         return "\(place)\(accuracy), \(fence)"
+    }
+
+    /// When `time` fell against the delivery window promised to the customer, in words: "25 min
+    /// before the window opened", "in the window, 10 min after it opened", "1 h 5 min after the
+    /// window closed". The window's ends count as inside it, as they do for on-time.
+    public static func timing(of time: Date, window: DateInterval) -> String {
+        if time < window.start {
+            return "\(DriverText.duration(window.start.timeIntervalSince(time))) before the window opened"
+        }
+        if time > window.end {
+            return "\(DriverText.duration(time.timeIntervalSince(window.end))) after the window closed"
+        }
+        return "in the window, \(DriverText.duration(time.timeIntervalSince(window.start))) after it opened"
     }
 
     /// Every scan of `package`, compared with its address under `rule`'s radius, in time order.

@@ -24,6 +24,16 @@ enum DriverText {
         return kilometres.rounded() == kilometres ? "\(Int(kilometres)) km" : "\(kilometres) km"
     }
 
+    /// A length of time as a person says it, to the minute: "0 min", "45 min", "1 h 5 min", "3 days 2 h".
+    static func duration(_ seconds: TimeInterval) -> String {
+        let minutes = Int((abs(seconds) / 60).rounded())
+        if minutes < 60 { return "\(minutes) min" }
+        let hours = minutes / 60
+        if hours < 48 { return minutes % 60 == 0 ? "\(hours) h" : "\(hours) h \(minutes % 60) min" }
+        let days = count(hours / 24, "day")
+        return hours % 24 == 0 ? days : "\(days) \(hours % 24) h"
+    }
+
     /// "1 block", "3 blocks".
     static func count(_ number: Int, _ noun: String) -> String {
         "\(number) \(noun)\(number == 1 ? "" : "s")"

@@ -131,4 +131,30 @@ struct AppealRulesTests {
                     requirements: [.onTimeRate(minimum: 0.95, blocks: 10)], dueBy: DriverFixture.at(days: 40))
             ).isEmpty)
     }
+
+    @Test("the answer form is for the assigned reviewer, or any reviewer or lead but the decider while unassigned")
+    func mayAnswer() throws {
+        let unassigned = try AppealFixture.appeal()
+        let other = StaffMember(id: "rev-2", name: "Kim", role: .reviewer)
+        let decision = AppealFixture.decision
+        #expect(AppealRules.mayAnswer(unassigned, decision: decision, reviewer: other))
+        #expect(!AppealRules.mayAnswer(unassigned, decision: decision, reviewer: DriverFixture.lead))
+        let assigned = try AppealRules.assign(DriverFixture.reviewer, to: unassigned, decision: decision)
+        #expect(AppealRules.mayAnswer(assigned, decision: decision, reviewer: DriverFixture.reviewer))
+        #expect(!AppealRules.mayAnswer(assigned, decision: decision, reviewer: other))
+        let agent = StaffMember(id: "agent-1", name: "Al", role: .agent)
+        #expect(!AppealRules.mayAnswer(unassigned, decision: decision, reviewer: agent))
+    }
+
+    @Test("evidence files open for the driver who filed, the assigned reviewer and leads only")
+    func evidenceReaders() throws {
+        let appeal = try AppealRules.assign(
+            DriverFixture.reviewer, to: try AppealFixture.appeal(), decision: AppealFixture.decision)
+        #expect(AppealRules.mayOpenEvidence(of: appeal, id: DriverFixture.driver, role: .driver))
+        #expect(!AppealRules.mayOpenEvidence(of: appeal, id: "driver-2", role: .driver))
+        #expect(AppealRules.mayOpenEvidence(of: appeal, id: DriverFixture.reviewer.id, role: .reviewer))
+        #expect(!AppealRules.mayOpenEvidence(of: appeal, id: "rev-2", role: .reviewer))
+        #expect(AppealRules.mayOpenEvidence(of: appeal, id: "any-lead", role: .lead))
+        #expect(!AppealRules.mayOpenEvidence(of: appeal, id: "admin-1", role: .admin))
+    }
 }

@@ -65,4 +65,50 @@ struct ScanComparisonTests {
                 of: trace, to: DriverFixture.door, radiusMetres: 50, around: delivery.addingTimeInterval(86_400),
                 tolerance: 600) == nil)
     }
+
+    @Test("a time is read against the delivery window: before it opened, in it, or after it closed")
+    func timing() {
+        let opens = DriverFixture.at(days: 1, hours: 10)
+        let window = DateInterval(start: opens, duration: 3600)
+        #expect(
+            ScanComparison.timing(of: opens.addingTimeInterval(-25 * 60), window: window)
+                == "25 min before the window opened")
+        #expect(
+            ScanComparison.timing(of: opens.addingTimeInterval(600), window: window)
+                == "in the window, 10 min after it opened")
+        #expect(ScanComparison.timing(of: window.end, window: window) == "in the window, 1 h after it opened")
+        #expect(
+            ScanComparison.timing(of: window.end.addingTimeInterval(3900), window: window)
+                == "1 h 5 min after the window closed")
+        #expect(
+            ScanComparison.timing(of: window.end.addingTimeInterval(3 * 86_400 + 7200), window: window)
+                == "3 days 2 h after the window closed")
+    }
+
+    @Test("a package's scans and each trace's closest point are read against the address and the window")
+    func deliveryComparison() {
+        // setup: delivered at 11:30 in a 10:00–12:00 window, the app's scan 80 m south of the door
+        let package = DriverFixture.delivered("p1", day: 1, scanAt: DriverFixture.offset(north: -80))
+        let delivery = DriverFixture.at(days: 1, hours: 11.5)
+        let trace = [
+            TracePoint(time: delivery.addingTimeInterval(-3600), position: DriverFixture.door),
+            TracePoint(time: delivery.addingTimeInterval(-60), position: DriverFixture.offset(north: 12)),
+        ]
+        let lastWeek = [TracePoint(time: delivery.addingTimeInterval(-7 * 86_400), position: DriverFixture.door)]
+
+        // MUT
+        let compared = DeliveryComparison.compare(
+            package, traces: [("route.gpx", trace), ("old.csv", lastWeek)], rule: ScanRule(DriverFixture.policy()))
+
+        // validate
+        #expect(compared.readings.map(\.source) == [.scan(id: "p1-scan"), .trace(name: "route.gpx")])
+        #expect(compared.readings.map(\.comparison.offset) == ["80 m south", "12 m north"])
+        #expect(compared.readings.map(\.comparison.withinGeofence) == [false, true])
+        #expect(
+            compared.readings.map(\.timing) == [
+                "in the window, 1 h 30 min after it opened", "in the window, 1 h 29 min after it opened",
+            ])
+        #expect(compared.tracesWithoutPoint == ["old.csv"])
+        #expect(compared.searched.hasPrefix("within ") && compared.searched.hasSuffix("at 2026-05-05 11:30 UTC"))
+    }
 }
