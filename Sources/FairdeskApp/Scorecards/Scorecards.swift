@@ -63,16 +63,28 @@ struct Scorecards {
             var holdSeconds: Int?
             var afterCallWorkSeconds: Int?
             var body: String
+
+            // Spelt out: converting every key of every row from snake case showed in the profile.
+            enum CodingKeys: String, CodingKey {
+                case number, channel, kind, body
+                case caseId = "case_id"
+                case occurredAt = "occurred_at"
+                case talkSeconds = "talk_seconds"
+                case holdSeconds = "hold_seconds"
+                case afterCallWorkSeconds = "after_call_work_seconds"
+            }
         }
+        // Read through `timeline_by_author`; only a transfer's text (its handoff note) is shown.
         let entries = try await db.sql.raw(
             """
             SELECT t.case_id, c.number, t.channel, t.kind, t.occurred_at, t.talk_seconds, t.hold_seconds, \
-            t.after_call_work_seconds, t.body FROM timeline_entries t JOIN cases c ON c.id = t.case_id \
+            t.after_call_work_seconds, CASE WHEN t.kind = 'transfer' THEN t.body ELSE '' END AS body \
+            FROM timeline_entries t JOIN cases c ON c.id = t.case_id \
             WHERE t.author_id = \(bind: agentID) AND t.kind IN ('message', 'call', 'transfer') \
             AND (t.kind <> 'message' OR t.direction = 'outbound') \
             AND t.occurred_at >= \(bind: from) AND t.occurred_at < \(bind: to) ORDER BY t.occurred_at
             """
-        ).all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: Entry.self)
         var byChannel: [String: [ScorecardDTO.Item]] = [:]
         var seen = Set<String>()
         for entry in entries where entry.kind != "transfer" && seen.insert("\(entry.channel) \(entry.caseId)").inserted
@@ -178,28 +190,73 @@ struct Scorecards {
         var answeredAt: Date
         var solved: Bool
         var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case number, solved, reason
+            case agentId = "agent_id"
+            case caseId = "case_id"
+            case answeredAt = "answered_at"
+        }
+    }
+
+    /// How many answers count for and against each of `agents` (the same rule as
+    /// ``satisfactionAnswers(of:from:to:)``), counted by the database: for the team view, where
+    /// the answers themselves stay on each agent's own scorecard.
+    func satisfactionCounts(of agents: [UUID], from: Date, to: Date) async throws -> [UUID: Proportion] {
+        guard !agents.isEmpty else { return [:] }
+        struct Count: Decodable {
+            var agent: UUID
+            var n: Int
+        }
+        // CROSS JOIN keeps SQLite reading the period's answers first (`surveys_by_answer`), not every
+        // case of every agent.
+        let yes = try await db.sql.raw(
+            """
+            SELECT c.owner_id AS agent, COUNT(*) AS n FROM surveys s CROSS JOIN cases c \
+            WHERE c.id = s.case_id AND s.state = 'answered' AND s.solved = \(bind: true) \
+            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to) AND c.owner_id IN (\(binds: agents)) \
+            GROUP BY c.owner_id
+            """
+        ).all(decoding: Count.self)
+        let no = try await db.sql.raw(
+            """
+            SELECT sh.agent_id AS agent, COUNT(*) AS n FROM surveys s CROSS JOIN survey_shares sh \
+            WHERE sh.survey_id = s.id AND s.state = 'answered' AND s.solved = \(bind: false) \
+            AND s.attribution = 'agent' AND sh.voided = \(bind: false) AND sh.agent_id IN (\(binds: agents)) \
+            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to) GROUP BY sh.agent_id
+            """
+        ).all(decoding: Count.self)
+        var counts: [UUID: Proportion] = [:]
+        for agent in agents {
+            let solved = yes.first { $0.agent == agent }?.n ?? 0
+            let unsolved = no.first { $0.agent == agent }?.n ?? 0
+            counts[agent] = Proportion(successes: solved, trials: solved + unsolved)
+        }
+        return counts
     }
 
     /// The answers that count for each of `agents`: "yes" on the cases they own, and "no" put down to
     /// an agent where they hold a share that was not voided.
     func satisfactionAnswers(of agents: [UUID], from: Date, to: Date) async throws -> [UUID: [Answer]] {
         guard !agents.isEmpty else { return [:] }
+        // CROSS JOIN keeps SQLite reading the period's answers first (`surveys_by_answer`), not every
+        // case the agent ever owned.
         let yes = try await db.sql.raw(
             """
             SELECT c.owner_id AS agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM surveys s \
-            JOIN cases c ON c.id = s.case_id WHERE s.state = 'answered' AND s.solved = \(bind: true) \
+            CROSS JOIN cases c WHERE c.id = s.case_id AND s.state = 'answered' AND s.solved = \(bind: true) \
             AND c.owner_id IN (\(binds: agents)) AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
             """
-        ).all(decoding: Answer.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: Answer.self)
         let no = try await db.sql.raw(
             """
             SELECT sh.agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM surveys s \
-            JOIN survey_shares sh ON sh.survey_id = s.id JOIN cases c ON c.id = s.case_id \
-            WHERE s.state = 'answered' AND s.solved = \(bind: false) AND s.attribution = 'agent' \
+            CROSS JOIN survey_shares sh CROSS JOIN cases c WHERE sh.survey_id = s.id AND c.id = s.case_id \
+            AND s.state = 'answered' AND s.solved = \(bind: false) AND s.attribution = 'agent' \
             AND sh.voided = \(bind: false) AND sh.agent_id IN (\(binds: agents)) \
             AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
             """
-        ).all(decoding: Answer.self, keyDecodingStrategy: .convertFromSnakeCase)
+        ).all(decoding: Answer.self)
         return Dictionary(grouping: (yes + no).sorted { $0.answeredAt < $1.answeredAt }, by: \.agentId)
     }
 

@@ -7,6 +7,8 @@ extension Scorecards {
     /// Every active agent's satisfaction side by side, for leads: the rate with its interval, the
     /// empirical-Bayes estimate shrunk towards the team, and a flag only where the funnel's limits
     /// show the agent below the team with statistical significance. No fixed "bottom X %" exists.
+    /// The answers behind each agent's figure are on that agent's own scorecard; the team view counts
+    /// them in the database, so it costs the same for ten agents or a thousand.
     func team(from: Date, to: Date) async throws -> TeamScorecardDTO {
         let agents = try await User.query(on: db).filter(\.$role == .agent).filter(\.$active == true)
             .sort(\.$name).all()
@@ -15,20 +17,13 @@ extension Scorecards {
         // agents' own scorecards, the team view reads the general one.
         var rules = Rules.suggested
         if let first = agents.first { rules = try await self.rules(for: first, at: to) }
-        let answers = try await satisfactionAnswers(of: ids, from: from, to: to)
-        let counts = ids.map { id in
-            let mine = answers[id] ?? []
-            return Proportion(successes: mine.filter(\.solved).count, trials: mine.count)!
-        }
+        let counted = try await satisfactionCounts(of: ids, from: from, to: to)
+        let counts = ids.map { counted[$0] ?? Proportion(successes: 0, trials: 0)! }
         let prior = BetaBinomialPrior.fit(team: counts.filter { $0.trials > 0 })
         let funnel = FunnelLimits(team: counts)
         var rows: [TeamScorecardDTO.Agent] = []
         for (index, agent) in agents.enumerated() {
             let count = counts[index]
-            let items = (answers[ids[index]] ?? []).map {
-                ScorecardDTO.Item(
-                    caseId: $0.caseId, caseNumber: $0.number, at: $0.answeredAt, detail: $0.solved ? "yes" : "no")
-            }
             let shrunk = count.trials > 0 ? prior?.shrink(count, confidence: rules.confidence) : nil
             let decision = funnel.map {
                 BelowTeamDecision.decide(
@@ -38,7 +33,7 @@ extension Scorecards {
                 TeamScorecardDTO.Agent(
                     agentId: ids[index], name: agent.name, team: agent.team,
                     satisfaction: ScorecardDTO.Rate(
-                        count, minimumSample: rules.minimumSample, confidence: rules.confidence, items: items),
+                        count, minimumSample: rules.minimumSample, confidence: rules.confidence, items: []),
                     shrunk: shrunk?.estimate, shrunkLower: shrunk?.interval?.lower,
                     shrunkUpper: shrunk?.interval?.upper,
                     verdict: decision?.verdict.rawValue ?? BelowTeamDecision.Verdict.notEnoughData.rawValue,

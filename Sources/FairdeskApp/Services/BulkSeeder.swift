@@ -5,8 +5,9 @@ import SQLKit
 import Vapor
 
 /// Writes demo data at any scale: customers with identities, cases spread over two years, and the
-/// conversations inside them. Rows go in with multi-row INSERTs, one transaction per batch, and each
-/// batch adds what it wrote to the report rollups in the same transaction.
+/// conversations inside them. Rows go in with multi-row INSERTs, one transaction per batch. What the
+/// batches wrote is added up in memory for the report rollups and written once, after the last
+/// batch: cases spread over two years touch every day's rows in every batch.
 struct BulkSeeder {
     struct Plan: Sendable {
         var customers: Int
@@ -90,18 +91,23 @@ struct BulkSeeder {
             start = end
         }
         start = 0
+        var tally = RollupTally()
         while start < plan.cases {
             let end = min(plan.cases, start + plan.batchSize)
             let range = start..<end
-            let entries = try await app.write { db in
+            let (entries, rollups) = try await app.write { db in
                 try await Self.insertCases(
                     range, data: data, queueIDs: queueIDs, agents: agents, names: agentNames, timeZone: zone, on: db)
             }
+            tally.add(rollups)
             summary.cases += range.count
             summary.entries += entries
             progress("cases", end, plan.cases)
             start = end
         }
+        let counted = tally.increments
+        try await app.write { db in try await ReportRollups(db: db, timeZone: zone).add(counted) }
+        progress("rollups", 1, 1)
         for (index, statement) in deferred.enumerated() {
             try await app.write { db in try await db.sql.raw(SQLQueryString(statement.definition)).run() }
             progress("indexes", index + 1, deferred.count)
@@ -158,7 +164,7 @@ struct BulkSeeder {
     static func insertCases(
         _ range: Range<Int>, data: DemoData, queueIDs: [UUID], agents: [UUID: [UUID]], names: [UUID: String],
         timeZone: TimeZone, on db: any Database
-    ) async throws -> Int {
+    ) async throws -> (entries: Int, rollups: [RollupIncrement]) {
         struct Row: Decodable { var value: Int64 }
         // Reserve a block of case numbers in one step.
         guard
@@ -281,7 +287,6 @@ struct BulkSeeder {
             "survey_shares",
             columns: ["id", "survey_id", "agent_id", "share", "entries", "owned_seconds", "voided"], rows: shares,
             on: db)
-        try await ReportRollups(db: db, timeZone: timeZone).add(rollups)
-        return entries.count
+        return (entries.count, rollups)
     }
 }

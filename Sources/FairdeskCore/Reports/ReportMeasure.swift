@@ -86,3 +86,26 @@ public struct RollupIncrement: Hashable, Sendable {
         }
     }
 }
+
+/// Increments added up in memory before they are written: a bulk load counts millions of events
+/// into a few hundred thousand rows, and writes each row once.
+public struct RollupTally: Sendable {
+    private var sums: [RollupIncrement.Key: Int] = [:]
+
+    public init() {}
+
+    public mutating func add(_ increments: [RollupIncrement]) {
+        for increment in increments where increment.value != 0 { sums[increment.key, default: 0] += increment.value }
+    }
+
+    /// One increment per key, in no particular order.
+    public var increments: [RollupIncrement] {
+        sums.map {
+            RollupIncrement(
+                day: $0.key.day, tier: $0.key.tier, channel: $0.key.channel, measure: $0.key.measure,
+                bucket: $0.key.bucket, value: $0.value)
+        }
+    }
+
+    public var isEmpty: Bool { sums.isEmpty }
+}
