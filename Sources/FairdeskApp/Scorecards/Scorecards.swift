@@ -235,23 +235,38 @@ struct Scorecards {
         return counts
     }
 
+    /// The longest a survey answer can come after its case was resolved: the longest sending delay
+    /// (7 days) and the longest link life (90 days) that configuration allows, and a day to spare.
+    static let longestSurveyWait: TimeInterval = 98 * 86_400
+
     /// The answers that count for each of `agents`: "yes" on the cases they own, and "no" put down to
     /// an agent where they hold a share that was not voided.
     func satisfactionAnswers(of agents: [UUID], from: Date, to: Date) async throws -> [UUID: [Answer]] {
         guard !agents.isEmpty else { return [:] }
-        // CROSS JOIN keeps SQLite reading the period's answers first (`surveys_by_answer`), not every
-        // case the agent ever owned.
-        let yes = try await db.sql.raw(
+        // A few agents: their cases resolved since the earliest an answer in the period can have been
+        // sent (`cases_resolved_by_owner`; a survey goes out at most 7 days after resolving and its link
+        // works at most 90). Many agents: the period's answers first (`surveys_by_answer`). CROSS JOIN
+        // holds SQLite to that order.
+        let earliest = from.addingTimeInterval(-Self.longestSurveyWait)
+        let yesQuery: SQLQueryString =
+            agents.count <= 3
+            ? """
+            SELECT c.owner_id AS agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM cases c \
+            CROSS JOIN surveys s WHERE s.case_id = c.id AND c.owner_id IN (\(binds: agents)) \
+            AND c.resolved_at >= \(bind: earliest) AND s.state = 'answered' AND s.solved = \(bind: true) \
+            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
             """
+            : """
             SELECT c.owner_id AS agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM surveys s \
             CROSS JOIN cases c WHERE c.id = s.case_id AND s.state = 'answered' AND s.solved = \(bind: true) \
             AND c.owner_id IN (\(binds: agents)) AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
             """
-        ).all(decoding: Answer.self)
+        let yes = try await db.sql.raw(yesQuery).all(decoding: Answer.self)
+        // An agent's shares are few (only "no" answers put down to agents): read them by agent.
         let no = try await db.sql.raw(
             """
-            SELECT sh.agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM surveys s \
-            CROSS JOIN survey_shares sh CROSS JOIN cases c WHERE sh.survey_id = s.id AND c.id = s.case_id \
+            SELECT sh.agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM survey_shares sh \
+            CROSS JOIN surveys s CROSS JOIN cases c WHERE s.id = sh.survey_id AND c.id = s.case_id \
             AND s.state = 'answered' AND s.solved = \(bind: false) AND s.attribution = 'agent' \
             AND sh.voided = \(bind: false) AND sh.agent_id IN (\(binds: agents)) \
             AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
