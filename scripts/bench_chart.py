@@ -21,6 +21,9 @@ PANELS = {
     "sla_sweep_seconds_1m": ("SLA sweep, 1,000 due of 1M open (s)", 60, True),
     "mail_ingest_per_second": ("Mail ingest, 10,000-message mbox, SQLite (msg/s)", 500, False),
     "bot_reply_p99_ms": ("Bot reply, 10,000 articles, p99 (ms)", 5, True),
+    "report_month_24_p99": ("Report, 24 months by month, 1M cases, p99 (ms)", 200, True),
+    "report_year_5_p99": ("Report, 5 years by year, 1M cases, p99 (ms)", 200, True),
+    "scorecard_30d_p99": ("Agent scorecard, 30 days, 1M cases, p99 (ms)", 50, True),
 }
 W, H, PAD = 360, 220, 44
 
