@@ -121,7 +121,7 @@ struct DriverAppeals: Sendable {
             reviewer: row.reviewerName, state: row.state, deadline: status.rawValue,
             outcome: row.outcome, reasons: row.reasons, requirements: row.requirementWords,
             requirementsDueBy: row.requirementsDueAt, decidedBy: row.decidedByName, decidedAt: row.decidedAt,
-            policy: row.policyVersion)
+            policy: row.policyVersion, conditions: try await AppealConditions.dtos(of: id, now: now, on: app.db))
     }
 
     /// Adds the driver's evidence files to their undecided appeal. Each is checked by
@@ -304,6 +304,11 @@ struct DriverAppeals: Sendable {
                 "late": resolution.late ? "yes" : "no",
             ]
             if !words.isEmpty { details["requirements"] = words.joined(separator: "; ") }
+            if case .conditionallyReinstated(let requirements, let dueBy) = outcome {
+                try await AppealConditions.open(
+                    requirements, dueBy: dueBy, appealID: appealID, driverID: row.driverId,
+                    reasons: resolution.reasons, by: viewer, at: now, on: db)
+            }
             try await AuditLog.append(
                 on: db, at: now, actor: viewer.actor, action: "driver.appeal_decided",
                 subjectType: DriverStandings.auditSubject, subjectID: row.driverId, reason: resolution.reasons,

@@ -77,3 +77,40 @@ extension DriverMail {
         return lines.joined(separator: "\n")
     }
 }
+
+extension DriverMail {
+    /// Every condition of a reinstatement met: the appeal is closed as reinstated.
+    static func conditionsMet(_ progress: [RequirementProgress], name: String, link: String) -> String {
+        ([
+            "Hello \(name),", "",
+            "You have met every condition of your reinstatement, so your appeal is closed as "
+                + "reinstated:",
+        ]
+            + progress.map { "- \($0.requirement.words): \($0.note)" }
+            + ["", "Your standing and the appeal are here:", link, "", "Fairdesk"]).joined(separator: "\n")
+    }
+
+    /// The conditions went back to a person: why, who answers and by when; nothing is taken meanwhile.
+    static func conditionsBackToReview(note: String, reviewer: String?, due: Date, name: String, link: String)
+        -> String
+    {
+        [
+            "Hello \(name),", "",
+            "The conditions of your reinstatement have gone back to "
+                + (reviewer.map { "\($0), a reviewer," } ?? "a reviewer") + " because " + note + ".", "",
+            "This is not a decision against you and nothing is taken from you in the meantime. A written, "
+                + "reasoned answer is due by \(PageTime.text(due)); you may add evidence to your appeal until then.",
+            "", "Your standing and the appeal are here:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+
+    /// A training module the conditions require was recorded as completed.
+    static func trainingRecorded(title: String, by person: String, name: String, link: String) -> String {
+        [
+            "Hello \(name),", "",
+            "\(person) has recorded the training module \"\(title)\" as completed for the conditions of your "
+                + "reinstatement.", "",
+            "Your standing and how each condition stands are here:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+}

@@ -90,7 +90,7 @@ struct DriverStandings: Sendable {
         let id = try driver.requireID()
         let records = try DriverRecordStore.parse(input, driverID: id.uuidString)
         let now = app.fairdesk.clock.now
-        return try await app.write { db in
+        let result = try await app.write { db in
             try await DriverRecordStore.save(records, driver: id, at: now, on: db)
             let used = try await Self.policy(for: driver, at: now, on: db)
             try await AuditLog.append(
@@ -106,6 +106,9 @@ struct DriverStandings: Sendable {
                 driverId: id, blocks: records.blocks.count, packages: records.packages.count,
                 feedback: records.feedback.count, tier: tier?.rawValue, warningId: warning)
         }
+        // Conditions of a reinstatement are judged on the records as they come in.
+        try await AppealConditions.check(driver: id, app: app)
+        return result
     }
 
     /// Leaves one record of the driver out of their metrics, with the code and reason shown to them.

@@ -29,6 +29,8 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let driversSweep: JobKind = "drivers.sweep"
     /// Tells leads about undecided appeals whose review deadline is near.
     static let appealsEscalate: JobKind = "appeals.escalate"
+    /// Judges conditional reinstatements again: closes those met, sends back those failed or past their date.
+    static let appealsConditions: JobKind = "appeals.conditions"
 }
 
 /// A job a worker has claimed and holds a lease on.

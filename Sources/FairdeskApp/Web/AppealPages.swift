@@ -14,6 +14,7 @@ struct AppealPages: RouteCollection {
         let reviewers = routes.grouped(WebGuard(AppealRules.reviewerRoles))
         reviewers.get("appeals", use: list)
         reviewers.post("appeals", ":appealID", "decide", use: decide)
+        reviewers.post("appeals", ":appealID", "training", use: training)
         let readers = routes.grouped(WebGuard(Self.readers))
         readers.get("appeals", ":appealID", use: show)
         readers.get("appeals", ":appealID", "evidence", ":evidenceID", use: download)
@@ -59,6 +60,110 @@ struct AppealPages: RouteCollection {
         if bytes >= 1_048_576 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
         if bytes >= 1024 { return "\(Int((Double(bytes) / 1024).rounded())) KB" }
         return "\(bytes) bytes"
+    }
+
+    // MARK: Conditions
+
+    /// One requirement of a conditional reinstatement and where it stands.
+    struct ProgressRow: Encodable {
+        var requirement: String
+        var status: String
+        var statusWords: String
+        var note: String
+        var evidence: String?
+    }
+
+    /// The lead's or reviewer's form to record a required training module as completed.
+    struct TrainingForm: Encodable {
+        var action: String
+        var modules: [SelectOption]
+        var note: String
+        var error: String?
+    }
+
+    /// A conditional reinstatement as the appeal page and the driver's page show it.
+    struct ConditionsView: Encodable {
+        var id: String
+        var setBy: String
+        var set: PolicyPages.Time
+        var dueBy: PolicyPages.Time
+        var reasons: String
+        var state: String
+        var stateWords: String
+        var closed: PolicyPages.Time?
+        var note: String?
+        var rows: [ProgressRow]
+        var trainingForm: TrainingForm?
+
+        /// `conditions` of appeal `appealID`; with the training form when `mayRecord` and a required
+        /// module is still open. `form` is a refused training form, shown again.
+        init(_ conditions: AppealConditionsDTO, appealID: UUID, mayRecord: Bool, form: FormState = FormState()) {
+            id = conditions.id.uuidString
+            setBy = conditions.setBy
+            set = PolicyPages.Time(conditions.setAt)
+            dueBy = PolicyPages.Time(conditions.dueBy)
+            reasons = conditions.reasons
+            state = conditions.state
+            stateWords = AppealPages.conditionsWords(conditions.state)
+            closed = conditions.closedAt.map(PolicyPages.Time.init)
+            note = conditions.note
+            rows = conditions.progress.map {
+                ProgressRow(
+                    requirement: $0.requirement, status: $0.status,
+                    statusWords: AppealPages.requirementWords($0.status),
+                    note: $0.note, evidence: $0.evidence.isEmpty ? nil : $0.evidence.joined(separator: ", "))
+            }
+            let modules = conditions.progress.filter { $0.kind == "training_module" && $0.status == "open" }
+            let state = form.form == "training" ? form : FormState()
+            trainingForm =
+                mayRecord && conditions.state == "open" && !modules.isEmpty
+                ? TrainingForm(
+                    action: SitePath.appealTraining(appealID).path,
+                    modules: modules.compactMap { item in
+                        item.moduleId.map { SelectOption($0, item.requirement, selected: state.values["moduleId"]) }
+                    }, note: state.values["note"] ?? "",
+                    error: state.errors.isEmpty ? nil : state.errors.values.sorted().joined(separator: " "))
+                : nil
+        }
+    }
+
+    /// A conditional reinstatement's state, for people.
+    static func conditionsWords(_ state: String) -> String {
+        switch AppealConditions.State(rawValue: state) {
+        case .open?: "being tracked"
+        case .met?: "met: the appeal closed as reinstated"
+        case .backToReview?: "back with a reviewer"
+        case nil: state
+        }
+    }
+
+    /// A requirement's status, for people.
+    static func requirementWords(_ status: String) -> String {
+        switch RequirementStatus(rawValue: status) {
+        case .open?: "open"
+        case .met?: "met"
+        case .failedBackToReview?: "not met"
+        case nil: status
+        }
+    }
+
+    /// A lead or reviewer records a training module the open conditions require as completed.
+    @Sendable func training(req: Request) async throws -> Response {
+        struct Form: Content {
+            var moduleId: String?
+            var note: String?
+        }
+        let viewer = try await req.viewer(AppealRules.reviewerRoles)
+        let form = try req.content.decode(Form.self)
+        let id = req.parameters.get("appealID", as: UUID.self)
+        return try await FormSubmission.handle(
+            req, form: "training", values: ["moduleId": form.moduleId ?? "", "note": form.note ?? ""],
+            success: "The training was recorded as completed; the driver has been told.",
+            redirect: id.map { SitePath.appeal($0).path + "#conditions" } ?? SitePath.appeals.path, render: render
+        ) {
+            _ = try await req.application.driverAppeals.recordTraining(
+                TrainingCompletionRequest(moduleId: form.moduleId, note: form.note), appealID: id, by: viewer)
+        }
     }
 
     // MARK: The list
@@ -201,6 +306,9 @@ struct AppealPages: RouteCollection {
         var hasTraceProblems: Bool
         var scanRule: String
         var outcome: OutcomeView?
+        /// Every conditional reinstatement given on the appeal, with its progress.
+        var conditions: [ConditionsView]
+        var hasConditions: Bool
         var form: AnswerForm?
         var answerNote: String?
         /// Why an answer from someone who may not answer was refused (their page has no form to show it by).
@@ -249,7 +357,11 @@ struct AppealPages: RouteCollection {
                 dueBy: appeal.requirementsDueBy.map(PolicyPages.Time.init), decidedBy: appeal.decidedBy ?? "",
                 decided: appeal.decidedAt.map(PolicyPages.Time.init))
         }
-        let answer = answerForm(appeal.id, form)
+        let answer = answerForm(appeal.id, form.form == "training" ? FormState() : form)
+        let conditions = appeal.conditions.map {
+            ConditionsView(
+                $0, appealID: appeal.id, mayRecord: AppealRules.reviewerRoles.contains(viewer.role), form: form)
+        }
         let page = AppealPage(
             layout: LayoutContext(
                 req, title: own ? "My appeal" : "Appeal of \(review.driverName)", current: own ? .myStanding : .appeals),
@@ -267,7 +379,8 @@ struct AppealPages: RouteCollection {
             undecided: appeal.state != "decided", comparisons: comparisons, hasComparisons: !comparisons.isEmpty,
             traceProblems: review.traceProblems.map { "\($0.field): \(FormState.sentence($0.rule))" },
             hasTraceProblems: !review.traceProblems.isEmpty, scanRule: review.scanRule, outcome: outcome,
-            form: review.mayAnswer ? answer : nil, answerNote: review.answerNote,
+            conditions: conditions, hasConditions: !conditions.isEmpty, form: review.mayAnswer ? answer : nil,
+            answerNote: review.answerNote,
             refused: !review.mayAnswer && answer.hasErrors ? answer.errors.values.sorted().joined(separator: " ") : nil)
         let response = try await req.view.render("appeal", page).encodeResponse(for: req)
         response.status = status

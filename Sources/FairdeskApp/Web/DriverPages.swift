@@ -107,6 +107,8 @@ struct DriverPages: RouteCollection {
         var requirementsDueBy: PolicyPages.Time?
         var decidedBy: String?
         var decided: PolicyPages.Time?
+        /// Every conditional reinstatement given on the appeal, with how each requirement stands.
+        var conditions: [AppealPages.ConditionsView]
         /// The form to add files while the appeal is undecided, on the driver's own page.
         var evidenceForm: FilesForm?
     }
@@ -203,6 +205,9 @@ struct DriverPages: RouteCollection {
                 hasRequirements: !(appeal.requirements ?? []).isEmpty,
                 requirementsDueBy: appeal.requirementsDueBy.map(PolicyPages.Time.init), decidedBy: appeal.decidedBy,
                 decided: appeal.decidedAt.map(PolicyPages.Time.init),
+                conditions: appeal.conditions.map {
+                    AppealPages.ConditionsView($0, appealID: appeal.id, mayRecord: false)
+                },
                 evidenceForm: own && appeal.state != "decided"
                     ? FilesForm(
                         action: SitePath.addAppealEvidence(appeal.id).path, form: form, name: "evidence-\(appeal.id)")
