@@ -36,14 +36,18 @@ enum AppealConditions {
         var closedAt: Date?
         var note: String?
         var progress: String?
+        /// One a line.
+        var clearedRecords: String
 
         static let columns =
             "id, appeal_id, driver_id, requirements, since, due_by, reasons, set_by_id, set_by_name, state, "
-            + "closed_at, note, progress"
+            + "closed_at, note, progress, cleared_records"
 
         var decoded: [ReinstatementRequirement] {
             (try? JSONDecoder().decode([ReinstatementRequirement].self, from: Data(requirements.utf8))) ?? []
         }
+
+        var cleared: [String] { clearedRecords.split(separator: "\n").map(String.init) }
 
         /// The progress frozen when the conditions closed.
         var frozen: [RequirementProgress]? {
@@ -56,7 +60,7 @@ enum AppealConditions {
     /// Starts tracking a conditional reinstatement, inside the reviewer's answer's transaction.
     static func open(
         _ requirements: [ReinstatementRequirement], dueBy: Date, appealID: UUID, driverID: UUID, reasons: String,
-        by viewer: Viewer, at now: Date, on db: any Database
+        cleared: [String], by viewer: Viewer, at now: Date, on db: any Database
     ) async throws {
         try await db.insertRow(
             "appeal_conditions",
@@ -64,6 +68,7 @@ enum AppealConditions {
                 ("id", TimeOrderedID.next(at: now)), ("appeal_id", appealID), ("driver_id", driverID),
                 ("requirements", json(requirements)), ("since", now), ("due_by", dueBy), ("reasons", reasons),
                 ("set_by_id", viewer.userID), ("set_by_name", viewer.user.name), ("state", State.open.rawValue),
+                ("cleared_records", cleared.joined(separator: "\n")),
             ])
     }
 
@@ -110,7 +115,8 @@ enum AppealConditions {
                 AppealConditionsDTO(
                     id: row.id, setBy: row.setByName, setAt: row.since, dueBy: row.dueBy, reasons: row.reasons,
                     state: row.state, closedAt: row.closedAt, note: row.note,
-                    progress: try await progress(row, now: now, on: db).map(RequirementProgressDTO.init)))
+                    progress: try await progress(row, now: now, on: db).map(RequirementProgressDTO.init),
+                    clearedRecords: row.cleared))
         }
         return result
     }
@@ -187,6 +193,16 @@ enum AppealConditions {
     ) async throws {
         try await db.sql.update("driver_appeals").set("outcome", to: DriverAppeals.OutcomeName.reinstated.rawValue)
             .where("id", .equal, appeal.id).run()
+        // Ended reinstated: the decision is overturned and the records found in the driver's favour
+        // stop counting, in the reviewer's name and words.
+        try await DecisionCorrections.lift(
+            appeal.decisionId, driver: row.driverId, kind: .overturned, reason: note, by: .system,
+            policyVersion: appeal.policyVersion, at: now, on: db)
+        try await DecisionCorrections.correct(
+            row.cleared, driver: row.driverId,
+            reviewer: try await DecisionCorrections.person(row.setById, name: row.setByName, on: db),
+            reasons: row.reasons, appealID: appeal.id, policyVersion: appeal.policyVersion, by: .system, at: now,
+            on: db)
         try await AuditLog.append(
             on: db, at: now, actor: .system, action: "driver.appeal_conditions_met",
             subjectType: DriverStandings.auditSubject, subjectID: row.driverId, reason: note,

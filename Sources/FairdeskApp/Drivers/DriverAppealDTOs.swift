@@ -53,6 +53,8 @@ struct AppealConditionsDTO: Content {
     /// Why it closed, in words.
     var note: String?
     var progress: [RequirementProgressDTO]
+    /// Records the reviewer found in the driver's favour: no longer counted once the conditions are met.
+    var clearedRecords: [String]
 }
 
 /// One requirement and where it stands (`RequirementEvaluator`).
@@ -126,4 +128,7 @@ struct AppealResolutionRequest: Content {
     var requirements: [Requirement]?
     /// When the requirements must be met (conditional reinstatement only).
     var dueBy: Date?
+    /// Records the decision relied on that the reviewer found in the driver's favour: when the appeal
+    /// ends reinstated (at once, or once the conditions are met) they stop counting against the driver.
+    var clearedRecords: [String]? = nil
 }

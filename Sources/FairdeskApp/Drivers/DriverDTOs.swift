@@ -236,4 +236,8 @@ struct DriverDecisionDTO: Content {
     /// Where an appeal of this decision stands, in words: "appealed, awaiting review", "overturned on
     /// appeal", "upheld on appeal", "reinstated on conditions"; nil when not appealed.
     var appeal: String? = nil
+    /// When the decision stopped taking effect, and why in words ("lifted: overturned on appeal"); nil
+    /// while it stands.
+    var liftedAt: Date? = nil
+    var lifted: String? = nil
 }

@@ -62,7 +62,7 @@ extension DriverMail {
 
     /// The reviewer's answer: the outcome, the reasons in the reviewer's words, and any requirements.
     static func appealDecided(
-        _ resolution: AppealResolution, requirements: [String], name: String, link: String
+        _ resolution: AppealResolution, requirements: [String], cleared: [String] = [], name: String, link: String
     ) -> String {
         var lines = [
             "Hello \(name),", "",
@@ -72,6 +72,15 @@ extension DriverMail {
         if case .conditionallyReinstated(_, let dueBy) = resolution.outcome {
             lines += ["", "Your access is restored on these conditions, to be met by \(PageTime.text(dueBy)):"]
             lines += requirements.map { "- " + $0 }
+        }
+        if !cleared.isEmpty {
+            let when =
+                resolution.outcome == .reinstated
+                ? "no longer count" : "will no longer count, once the conditions are met,"
+            lines += [
+                "",
+                "These records the decision relied on \(when) against you: " + cleared.joined(separator: ", ") + ".",
+            ]
         }
         lines += ["", "Your standing and the appeal are here:", link, "", "Fairdesk"]
         return lines.joined(separator: "\n")

@@ -118,7 +118,8 @@ struct DriverStandings: Sendable {
         let now = app.fairdesk.clock.now
         var checks = Checks()
         let recordID = checks.text(input.recordId, field: "recordId", max: 80)
-        let code = checks.oneOf(input.code, field: "code", as: ExcuseCode.self)
+        // overturned_on_appeal comes only from a reinstatement on appeal, never by hand.
+        let code = checks.oneOf(input.code, field: "code", in: ExcuseCode.applicable)
         let feed = checks.text(input.feed, field: "feed", max: 120, required: false)
         if feed != nil && viewer.role != .admin {
             checks.add("feed", "is for the depot system's own (admin) token; a person applies an excuse by name")

@@ -93,6 +93,8 @@ struct AppealPages: RouteCollection {
         var closed: PolicyPages.Time?
         var note: String?
         var rows: [ProgressRow]
+        /// Records found in the driver's favour, corrected once the conditions are met.
+        var cleared: String?
         var trainingForm: TrainingForm?
 
         /// `conditions` of appeal `appealID`; with the training form when `mayRecord` and a required
@@ -107,6 +109,7 @@ struct AppealPages: RouteCollection {
             stateWords = AppealPages.conditionsWords(conditions.state)
             closed = conditions.closedAt.map(PolicyPages.Time.init)
             note = conditions.note
+            cleared = conditions.clearedRecords.isEmpty ? nil : conditions.clearedRecords.joined(separator: ", ")
             rows = conditions.progress.map {
                 ProgressRow(
                     requirement: $0.requirement, status: $0.status,
@@ -270,9 +273,18 @@ struct AppealPages: RouteCollection {
         var decided: PolicyPages.Time?
     }
 
+    /// A record the decision relied on, offered to the reviewer to find in the driver's favour.
+    struct RecordCheck: Encodable {
+        var id: String
+        var description: String
+        var checked: Bool
+    }
+
     struct AnswerForm: Encodable {
         var action: String
         var outcomes: [SelectOption]
+        var records: [RecordCheck]
+        var hasRecords: Bool
         var values: [String: String]
         /// Messages by field: outcome, reasons, training, onTime, requirements, dueBy, form.
         var errors: [String: String]
@@ -357,7 +369,7 @@ struct AppealPages: RouteCollection {
                 dueBy: appeal.requirementsDueBy.map(PolicyPages.Time.init), decidedBy: appeal.decidedBy ?? "",
                 decided: appeal.decidedAt.map(PolicyPages.Time.init))
         }
-        let answer = answerForm(appeal.id, form.form == "training" ? FormState() : form)
+        let answer = answerForm(appeal.id, review.records, form.form == "training" ? FormState() : form)
         let conditions = appeal.conditions.map {
             ConditionsView(
                 $0, appealID: appeal.id, mayRecord: AppealRules.reviewerRoles.contains(viewer.role), form: form)
@@ -388,13 +400,15 @@ struct AppealPages: RouteCollection {
     }
 
     /// The answer form with what was typed and each message beside its field.
-    private func answerForm(_ id: UUID, _ form: FormState) -> AnswerForm {
+    private func answerForm(_ id: UUID, _ records: [DriverRecordDTO], _ form: FormState) -> AnswerForm {
+        let cleared = Set((form.values["clearedRecords"] ?? "").split(separator: "\n").map(String.init))
         var errors: [String: String] = [:]
         let requirementKeys = (form.values["requirementKeys"] ?? "").split(separator: ",").map(String.init)
         for (field, message) in form.errors {
             let key: String
             switch field {
-            case "outcome", "reasons", "training", "onTime", "dueBy": key = field
+            case "outcome", "reasons", "training", "onTime", "dueBy", "clearedRecords": key = field
+            case _ where field.hasPrefix("clearedRecords["): key = "clearedRecords"
             case "outcome.dueBy": key = "dueBy"
             case "outcome.requirements": key = "requirements"
             case _ where field.hasPrefix("outcome.requirements["):
@@ -408,7 +422,10 @@ struct AppealPages: RouteCollection {
             action: SitePath.appealDecide(id).path,
             outcomes: DriverAppeals.OutcomeName.allCases.map {
                 SelectOption($0.rawValue, Self.outcomeWords($0.rawValue), selected: form.values["outcome"])
-            }, values: form.values, errors: errors, hasErrors: !errors.isEmpty)
+            },
+            records: records.map {
+                RecordCheck(id: $0.id, description: $0.description, checked: cleared.contains($0.id))
+            }, hasRecords: !records.isEmpty, values: form.values, errors: errors, hasErrors: !errors.isEmpty)
     }
 
     /// The reviewer's answer from the form: the outcome, the reasons, and for a conditional
@@ -422,6 +439,7 @@ struct AppealPages: RouteCollection {
             var minimumPercent: String?
             var blocks: String?
             var dueBy: String?
+            var clearedRecords: [String]?
         }
         let viewer = try await req.viewer(AppealRules.reviewerRoles)
         let form = try req.content.decode(Form.self)
@@ -431,6 +449,7 @@ struct AppealPages: RouteCollection {
             "outcome": form.outcome ?? "", "reasons": form.reasons ?? "", "moduleId": form.moduleId ?? "",
             "moduleTitle": form.moduleTitle ?? "", "minimumPercent": form.minimumPercent ?? "",
             "blocks": form.blocks ?? "", "dueBy": form.dueBy ?? "",
+            "clearedRecords": (form.clearedRecords ?? []).joined(separator: "\n"),
         ]
         // Conditions count only for a conditional reinstatement; the other outcomes ignore the fields.
         var requirements: [AppealResolutionRequest.Requirement] = []
@@ -467,7 +486,10 @@ struct AppealPages: RouteCollection {
             try checks.finish()
             _ = try await req.application.driverAppeals.resolve(
                 AppealResolutionRequest(
-                    outcome: form.outcome, reasons: form.reasons, requirements: requirements, dueBy: dueBy),
+                    outcome: form.outcome, reasons: form.reasons, requirements: requirements, dueBy: dueBy,
+                    // Records found in the driver's favour matter only when the appeal is not denied.
+                    clearedRecords: form.outcome == DriverAppeals.OutcomeName.denied.rawValue
+                        ? [] : form.clearedRecords),
                 appealID: id, by: viewer)
         }
     }

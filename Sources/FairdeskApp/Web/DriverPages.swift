@@ -83,6 +83,8 @@ struct DriverPages: RouteCollection {
         var decided: PolicyPages.Time
         var appealUntil: PolicyPages.Time
         var interimUntil: PolicyPages.Time?
+        /// When the decision stopped taking effect (overturned, reinstated on conditions, lapsed).
+        var lifted: PolicyPages.Time?
         /// The appeal against the decision, when one is on file.
         var appeal: AppealView?
         /// The form to appeal: on the driver's own page, while the window is open and none is on file.
@@ -232,6 +234,7 @@ struct DriverPages: RouteCollection {
                     evidence: decision.evidence.joined(separator: ", "), decided: PolicyPages.Time(decision.decidedAt),
                     appealUntil: PolicyPages.Time(decision.appealUntil),
                     interimUntil: decision.interimUntil.map(PolicyPages.Time.init),
+                    lifted: decision.liftedAt.map(PolicyPages.Time.init),
                     appeal: appeal.map { appealView($0.row, $0.appeal) },
                     appealForm: own && appeal == nil && now <= decision.appealUntil
                         ? FilesForm(

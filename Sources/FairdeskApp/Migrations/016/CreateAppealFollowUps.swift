@@ -5,7 +5,9 @@ import SQLKit
 /// - `appeal_conditions`: each conditional reinstatement, its requirements and date, tracked until
 ///   it is met (the appeal closes as reinstated) or goes back to review, with the progress frozen
 ///   when it closes;
-/// - `driver_training`: training modules a lead or reviewer recorded as completed by a driver.
+/// - `driver_training`: training modules a lead or reviewer recorded as completed by a driver;
+/// - `driver_decision_lifts`: when a decision stopped taking effect (overturned or conditionally
+///   reinstated on appeal, an interim suspension lapsed), why and by whom.
 struct CreateAppealFollowUps: AsyncMigration {
     var name: String { "016_CreateAppealFollowUps" }
 
@@ -29,6 +31,9 @@ struct CreateAppealFollowUps: AsyncMigration {
             // Why it closed, in words, and the progress then as JSON (`RequirementProgress`es).
             .field("note", .string)
             .field("progress", .string)
+            // Records the decision relied on that the reviewer found in the driver's favour (one a
+            // line), corrected when the conditions are met.
+            .field("cleared_records", .string, .required)
             .create()
         // The hourly check reads open conditions; the pages read an appeal's.
         try await sql.create(index: "appeal_conditions_by_state").on("appeal_conditions").column("state")
@@ -50,9 +55,30 @@ struct CreateAppealFollowUps: AsyncMigration {
             .field("note", .string)
             .unique(on: "driver_id", "module_id")
             .create()
+
+        try await database.schema("driver_decision_lifts")
+            .id()
+            .field("decision_id", .uuid, .required, .references("driver_decisions", "id", onDelete: .cascade))
+            .field("driver_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            // overturned, conditionally_reinstated, lapsed
+            .field("kind", .string, .required)
+            .field("reason", .string, .required)
+            .field("lifted_at", .datetime, .required)
+            // The person who lifted it; NULL with `lifted_by` "Fairdesk (automatic)" for a lapse.
+            .field("lifted_by_id", .uuid, .references("users", "id", onDelete: .setNull))
+            .field("lifted_by", .string, .required)
+            .unique(on: "decision_id")
+            .create()
+        // The interim-suspension job looks for interim decisions without a lift.
+        try await sql.create(index: "driver_decisions_by_interim").on("driver_decisions").column("interim_until")
+            .run()
     }
 
+    private func sql(_ database: any Database) -> any SQLDatabase { database as! any SQLDatabase }
+
     func revert(on database: any Database) async throws {
+        try await sql(database).drop(index: "driver_decisions_by_interim").run()
+        try await database.schema("driver_decision_lifts").delete()
         try await database.schema("driver_training").delete()
         try await database.schema("appeal_conditions").delete()
     }
