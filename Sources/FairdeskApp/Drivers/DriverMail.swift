@@ -123,3 +123,16 @@ extension DriverMail {
         ].joined(separator: "\n")
     }
 }
+
+extension DriverMail {
+    /// An interim suspension ran out without a full decision: it has ended by itself.
+    static func interimLapsed(until: Date, decider: String, name: String, link: String) -> String {
+        [
+            "Hello \(name),", "",
+            "The interim suspension \(decider) decided was allowed only until \(PageTime.text(until)), unless a "
+                + "full decision followed. None did, so it has ended and you can take offers again.", "",
+            "It stays on your page, marked as lapsed; you may still appeal it while its appeal window is open.", "",
+            "Your standing:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+}

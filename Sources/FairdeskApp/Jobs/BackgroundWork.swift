@@ -54,6 +54,10 @@ enum BackgroundWork {
             _ = try await AppealConditions.sweep(app: context.app)
             return .again(at: context.app.fairdesk.clock.now + AppealConditions.interval)
         }
+        handlers.register(.driversInterim, every: InterimSuspensions.interval) { context in
+            while try await InterimSuspensions.lapse(app: context.app) == 200 {}
+            return .again(at: context.app.fairdesk.clock.now + InterimSuspensions.interval)
+        }
         handlers.register(.mailSend) { context in
             struct Payload: Decodable { var id: UUID }
             try await Outbox.deliver(
