@@ -241,3 +241,31 @@ struct DriverDecisionDTO: Content {
     var liftedAt: Date? = nil
     var lifted: String? = nil
 }
+
+/// Everything Fairdesk holds about a driver's work, for them to take away.
+struct DriverExportDTO: Content {
+    /// One audit entry about the driver.
+    struct AuditLine: Content {
+        var at: Date
+        var actor: String
+        var action: String
+        var reason: String?
+        /// The entry's details as stored (JSON).
+        var details: String
+        var policy: String?
+    }
+
+    var driverId: UUID
+    var driverName: String
+    var exportedAt: Date
+    /// The policy version in force at the export.
+    var policy: String
+    /// Every block, package and feedback on file, described.
+    var records: [DriverRecordDTO]
+    var excuses: [DriverExcuseDTO]
+    var warnings: [DriverWarningDTO]
+    var decisions: [DriverDecisionDTO]
+    /// Appeals with their outcomes and any conditions.
+    var appeals: [DriverAppealDTO]
+    var audit: [AuditLine]
+}

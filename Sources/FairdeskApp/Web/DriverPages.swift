@@ -74,6 +74,9 @@ struct DriverPages: RouteCollection {
         var hasDecisions: Bool
         /// The decision screen, for leads and reviewers.
         var decideHref: String?
+        /// The driver's data to download, as JSON and as CSV.
+        var exportHref: String
+        var exportCSVHref: String
     }
 
     struct DecisionView: Encodable {
@@ -242,7 +245,9 @@ struct DriverPages: RouteCollection {
                             name: "appeal-\(decision.id)")
                         : nil)
             }, hasDecisions: !standing.decisions.isEmpty,
-            decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil)
+            decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil,
+            exportHref: "/api/v1/drivers/\(try driver.requireID())/export",
+            exportCSVHref: "/api/v1/drivers/\(try driver.requireID())/export.csv")
         return try await req.view.render("driver-standing", page)
     }
 
