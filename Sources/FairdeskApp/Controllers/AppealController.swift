@@ -13,6 +13,7 @@ struct AppealController: RouteCollection {
         drivers.grouped(RoleGuard([.driver])).post("decisions", ":decisionID", "appeals", use: file)
         drivers.grouped(RoleGuard(Self.readers)).get("appeals", ":appealID", use: read)
         drivers.grouped(RoleGuard(AppealRules.reviewerRoles)).post("appeals", ":appealID", "resolution", use: resolve)
+        drivers.grouped(RoleGuard(AppealRules.reviewerRoles)).post("appeals", ":appealID", "training", use: training)
         // Room for a few files of `EvidenceCheck.defaultMaximumBytes` each; every one is checked.
         drivers.grouped(RoleGuard([.driver])).on(
             .POST, "appeals", ":appealID", "evidence", body: .collect(maxSize: "64mb"), use: evidence)
@@ -39,6 +40,15 @@ struct AppealController: RouteCollection {
         let input = try req.content.decode(AppealResolutionRequest.self)
         return try await req.application.driverAppeals.resolve(
             input, appealID: req.parameters.get("appealID", as: UUID.self), by: viewer)
+    }
+
+    /// A lead or reviewer records a training module the driver's open conditions require as completed.
+    @Sendable func training(req: Request) async throws -> Response {
+        let viewer = try await req.viewer(AppealRules.reviewerRoles)
+        let input = try req.content.decode(TrainingCompletionRequest.self)
+        let result = try await req.application.driverAppeals.recordTraining(
+            input, appealID: req.parameters.get("appealID", as: UUID.self), by: viewer)
+        return try await result.encodeResponse(status: .created, for: req)
     }
 
     @Sendable func read(req: Request) async throws -> DriverAppealDTO {

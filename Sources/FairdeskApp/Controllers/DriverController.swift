@@ -17,6 +17,8 @@ struct DriverController: RouteCollection {
         driver.grouped(RoleGuard([.lead, .reviewer])).post("violations", use: violation)
         driver.grouped(RoleGuard(DecisionRules.deciderRoles)).post("decisions", use: decision)
         driver.grouped(RoleGuard(Self.driverStaff.union([.driver]))).get("standing", use: standing)
+        driver.grouped(RoleGuard(Self.driverStaff.union([.driver]))).get("export", use: export)
+        driver.grouped(RoleGuard(Self.driverStaff.union([.driver]))).get("export.csv", use: exportCSV)
     }
 
     @Sendable func records(req: Request) async throws -> Response {
@@ -60,5 +62,23 @@ struct DriverController: RouteCollection {
         }
         let driver = try await DriverStandings.driver(id, on: req.db)
         return try await req.application.driverStandings.standing(of: driver)
+    }
+
+    /// The driver's own data as JSON: their own only; leads, reviewers and admins any driver's.
+    @Sendable func export(req: Request) async throws -> DriverExportDTO {
+        let viewer = try await req.viewer(Self.driverStaff.union([.driver]))
+        return try await req.application.driverExport.export(req.parameters.get("userID", as: UUID.self), as: viewer)
+    }
+
+    /// The same as one CSV table.
+    @Sendable func exportCSV(req: Request) async throws -> Response {
+        let viewer = try await req.viewer(Self.driverStaff.union([.driver]))
+        let export = try await req.application.driverExport.export(
+            req.parameters.get("userID", as: UUID.self), as: viewer)
+        let response = Response(status: .ok, body: .init(string: DriverExport.csv(export)))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"fairdesk-driver-\(export.driverId).csv\"")
+        return response
     }
 }

@@ -70,6 +70,7 @@ enum SitePath {
     case appeals
     case appeal(UUID)
     case appealDecide(UUID)
+    case appealTraining(UUID)
     case appealEvidence(UUID, evidenceID: UUID)
     case survey(String)
     case mySurveys
@@ -135,6 +136,7 @@ enum SitePath {
         case .appeals: "/appeals"
         case .appeal(let id): "/appeals/\(id)"
         case .appealDecide(let id): "/appeals/\(id)/decide"
+        case .appealTraining(let id): "/appeals/\(id)/training"
         case .appealEvidence(let id, let evidenceID): "/appeals/\(id)/evidence/\(evidenceID)"
         case .survey(let token): "/survey/\(token)"
         case .mySurveys: "/my/surveys"

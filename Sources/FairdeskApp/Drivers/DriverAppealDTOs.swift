@@ -35,6 +35,64 @@ struct DriverAppealDTO: Content {
     var decidedBy: String?
     var decidedAt: Date?
     var policy: String
+    /// Every conditional reinstatement given on the appeal, oldest first, each with its progress.
+    var conditions: [AppealConditionsDTO] = []
+}
+
+/// A conditional reinstatement and how its requirements stand.
+struct AppealConditionsDTO: Content {
+    var id: UUID
+    /// The reviewer who set the conditions.
+    var setBy: String
+    var setAt: Date
+    var dueBy: Date
+    var reasons: String
+    /// open, met (the appeal closed as reinstated), back_to_review
+    var state: String
+    var closedAt: Date?
+    /// Why it closed, in words.
+    var note: String?
+    var progress: [RequirementProgressDTO]
+    /// Records the reviewer found in the driver's favour: no longer counted once the conditions are met.
+    var clearedRecords: [String]
+}
+
+/// One requirement and where it stands (`RequirementEvaluator`).
+struct RequirementProgressDTO: Content {
+    /// training_module or on_time_rate
+    var kind: String
+    /// The training module's id, for a training module.
+    var moduleId: String?
+    /// The requirement as the driver reads it.
+    var requirement: String
+    /// open, met, failed_back_to_review
+    var status: String
+    /// Why, in words: "2 of 10 worked blocks so far".
+    var note: String
+    /// Block and package ids the answer rests on.
+    var evidence: [String]
+
+    init(_ progress: RequirementProgress) {
+        switch progress.requirement {
+        case .trainingModule(let id, _):
+            kind = "training_module"
+            moduleId = id
+        case .onTimeRate:
+            kind = "on_time_rate"
+            moduleId = nil
+        }
+        requirement = progress.requirement.words
+        status = progress.status.rawValue
+        note = progress.note
+        evidence = progress.evidence
+    }
+}
+
+/// A lead or reviewer records that the driver completed a training module the conditions require.
+struct TrainingCompletionRequest: Content {
+    var moduleId: String?
+    /// How it is known, for the record: "certificate 4471 from the training system".
+    var note: String?
 }
 
 /// The driver's evidence files, sent as multipart/form-data in `files[]`.
@@ -70,4 +128,7 @@ struct AppealResolutionRequest: Content {
     var requirements: [Requirement]?
     /// When the requirements must be met (conditional reinstatement only).
     var dueBy: Date?
+    /// Records the decision relied on that the reviewer found in the driver's favour: when the appeal
+    /// ends reinstated (at once, or once the conditions are met) they stop counting against the driver.
+    var clearedRecords: [String]? = nil
 }

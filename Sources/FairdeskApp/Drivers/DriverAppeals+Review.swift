@@ -54,7 +54,8 @@ extension DriverAppeals {
         return Review(
             appeal: try await dto(row), driverName: driver.name,
             decision: DriverDecisions.dto(
-                stored.row, appeal: DriverDecisions.appealWords(state: row.state, outcome: row.outcome)),
+                stored.row, appeal: DriverDecisions.appealWords(state: row.state, outcome: row.outcome),
+                lift: try await DecisionCorrections.lifts(of: row.driverId, on: app.db)[row.decisionId]),
             records: described, missingRecords: evidenceIDs.filter { !onFile.contains($0) },
             comparisons: records.packages.map { DeliveryComparison.compare($0, traces: traces, rule: rule) },
             traceProblems: problems, scanRule: rule.text, mayAnswer: mayAnswer,

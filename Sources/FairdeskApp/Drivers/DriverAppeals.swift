@@ -113,6 +113,7 @@ struct DriverAppeals: Sendable {
     func dto(_ row: Row, evidence: [AppealEvidenceDTO]? = nil) async throws -> DriverAppealDTO {
         let id = row.id
         let status = row.deadline(at: now)
+        let conditions = try await AppealConditions.dtos(of: id, now: now, on: app.db)
         let files: [AppealEvidenceDTO]
         if let evidence { files = evidence } else { files = try await Self.evidence(of: id, on: app.db) }
         return DriverAppealDTO(
@@ -121,7 +122,7 @@ struct DriverAppeals: Sendable {
             reviewer: row.reviewerName, state: row.state, deadline: status.rawValue,
             outcome: row.outcome, reasons: row.reasons, requirements: row.requirementWords,
             requirementsDueBy: row.requirementsDueAt, decidedBy: row.decidedByName, decidedAt: row.decidedAt,
-            policy: row.policyVersion)
+            policy: row.policyVersion, conditions: conditions)
     }
 
     /// Adds the driver's evidence files to their undecided appeal. Each is checked by
@@ -274,6 +275,16 @@ struct DriverAppeals: Sendable {
             case .conditionallyReinstated:
                 .conditionallyReinstated(requirements: requirements, dueBy: input.dueBy ?? now)
             }
+        let relied = stored.decision.statement.evidence
+        let cleared = (input.clearedRecords ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        for (index, record) in cleared.enumerated() where !relied.contains(record) {
+            checks.add(
+                "clearedRecords[\(index)]",
+                "must be a record the decision relied on: \(relied.joined(separator: ", ")) (got \"\(record)\")")
+        }
+        if name == .denied, !cleared.isEmpty {
+            checks.add("clearedRecords", "must be empty when the appeal is denied: nothing is corrected")
+        }
         let reviewer = StaffMember(id: viewer.userID.uuidString, name: viewer.user.name, role: viewer.role)
         var resolution: AppealResolution?
         do {
@@ -304,6 +315,25 @@ struct DriverAppeals: Sendable {
                 "late": resolution.late ? "yes" : "no",
             ]
             if !words.isEmpty { details["requirements"] = words.joined(separator: "; ") }
+            let decisionID = row.decisionId
+            switch outcome {
+            case .conditionallyReinstated(let requirements, let dueBy):
+                try await AppealConditions.open(
+                    requirements, dueBy: dueBy, appealID: appealID, driverID: row.driverId,
+                    reasons: resolution.reasons, cleared: cleared, by: viewer, at: now, on: db)
+                try await DecisionCorrections.lift(
+                    decisionID, driver: row.driverId, kind: .conditionallyReinstated, reason: resolution.reasons,
+                    by: viewer.actor, policyVersion: row.policyVersion, at: now, on: db)
+            case .reinstated:
+                try await DecisionCorrections.lift(
+                    decisionID, driver: row.driverId, kind: .overturned, reason: resolution.reasons,
+                    by: viewer.actor, policyVersion: row.policyVersion, at: now, on: db)
+                try await DecisionCorrections.correct(
+                    cleared, driver: row.driverId, reviewer: reviewer, reasons: resolution.reasons,
+                    appealID: appealID, policyVersion: row.policyVersion, by: viewer.actor, at: now, on: db)
+            case .denied:
+                break
+            }
             try await AuditLog.append(
                 on: db, at: now, actor: viewer.actor, action: "driver.appeal_decided",
                 subjectType: DriverStandings.auditSubject, subjectID: row.driverId, reason: resolution.reasons,
@@ -316,7 +346,8 @@ struct DriverAppeals: Sendable {
                 try await Outbox.recipients([row.driverId], on: db),
                 subject: "Your appeal: \(outcome.title) (\(row.policyVersion))",
                 body: DriverMail.appealDecided(
-                    resolution, requirements: words, name: driver.name, link: app.fairdesk.config.publicURL + link),
+                    resolution, requirements: words, cleared: cleared, name: driver.name,
+                    link: app.fairdesk.config.publicURL + link),
                 kind: "driver_appeal", at: now, on: db)
         }
         return try await read(appealID, as: viewer)

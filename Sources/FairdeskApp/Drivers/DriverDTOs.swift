@@ -236,4 +236,36 @@ struct DriverDecisionDTO: Content {
     /// Where an appeal of this decision stands, in words: "appealed, awaiting review", "overturned on
     /// appeal", "upheld on appeal", "reinstated on conditions"; nil when not appealed.
     var appeal: String? = nil
+    /// When the decision stopped taking effect, and why in words ("lifted: overturned on appeal"); nil
+    /// while it stands.
+    var liftedAt: Date? = nil
+    var lifted: String? = nil
+}
+
+/// Everything Fairdesk holds about a driver's work, for them to take away.
+struct DriverExportDTO: Content {
+    /// One audit entry about the driver.
+    struct AuditLine: Content {
+        var at: Date
+        var actor: String
+        var action: String
+        var reason: String?
+        /// The entry's details as stored (JSON).
+        var details: String
+        var policy: String?
+    }
+
+    var driverId: UUID
+    var driverName: String
+    var exportedAt: Date
+    /// The policy version in force at the export.
+    var policy: String
+    /// Every block, package and feedback on file, described.
+    var records: [DriverRecordDTO]
+    var excuses: [DriverExcuseDTO]
+    var warnings: [DriverWarningDTO]
+    var decisions: [DriverDecisionDTO]
+    /// Appeals with their outcomes and any conditions.
+    var appeals: [DriverAppealDTO]
+    var audit: [AuditLine]
 }

@@ -162,15 +162,18 @@ struct DriverDecisions: Sendable {
                 "SELECT decision_id, state, outcome FROM driver_appeals WHERE driver_id = \(bind: driver)"
             ).all(decoding: Appeal.self, keyDecodingStrategy: .convertFromSnakeCase).map { ($0.decisionId, $0) },
             uniquingKeysWith: { first, _ in first })
+        let lifts = try await DecisionCorrections.lifts(of: driver, on: db)
         return try await db.sql.raw(
             Row.columns + " WHERE driver_id = \(bind: driver) ORDER BY decided_at DESC, id DESC LIMIT 100"
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
-            Self.dto(row, appeal: appeals[row.id].map { Self.appealWords(state: $0.state, outcome: $0.outcome) })
+            Self.dto(
+                row, appeal: appeals[row.id].map { Self.appealWords(state: $0.state, outcome: $0.outcome) },
+                lift: lifts[row.id])
         }
     }
 
     /// A stored decision as the driver reads it, with where its appeal stands in words.
-    static func dto(_ row: Row, appeal: String?) -> DriverDecisionDTO {
+    static func dto(_ row: Row, appeal: String?, lift: DecisionCorrections.Lift? = nil) -> DriverDecisionDTO {
         let grounds = row.grounds.split(separator: "\n").map(String.init)
         return DriverDecisionDTO(
             id: row.id, action: row.action, immediate: row.immediate,
@@ -178,7 +181,8 @@ struct DriverDecisions: Sendable {
             groundsWords: grounds.map(DecisionGrounds.words),
             evidence: row.evidence.split(separator: "\n").map(String.init), text: row.statement,
             decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
-            appealUntil: row.appealUntil, policy: row.policyVersion, appeal: appeal)
+            appealUntil: row.appealUntil, policy: row.policyVersion, appeal: appeal, liftedAt: lift?.liftedAt,
+            lifted: lift?.words)
     }
 
     /// An appeal's standing in the words the driver's page uses.

@@ -62,7 +62,7 @@ extension DriverMail {
 
     /// The reviewer's answer: the outcome, the reasons in the reviewer's words, and any requirements.
     static func appealDecided(
-        _ resolution: AppealResolution, requirements: [String], name: String, link: String
+        _ resolution: AppealResolution, requirements: [String], cleared: [String] = [], name: String, link: String
     ) -> String {
         var lines = [
             "Hello \(name),", "",
@@ -73,7 +73,66 @@ extension DriverMail {
             lines += ["", "Your access is restored on these conditions, to be met by \(PageTime.text(dueBy)):"]
             lines += requirements.map { "- " + $0 }
         }
+        if !cleared.isEmpty {
+            let when =
+                resolution.outcome == .reinstated
+                ? "no longer count" : "will no longer count, once the conditions are met,"
+            lines += [
+                "",
+                "These records the decision relied on \(when) against you: " + cleared.joined(separator: ", ") + ".",
+            ]
+        }
         lines += ["", "Your standing and the appeal are here:", link, "", "Fairdesk"]
         return lines.joined(separator: "\n")
+    }
+}
+
+extension DriverMail {
+    /// Every condition of a reinstatement met: the appeal is closed as reinstated.
+    static func conditionsMet(_ progress: [RequirementProgress], name: String, link: String) -> String {
+        ([
+            "Hello \(name),", "",
+            "You have met every condition of your reinstatement, so your appeal is closed as "
+                + "reinstated:",
+        ]
+            + progress.map { "- \($0.requirement.words): \($0.note)" }
+            + ["", "Your standing and the appeal are here:", link, "", "Fairdesk"]).joined(separator: "\n")
+    }
+
+    /// The conditions went back to a person: why, who answers and by when; nothing is taken meanwhile.
+    static func conditionsBackToReview(note: String, reviewer: String?, due: Date, name: String, link: String)
+        -> String
+    {
+        [
+            "Hello \(name),", "",
+            "The conditions of your reinstatement have gone back to "
+                + (reviewer.map { "\($0), a reviewer," } ?? "a reviewer") + " because " + note + ".", "",
+            "This is not a decision against you and nothing is taken from you in the meantime. A written, "
+                + "reasoned answer is due by \(PageTime.text(due)); you may add evidence to your appeal until then.",
+            "", "Your standing and the appeal are here:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+
+    /// A training module the conditions require was recorded as completed.
+    static func trainingRecorded(title: String, by person: String, name: String, link: String) -> String {
+        [
+            "Hello \(name),", "",
+            "\(person) has recorded the training module \"\(title)\" as completed for the conditions of your "
+                + "reinstatement.", "",
+            "Your standing and how each condition stands are here:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+}
+
+extension DriverMail {
+    /// An interim suspension ran out without a full decision: it has ended by itself.
+    static func interimLapsed(until: Date, decider: String, name: String, link: String) -> String {
+        [
+            "Hello \(name),", "",
+            "The interim suspension \(decider) decided was allowed only until \(PageTime.text(until)), unless a "
+                + "full decision followed. None did, so it has ended and you can take offers again.", "",
+            "It stays on your page, marked as lapsed; you may still appeal it while its appeal window is open.", "",
+            "Your standing:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
     }
 }

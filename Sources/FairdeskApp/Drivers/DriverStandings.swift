@@ -90,7 +90,7 @@ struct DriverStandings: Sendable {
         let id = try driver.requireID()
         let records = try DriverRecordStore.parse(input, driverID: id.uuidString)
         let now = app.fairdesk.clock.now
-        return try await app.write { db in
+        let result = try await app.write { db in
             try await DriverRecordStore.save(records, driver: id, at: now, on: db)
             let used = try await Self.policy(for: driver, at: now, on: db)
             try await AuditLog.append(
@@ -106,6 +106,9 @@ struct DriverStandings: Sendable {
                 driverId: id, blocks: records.blocks.count, packages: records.packages.count,
                 feedback: records.feedback.count, tier: tier?.rawValue, warningId: warning)
         }
+        // Conditions of a reinstatement are judged on the records as they come in.
+        try await AppealConditions.check(driver: id, app: app)
+        return result
     }
 
     /// Leaves one record of the driver out of their metrics, with the code and reason shown to them.
@@ -115,7 +118,8 @@ struct DriverStandings: Sendable {
         let now = app.fairdesk.clock.now
         var checks = Checks()
         let recordID = checks.text(input.recordId, field: "recordId", max: 80)
-        let code = checks.oneOf(input.code, field: "code", as: ExcuseCode.self)
+        // overturned_on_appeal comes only from a reinstatement on appeal, never by hand.
+        let code = checks.oneOf(input.code, field: "code", in: ExcuseCode.applicable)
         let feed = checks.text(input.feed, field: "feed", max: 120, required: false)
         if feed != nil && viewer.role != .admin {
             checks.add("feed", "is for the depot system's own (admin) token; a person applies an excuse by name")

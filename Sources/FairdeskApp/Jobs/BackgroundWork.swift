@@ -50,6 +50,14 @@ enum BackgroundWork {
             while try await AppealDeadlines.escalate(app: context.app) == 200 {}
             return .again(at: context.app.fairdesk.clock.now + AppealDeadlines.interval)
         }
+        handlers.register(.appealsConditions, every: AppealConditions.interval) { context in
+            _ = try await AppealConditions.sweep(app: context.app)
+            return .again(at: context.app.fairdesk.clock.now + AppealConditions.interval)
+        }
+        handlers.register(.driversInterim, every: InterimSuspensions.interval) { context in
+            while try await InterimSuspensions.lapse(app: context.app) == 200 {}
+            return .again(at: context.app.fairdesk.clock.now + InterimSuspensions.interval)
+        }
         handlers.register(.mailSend) { context in
             struct Payload: Decodable { var id: UUID }
             try await Outbox.deliver(

@@ -29,6 +29,10 @@ struct JobKind: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral
     static let driversSweep: JobKind = "drivers.sweep"
     /// Tells leads about undecided appeals whose review deadline is near.
     static let appealsEscalate: JobKind = "appeals.escalate"
+    /// Judges conditional reinstatements again: closes those met, sends back those failed or past their date.
+    static let appealsConditions: JobKind = "appeals.conditions"
+    /// Lifts interim suspensions whose time ran out without a full decision.
+    static let driversInterim: JobKind = "drivers.interim"
 }
 
 /// A job a worker has claimed and holds a lease on.

@@ -26,6 +26,7 @@ enum FairdeskMigrations {
             CreateImprovementPlans(),  // improvement plans and every step of them
             CreateDriverAppeals(),  // drivers' appeals against decisions and their evidence files
             CreateReportRollups(timeZone: timeZone),  // leaders' report rollups; cases' first reply and escalation
+            CreateAppealFollowUps(),  // conditional reinstatements tracked to the end, drivers' training completed
         ]
     }
 }

@@ -14,6 +14,7 @@ struct AppealPages: RouteCollection {
         let reviewers = routes.grouped(WebGuard(AppealRules.reviewerRoles))
         reviewers.get("appeals", use: list)
         reviewers.post("appeals", ":appealID", "decide", use: decide)
+        reviewers.post("appeals", ":appealID", "training", use: training)
         let readers = routes.grouped(WebGuard(Self.readers))
         readers.get("appeals", ":appealID", use: show)
         readers.get("appeals", ":appealID", "evidence", ":evidenceID", use: download)
@@ -59,6 +60,113 @@ struct AppealPages: RouteCollection {
         if bytes >= 1_048_576 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
         if bytes >= 1024 { return "\(Int((Double(bytes) / 1024).rounded())) KB" }
         return "\(bytes) bytes"
+    }
+
+    // MARK: Conditions
+
+    /// One requirement of a conditional reinstatement and where it stands.
+    struct ProgressRow: Encodable {
+        var requirement: String
+        var status: String
+        var statusWords: String
+        var note: String
+        var evidence: String?
+    }
+
+    /// The lead's or reviewer's form to record a required training module as completed.
+    struct TrainingForm: Encodable {
+        var action: String
+        var modules: [SelectOption]
+        var note: String
+        var error: String?
+    }
+
+    /// A conditional reinstatement as the appeal page and the driver's page show it.
+    struct ConditionsView: Encodable {
+        var id: String
+        var setBy: String
+        var set: PolicyPages.Time
+        var dueBy: PolicyPages.Time
+        var reasons: String
+        var state: String
+        var stateWords: String
+        var closed: PolicyPages.Time?
+        var note: String?
+        var rows: [ProgressRow]
+        /// Records found in the driver's favour, corrected once the conditions are met.
+        var cleared: String?
+        var trainingForm: TrainingForm?
+
+        /// `conditions` of appeal `appealID`; with the training form when `mayRecord` and a required
+        /// module is still open. `form` is a refused training form, shown again.
+        init(_ conditions: AppealConditionsDTO, appealID: UUID, mayRecord: Bool, form: FormState = FormState()) {
+            id = conditions.id.uuidString
+            setBy = conditions.setBy
+            set = PolicyPages.Time(conditions.setAt)
+            dueBy = PolicyPages.Time(conditions.dueBy)
+            reasons = conditions.reasons
+            state = conditions.state
+            stateWords = AppealPages.conditionsWords(conditions.state)
+            closed = conditions.closedAt.map(PolicyPages.Time.init)
+            note = conditions.note
+            cleared = conditions.clearedRecords.isEmpty ? nil : conditions.clearedRecords.joined(separator: ", ")
+            rows = conditions.progress.map {
+                ProgressRow(
+                    requirement: $0.requirement, status: $0.status,
+                    statusWords: AppealPages.requirementWords($0.status),
+                    note: $0.note, evidence: $0.evidence.isEmpty ? nil : $0.evidence.joined(separator: ", "))
+            }
+            let modules = conditions.progress.filter { $0.kind == "training_module" && $0.status == "open" }
+            let state = form.form == "training" ? form : FormState()
+            trainingForm =
+                mayRecord && conditions.state == "open" && !modules.isEmpty
+                ? TrainingForm(
+                    action: SitePath.appealTraining(appealID).path,
+                    modules: modules.compactMap { item in
+                        item.moduleId.map { SelectOption($0, item.requirement, selected: state.values["moduleId"]) }
+                    }, note: state.values["note"] ?? "",
+                    error: state.errors.isEmpty ? nil : state.errors.values.sorted().joined(separator: " "))
+                : nil
+        }
+    }
+
+    /// A conditional reinstatement's state, for people.
+    static func conditionsWords(_ state: String) -> String {
+        switch AppealConditions.State(rawValue: state) {
+        case .open?: "being tracked"
+        case .met?: "met: the appeal closed as reinstated"
+        case .backToReview?: "back with a reviewer"
+        case nil: state
+        }
+    }
+
+    /// A requirement's status, for people.
+    static func requirementWords(_ status: String) -> String {
+        switch RequirementStatus(rawValue: status) {
+        case .open?: "open"
+        case .met?: "met"
+        case .failedBackToReview?: "not met"
+        case nil: status
+        }
+    }
+
+    /// A lead or reviewer records a training module the open conditions require as completed.
+    @Sendable func training(req: Request) async throws -> Response {
+        struct Form: Content {
+            var moduleId: String?
+            var note: String?
+        }
+        let viewer = try await req.viewer(AppealRules.reviewerRoles)
+        let form = try req.content.decode(Form.self)
+        let id = req.parameters.get("appealID", as: UUID.self)
+        return try await FormSubmission.handle(
+            req, form: "training", values: ["moduleId": form.moduleId ?? "", "note": form.note ?? ""],
+            success: "The training was recorded as completed; the driver has been told.",
+            redirect: id.map { SitePath.appeal($0).path + "#conditions" } ?? SitePath.appeals.path, render: render
+        ) {
+            _ = try await req.application.driverAppeals.recordTraining(
+                TrainingCompletionRequest(moduleId: form.moduleId, note: form.note), appealID: id, by: viewer)
+        }
     }
 
     // MARK: The list
@@ -165,9 +273,18 @@ struct AppealPages: RouteCollection {
         var decided: PolicyPages.Time?
     }
 
+    /// A record the decision relied on, offered to the reviewer to find in the driver's favour.
+    struct RecordCheck: Encodable {
+        var id: String
+        var description: String
+        var checked: Bool
+    }
+
     struct AnswerForm: Encodable {
         var action: String
         var outcomes: [SelectOption]
+        var records: [RecordCheck]
+        var hasRecords: Bool
         var values: [String: String]
         /// Messages by field: outcome, reasons, training, onTime, requirements, dueBy, form.
         var errors: [String: String]
@@ -201,6 +318,9 @@ struct AppealPages: RouteCollection {
         var hasTraceProblems: Bool
         var scanRule: String
         var outcome: OutcomeView?
+        /// Every conditional reinstatement given on the appeal, with its progress.
+        var conditions: [ConditionsView]
+        var hasConditions: Bool
         var form: AnswerForm?
         var answerNote: String?
         /// Why an answer from someone who may not answer was refused (their page has no form to show it by).
@@ -249,7 +369,11 @@ struct AppealPages: RouteCollection {
                 dueBy: appeal.requirementsDueBy.map(PolicyPages.Time.init), decidedBy: appeal.decidedBy ?? "",
                 decided: appeal.decidedAt.map(PolicyPages.Time.init))
         }
-        let answer = answerForm(appeal.id, form)
+        let answer = answerForm(appeal.id, review.records, form.form == "training" ? FormState() : form)
+        let conditions = appeal.conditions.map {
+            ConditionsView(
+                $0, appealID: appeal.id, mayRecord: AppealRules.reviewerRoles.contains(viewer.role), form: form)
+        }
         let page = AppealPage(
             layout: LayoutContext(
                 req, title: own ? "My appeal" : "Appeal of \(review.driverName)", current: own ? .myStanding : .appeals),
@@ -267,7 +391,8 @@ struct AppealPages: RouteCollection {
             undecided: appeal.state != "decided", comparisons: comparisons, hasComparisons: !comparisons.isEmpty,
             traceProblems: review.traceProblems.map { "\($0.field): \(FormState.sentence($0.rule))" },
             hasTraceProblems: !review.traceProblems.isEmpty, scanRule: review.scanRule, outcome: outcome,
-            form: review.mayAnswer ? answer : nil, answerNote: review.answerNote,
+            conditions: conditions, hasConditions: !conditions.isEmpty, form: review.mayAnswer ? answer : nil,
+            answerNote: review.answerNote,
             refused: !review.mayAnswer && answer.hasErrors ? answer.errors.values.sorted().joined(separator: " ") : nil)
         let response = try await req.view.render("appeal", page).encodeResponse(for: req)
         response.status = status
@@ -275,13 +400,15 @@ struct AppealPages: RouteCollection {
     }
 
     /// The answer form with what was typed and each message beside its field.
-    private func answerForm(_ id: UUID, _ form: FormState) -> AnswerForm {
+    private func answerForm(_ id: UUID, _ records: [DriverRecordDTO], _ form: FormState) -> AnswerForm {
+        let cleared = Set((form.values["clearedRecords"] ?? "").split(separator: "\n").map(String.init))
         var errors: [String: String] = [:]
         let requirementKeys = (form.values["requirementKeys"] ?? "").split(separator: ",").map(String.init)
         for (field, message) in form.errors {
             let key: String
             switch field {
-            case "outcome", "reasons", "training", "onTime", "dueBy": key = field
+            case "outcome", "reasons", "training", "onTime", "dueBy", "clearedRecords": key = field
+            case _ where field.hasPrefix("clearedRecords["): key = "clearedRecords"
             case "outcome.dueBy": key = "dueBy"
             case "outcome.requirements": key = "requirements"
             case _ where field.hasPrefix("outcome.requirements["):
@@ -295,7 +422,10 @@ struct AppealPages: RouteCollection {
             action: SitePath.appealDecide(id).path,
             outcomes: DriverAppeals.OutcomeName.allCases.map {
                 SelectOption($0.rawValue, Self.outcomeWords($0.rawValue), selected: form.values["outcome"])
-            }, values: form.values, errors: errors, hasErrors: !errors.isEmpty)
+            },
+            records: records.map {
+                RecordCheck(id: $0.id, description: $0.description, checked: cleared.contains($0.id))
+            }, hasRecords: !records.isEmpty, values: form.values, errors: errors, hasErrors: !errors.isEmpty)
     }
 
     /// The reviewer's answer from the form: the outcome, the reasons, and for a conditional
@@ -309,6 +439,7 @@ struct AppealPages: RouteCollection {
             var minimumPercent: String?
             var blocks: String?
             var dueBy: String?
+            var clearedRecords: [String]?
         }
         let viewer = try await req.viewer(AppealRules.reviewerRoles)
         let form = try req.content.decode(Form.self)
@@ -318,6 +449,7 @@ struct AppealPages: RouteCollection {
             "outcome": form.outcome ?? "", "reasons": form.reasons ?? "", "moduleId": form.moduleId ?? "",
             "moduleTitle": form.moduleTitle ?? "", "minimumPercent": form.minimumPercent ?? "",
             "blocks": form.blocks ?? "", "dueBy": form.dueBy ?? "",
+            "clearedRecords": (form.clearedRecords ?? []).joined(separator: "\n"),
         ]
         // Conditions count only for a conditional reinstatement; the other outcomes ignore the fields.
         var requirements: [AppealResolutionRequest.Requirement] = []
@@ -354,7 +486,10 @@ struct AppealPages: RouteCollection {
             try checks.finish()
             _ = try await req.application.driverAppeals.resolve(
                 AppealResolutionRequest(
-                    outcome: form.outcome, reasons: form.reasons, requirements: requirements, dueBy: dueBy),
+                    outcome: form.outcome, reasons: form.reasons, requirements: requirements, dueBy: dueBy,
+                    // Records found in the driver's favour matter only when the appeal is not denied.
+                    clearedRecords: form.outcome == DriverAppeals.OutcomeName.denied.rawValue
+                        ? [] : form.clearedRecords),
                 appealID: id, by: viewer)
         }
     }

@@ -74,6 +74,9 @@ struct DriverPages: RouteCollection {
         var hasDecisions: Bool
         /// The decision screen, for leads and reviewers.
         var decideHref: String?
+        /// The driver's data to download, as JSON and as CSV.
+        var exportHref: String
+        var exportCSVHref: String
     }
 
     struct DecisionView: Encodable {
@@ -83,6 +86,8 @@ struct DriverPages: RouteCollection {
         var decided: PolicyPages.Time
         var appealUntil: PolicyPages.Time
         var interimUntil: PolicyPages.Time?
+        /// When the decision stopped taking effect (overturned, reinstated on conditions, lapsed).
+        var lifted: PolicyPages.Time?
         /// The appeal against the decision, when one is on file.
         var appeal: AppealView?
         /// The form to appeal: on the driver's own page, while the window is open and none is on file.
@@ -107,6 +112,8 @@ struct DriverPages: RouteCollection {
         var requirementsDueBy: PolicyPages.Time?
         var decidedBy: String?
         var decided: PolicyPages.Time?
+        /// Every conditional reinstatement given on the appeal, with how each requirement stands.
+        var conditions: [AppealPages.ConditionsView]
         /// The form to add files while the appeal is undecided, on the driver's own page.
         var evidenceForm: FilesForm?
     }
@@ -203,6 +210,9 @@ struct DriverPages: RouteCollection {
                 hasRequirements: !(appeal.requirements ?? []).isEmpty,
                 requirementsDueBy: appeal.requirementsDueBy.map(PolicyPages.Time.init), decidedBy: appeal.decidedBy,
                 decided: appeal.decidedAt.map(PolicyPages.Time.init),
+                conditions: appeal.conditions.map {
+                    AppealPages.ConditionsView($0, appealID: appeal.id, mayRecord: false)
+                },
                 evidenceForm: own && appeal.state != "decided"
                     ? FilesForm(
                         action: SitePath.addAppealEvidence(appeal.id).path, form: form, name: "evidence-\(appeal.id)")
@@ -227,6 +237,7 @@ struct DriverPages: RouteCollection {
                     evidence: decision.evidence.joined(separator: ", "), decided: PolicyPages.Time(decision.decidedAt),
                     appealUntil: PolicyPages.Time(decision.appealUntil),
                     interimUntil: decision.interimUntil.map(PolicyPages.Time.init),
+                    lifted: decision.liftedAt.map(PolicyPages.Time.init),
                     appeal: appeal.map { appealView($0.row, $0.appeal) },
                     appealForm: own && appeal == nil && now <= decision.appealUntil
                         ? FilesForm(
@@ -234,7 +245,9 @@ struct DriverPages: RouteCollection {
                             name: "appeal-\(decision.id)")
                         : nil)
             }, hasDecisions: !standing.decisions.isEmpty,
-            decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil)
+            decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil,
+            exportHref: "/api/v1/drivers/\(try driver.requireID())/export",
+            exportCSVHref: "/api/v1/drivers/\(try driver.requireID())/export.csv")
         return try await req.view.render("driver-standing", page)
     }
 

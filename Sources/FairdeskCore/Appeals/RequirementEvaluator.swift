@@ -43,6 +43,36 @@ public enum RequirementEvaluator {
         return .open
     }
 
+    /// Where a conditional reinstatement stands at `now`: met once every requirement is met; back to
+    /// review when one failed, or when `dueBy` has passed with one still open. An on-time requirement
+    /// short of its blocks is not failed by the date (how many blocks a driver is offered is not in
+    /// their hands), but a person must then look at it rather than leave the driver waiting.
+    public static func verdict(_ progress: [RequirementProgress], dueBy: Date, now: Date) -> RequirementStatus {
+        let status = overall(progress)
+        return status == .open && now > dueBy ? .failedBackToReview : status
+    }
+
+    /// Why the conditions closed or went back to review, in words for the driver and the audit log:
+    /// "every requirement was met: …", or the requirements that failed, or those still open when the
+    /// date passed.
+    public static func summary(_ progress: [RequirementProgress], dueBy: Date, now: Date) -> String {
+        func list(_ status: RequirementStatus) -> String {
+            progress.filter { $0.status == status }.map { "\($0.requirement.words): \($0.note)" }
+                .joined(separator: "; ")
+        }
+        switch verdict(progress, dueBy: dueBy, now: now) {
+        case .met:
+            return "every requirement was met: " + list(.met)
+        case .failedBackToReview where progress.contains { $0.status == .failedBackToReview }:
+            return "a requirement can no longer be met: " + list(.failedBackToReview)
+        case .failedBackToReview:
+            return "the date to meet the requirements (\(DriverText.instant(dueBy))) passed with "
+                + list(.open) + " still open; that is for a reviewer to weigh, not a failing in itself"
+        case .open:
+            return "still open: " + list(.open)
+        }
+    }
+
     private static func onTime(
         _ requirement: ReinstatementRequirement, minimum: Double, blocks count: Int, driverID: String, since: Date,
         records: DriverRecords, now: Date

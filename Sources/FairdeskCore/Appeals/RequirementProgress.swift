@@ -1,5 +1,5 @@
 /// How one reinstatement requirement stands, with the records behind the answer.
-public struct RequirementProgress: Sendable, Equatable {
+public struct RequirementProgress: Sendable, Equatable, Codable {
     public var requirement: ReinstatementRequirement
     public var status: RequirementStatus
     /// Why, in words: "7 of 10 worked blocks so far; on-time 96% (48 of 50)".

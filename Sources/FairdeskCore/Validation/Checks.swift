@@ -45,6 +45,21 @@ public struct Checks: Sendable {
         return nil
     }
 
+    /// Parses `value` as one of `allowed`, naming only those in the refusal: for a type some of whose
+    /// values only the system sets.
+    public mutating func oneOf<E: RawRepresentable & Equatable>(
+        _ value: String?, field: String, in allowed: [E], required: Bool = true
+    ) -> E? where E.RawValue == String {
+        guard let value else {
+            if required { add(field, "is required") }
+            return nil
+        }
+        if let parsed = E(rawValue: value), allowed.contains(parsed) { return parsed }
+        let names = allowed.map(\.rawValue).joined(separator: ", ")
+        add(field, "must be one of: \(names) (got \"\(value.prefix(40))\")")
+        return nil
+    }
+
     /// Checks that `value` lies within `range`.
     @discardableResult
     public mutating func integer(_ value: Int?, field: String, in range: ClosedRange<Int>, required: Bool = true)

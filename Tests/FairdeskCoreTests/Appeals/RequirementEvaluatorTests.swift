@@ -87,6 +87,23 @@ struct RequirementEvaluatorTests {
                 == .failedBackToReview)
     }
 
+    @Test("past the date with blocks still to work, a person reviews it; the requirement itself is not failed")
+    func pastTheDate() {
+        let done: Set<String> = ["safe-handover"]
+        let records = worked(days: [31, 32])
+        let before = evaluate([training, onTime], completed: done, records: records, now: DriverFixture.at(days: 59))
+        #expect(RequirementEvaluator.verdict(before, dueBy: dueBy, now: DriverFixture.at(days: 59)) == .open)
+        let after = evaluate([training, onTime], completed: done, records: records, now: DriverFixture.at(days: 61))
+        #expect(after.map(\.status) == [.met, .open])
+        #expect(
+            RequirementEvaluator.verdict(after, dueBy: dueBy, now: DriverFixture.at(days: 61)) == .failedBackToReview)
+        let why = RequirementEvaluator.summary(after, dueBy: dueBy, now: DriverFixture.at(days: 61))
+        #expect(why.hasPrefix("the date to meet the requirements (2026-07-03 00:00 UTC) passed with an on-time rate"))
+        #expect(why.contains("2 of 3 worked blocks so far") && why.hasSuffix("not a failing in itself"))
+        let met = evaluate([onTime], records: worked(days: [31, 32, 33]), now: DriverFixture.at(days: 61))
+        #expect(RequirementEvaluator.verdict(met, dueBy: dueBy, now: DriverFixture.at(days: 61)) == .met)
+    }
+
     @Test("requirements read as the driver will see them")
     func words() {
         #expect(training.words == "complete the training module \"Safe handover\"")
