@@ -63,8 +63,11 @@ struct DriverAppealSchemaTests {
             // validate
             #expect(try await fd.count("driver_appeals") == 0)
             #expect(try await fd.count("appeal_evidence") == 0)
+            // The later migration's tables point at the appeals (PostgreSQL refuses to drop them first).
+            try await CreateAppealFollowUps().revert(on: fd.app.db)
             try await CreateDriverAppeals().revert(on: fd.app.db)
             try await CreateDriverAppeals().prepare(on: fd.app.db)
+            try await CreateAppealFollowUps().prepare(on: fd.app.db)
             #expect(try await insertAppeal(fd, decision: decision) != appeal)
         }
     }
