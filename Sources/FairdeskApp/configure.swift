@@ -24,6 +24,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.migrations.add(FairdeskMigrations.all(clock: clock, timeZone: config.timeZone))
     if case .sqlite(let path?) = config.storage {
         try await DatabaseSetup.tuneSQLite(app.db)
+        try await DatabaseSetup.tuneSQLiteConnections(app)
         app.logger.debug("SQLite file \(path) uses write-ahead logging")
     }
 

@@ -58,6 +58,16 @@ enum DatabaseSetup {
         try await sql.raw("PRAGMA temp_store = MEMORY").run()
     }
 
+    /// Tunes the connection each event loop's pool holds (SQLite keeps one per loop), so reads get the
+    /// larger page cache from the start, not only after the connection's first write: a reader with
+    /// the default 2 MiB cache reads a scorecard's pages from the file again on every request.
+    static func tuneSQLiteConnections(_ app: Application) async throws {
+        for loop in app.eventLoopGroup.makeIterator() {
+            guard let db = app.databases.database(logger: app.logger, on: loop) else { continue }
+            try await db.withConnection { try await tuneSQLiteConnection($0) }
+        }
+    }
+
     /// One-off tuning of an SQLite file: write-ahead logging lets readers go on while one writer writes.
     static func tuneSQLite(_ db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }

@@ -3,7 +3,8 @@ import Foundation
 import Vapor
 
 /// One agent's scorecard for a period: `GET /api/v1/agents/me/scorecard` and
-/// `GET /api/v1/agents/{agentID}/scorecard`. Every figure carries the contacts behind it.
+/// `GET /api/v1/agents/{agentID}/scorecard`. Every figure opens the contacts behind it:
+/// `GET …/scorecard/items?figure=…` (``ScorecardItemsDTO``).
 struct ScorecardDTO: Content {
     /// One contact, case, survey, clock or promise behind a figure.
     struct Item: Content {
@@ -14,11 +15,10 @@ struct ScorecardDTO: Content {
         var detail: String
     }
 
-    /// Contacts on one channel: the cases the agent answered there.
+    /// Contacts on one channel: the cases the agent answered there (`figure=contacts&channel=…`).
     struct Channel: Content {
         var channel: String
         var count: Int
-        var items: [Item]
     }
 
     /// One part of handle time over the agent's calls, in seconds.
@@ -40,11 +40,14 @@ struct ScorecardDTO: Content {
         var enoughData: Bool
         /// "77.5% (95% interval 62.5% to 87.7%, 40 responses)" or "not enough data (12 responses; 30 needed)".
         var text: String
-        var items: [Item]
         /// Contacts not counted yet (a first-contact resolution less than 7 days old).
         var pending: Int
+        /// The figure to ask for to open the contacts behind the rate: they are `trials + pending`.
+        var figure: ScorecardFigure
 
-        init(_ counts: Proportion, minimumSample: Int, confidence: Double, items: [Item], pending: Int = 0) {
+        init(
+            _ counts: Proportion, minimumSample: Int, confidence: Double, figure: ScorecardFigure, pending: Int = 0
+        ) {
             let display = RateDisplay(counts, minimumSample: minimumSample, confidence: confidence)
             successes = counts.successes
             trials = counts.trials
@@ -61,7 +64,7 @@ struct ScorecardDTO: Content {
                 enoughData = false
             }
             text = display.text
-            self.items = items
+            self.figure = figure
             self.pending = pending
         }
     }
@@ -82,8 +85,20 @@ struct ScorecardDTO: Content {
     var satisfaction: Rate
     var slaAttainment: Rate
     var promisesKept: Rate
-    /// Transfers the agent made, with the handoff note each carried.
-    var transfers: [Item]
+    /// Transfers the agent made (`figure=transfers` lists them with the handoff note each carried).
+    var transfers: Int
+}
+
+/// The contacts behind one figure of an agent's scorecard, oldest first:
+/// `GET /api/v1/agents/me/scorecard/items` and `GET /api/v1/agents/{agentID}/scorecard/items`.
+struct ScorecardItemsDTO: Content {
+    var agentId: UUID
+    var figure: ScorecardFigure
+    /// For contacts: the channel they were narrowed to, if any.
+    var channel: String?
+    var from: Date
+    var to: Date
+    var items: [ScorecardDTO.Item]
 }
 
 /// The team's satisfaction side by side, for leads: `GET /api/v1/scorecards/team`.

@@ -42,144 +42,116 @@ struct Scorecards {
             confidence: policy?.parameters.number("confidence_level") ?? fallback.confidence)
     }
 
+    /// The figures of `agent`'s scorecard for the period, counted in the database. The contacts
+    /// behind each figure are read only when it is opened: ``items(of:figure:channel:from:to:)``.
     func scorecard(of agent: User, from: Date, to: Date) async throws -> ScorecardDTO {
         let agentID = try agent.requireID()
         let rules = try await rules(for: agent, at: to)
-        func rate(_ successes: Int, _ trials: Int, _ items: [ScorecardDTO.Item], pending: Int = 0) -> ScorecardDTO.Rate
-        {
+        func rate(_ counts: Proportion, _ figure: ScorecardFigure, pending: Int = 0) -> ScorecardDTO.Rate {
             ScorecardDTO.Rate(
-                Proportion(successes: successes, trials: trials)!, minimumSample: rules.minimumSample,
-                confidence: rules.confidence, items: items, pending: pending)
+                counts, minimumSample: rules.minimumSample, confidence: rules.confidence, figure: figure,
+                pending: pending)
         }
 
-        // Contacts and calls.
-        struct Entry: Decodable {
-            var caseId: UUID
-            var number: Int64
+        // Contacts by channel (a case answered there counts once), calls and transfers: one grouped
+        // read of the agent's own entries through `timeline_by_author`.
+        struct ChannelCount: Decodable {
             var channel: String
-            var kind: String
-            var occurredAt: Date
-            var talkSeconds: Int?
-            var holdSeconds: Int?
-            var afterCallWorkSeconds: Int?
-            var body: String
-
-            // Spelt out: converting every key of every row from snake case showed in the profile.
-            enum CodingKeys: String, CodingKey {
-                case number, channel, kind, body
-                case caseId = "case_id"
-                case occurredAt = "occurred_at"
-                case talkSeconds = "talk_seconds"
-                case holdSeconds = "hold_seconds"
-                case afterCallWorkSeconds = "after_call_work_seconds"
-            }
+            var contacts: Int
+            var calls: Int
+            var transfers: Int
         }
-        // Read through `timeline_by_author`; only a transfer's text (its handoff note) is shown.
-        let entries = try await db.sql.raw(
+        let byChannel = try await db.sql.raw(
             """
-            SELECT t.case_id, c.number, t.channel, t.kind, t.occurred_at, t.talk_seconds, t.hold_seconds, \
-            t.after_call_work_seconds, CASE WHEN t.kind = 'transfer' THEN t.body ELSE '' END AS body \
-            FROM timeline_entries t JOIN cases c ON c.id = t.case_id \
-            WHERE t.author_id = \(bind: agentID) AND t.kind IN ('message', 'call', 'transfer') \
-            AND (t.kind <> 'message' OR t.direction = 'outbound') \
-            AND t.occurred_at >= \(bind: from) AND t.occurred_at < \(bind: to) ORDER BY t.occurred_at
+            SELECT t.channel AS channel, COUNT(DISTINCT CASE WHEN t.kind <> 'transfer' THEN t.case_id END) AS contacts, \
+            COALESCE(SUM(CASE WHEN t.kind = 'call' THEN 1 ELSE 0 END), 0) AS calls, \
+            COALESCE(SUM(CASE WHEN t.kind = 'transfer' THEN 1 ELSE 0 END), 0) AS transfers \
+            FROM timeline_entries t WHERE \(authored(by: agentID, from: from, to: to)) GROUP BY t.channel
             """
-        ).all(decoding: Entry.self)
-        var byChannel: [String: [ScorecardDTO.Item]] = [:]
-        var seen = Set<String>()
-        for entry in entries where entry.kind != "transfer" && seen.insert("\(entry.channel) \(entry.caseId)").inserted
-        {
-            byChannel[entry.channel, default: []].append(
-                ScorecardDTO.Item(
-                    caseId: entry.caseId, caseNumber: entry.number, at: entry.occurredAt, detail: entry.channel))
+        ).all(decoding: ChannelCount.self)
+        let contacts = byChannel.filter { $0.contacts > 0 }.sorted { $0.channel < $1.channel }.map {
+            ScorecardDTO.Channel(channel: $0.channel, count: $0.contacts)
         }
-        let contacts = byChannel.keys.sorted().map {
-            ScorecardDTO.Channel(channel: $0, count: byChannel[$0]!.count, items: byChannel[$0]!)
-        }
-        let calls = entries.filter { $0.kind == "call" }
-        func duration(_ part: String, _ values: [Int?]) -> ScorecardDTO.Duration {
-            let seconds = values.compactMap { $0 }.map(Double.init)
+        let calls = try await PackedRows(db: db).rows(
+            [("t.talk_seconds", .integer), ("t.hold_seconds", .integer), ("t.after_call_work_seconds", .integer)],
+            "FROM timeline_entries t WHERE \(authored(by: agentID, from: from, to: to)) AND t.kind = 'call'")
+        func duration(_ part: String, _ column: Int) -> ScorecardDTO.Duration {
+            let seconds = calls.compactMap { $0.integer(column) }.map(Double.init)
             return ScorecardDTO.Duration(
                 part: part, median: Descriptive.median(seconds), average: Descriptive.mean(seconds))
         }
-        let handleTime = [
-            duration("talk", calls.map(\.talkSeconds)), duration("hold", calls.map(\.holdSeconds)),
-            duration("after_call_work", calls.map(\.afterCallWorkSeconds)),
-        ]
-        let transfers = entries.filter { $0.kind == "transfer" }.map {
-            ScorecardDTO.Item(caseId: $0.caseId, caseNumber: $0.number, at: $0.occurredAt, detail: $0.body)
-        }
 
+        let resolutions = try await firstContactResolutions(agentID, from: from, to: to)
+        let known = resolutions.filter { $0.outcome != .pending }
+        let firstTime = Proportion(
+            successes: known.filter { $0.outcome == .resolved }.count, trials: known.count)!
+        let satisfaction =
+            try await satisfactionCounts(of: [agentID], from: from, to: to)[agentID]
+            ?? Proportion(successes: 0, trials: 0)!
         return ScorecardDTO(
             agentId: agentID, agentName: agent.name, from: from, to: to, policy: rules.policy,
             minimumSample: rules.minimumSample, confidence: rules.confidence, contacts: contacts,
-            contactsTotal: contacts.map(\.count).reduce(0, +), calls: calls.count, handleTime: handleTime,
-            firstContactResolution: try await firstContactResolution(agentID, from: from, to: to, rate: rate),
-            satisfaction: try await satisfaction(agentID, from: from, to: to, rate: rate),
-            slaAttainment: try await slaAttainment(agentID, from: from, to: to, rate: rate),
-            promisesKept: try await promisesKept(agentID, from: from, to: to, rate: rate), transfers: transfers)
+            contactsTotal: contacts.map(\.count).reduce(0, +), calls: calls.count,
+            handleTime: [duration("talk", 0), duration("hold", 1), duration("after_call_work", 2)],
+            firstContactResolution: rate(
+                firstTime, .firstContactResolution, pending: resolutions.count - known.count),
+            satisfaction: rate(satisfaction, .satisfaction),
+            slaAttainment: rate(try await slaCounts(agentID, from: from, to: to), .slaAttainment),
+            promisesKept: rate(try await promiseCounts(agentID, from: from, to: to), .promisesKept),
+            transfers: byChannel.map(\.transfers).reduce(0, +))
     }
 
-    typealias RateMaker = (Int, Int, [ScorecardDTO.Item], Int) -> ScorecardDTO.Rate
+    /// The agent's own entries that count, in the period, as a condition on `t`: replies to the
+    /// customer, logged calls and transfers (`timeline_by_author`).
+    func authored(by agentID: UUID, from: Date, to: Date) -> SQLQueryString {
+        """
+        t.author_id = \(bind: agentID) AND t.kind IN ('message', 'call', 'transfer') \
+        AND (t.kind <> 'message' OR t.direction = 'outbound') \
+        AND t.occurred_at >= \(bind: from) AND t.occurred_at < \(bind: to)
+        """
+    }
 
-    private func firstContactResolution(
-        _ agentID: UUID, from: Date, to: Date, rate: RateMaker
-    ) async throws -> ScorecardDTO.Rate {
-        struct Resolved: Decodable {
-            var id: UUID
-            var number: Int64
-            var customerId: UUID
-            var resolvedAt: Date
-        }
-        let resolved = try await db.sql.raw(
+    /// A case the agent resolved in the period, and whether the customer came back within the week.
+    struct Resolution {
+        var caseID: UUID
+        var number: Int64
+        var resolvedAt: Date
+        var outcome: FirstContactResolution.Outcome?
+    }
+
+    /// The cases the agent resolved in the period with their first-contact outcome: every later
+    /// message of the customer counts as the same issue, a customer who writes again within the week
+    /// was not done, whatever case the message joined.
+    func firstContactResolutions(_ agentID: UUID, from: Date, to: Date) async throws -> [Resolution] {
+        let rows = try await PackedRows(db: db).rows(
+            [("id", .uuid), ("number", .integer), ("customer_id", .uuid), ("resolved_at", .date)],
             """
-            SELECT id, number, customer_id, resolved_at FROM cases WHERE owner_id = \(bind: agentID) \
+            FROM cases WHERE owner_id = \(bind: agentID) \
             AND resolved_at >= \(bind: from) AND resolved_at < \(bind: to)
-            """
-        ).all(decoding: Resolved.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """)
+        let resolved = rows.compactMap { row -> (Resolution, UUID)? in
+            guard let id = row.uuid(0), let number = row.integer(1), let customer = row.uuid(2),
+                let at = row.date(3)
+            else { return nil }
+            return (Resolution(caseID: id, number: Int64(number), resolvedAt: at), customer)
+        }
         let window = FirstContactResolution.defaultWindow
         let later = try await CustomerContacts.inbound(
-            of: Array(Set(resolved.map(\.customerId))), after: resolved.map(\.resolvedAt).min() ?? from,
-            until: (resolved.map(\.resolvedAt).max() ?? to) + window, on: db)
-        // Every customer message counts as the same issue: a customer who writes again within the
-        // week was not done, whatever case the message joined.
+            of: Array(Set(resolved.map(\.1))), after: resolved.map(\.0.resolvedAt).min() ?? from,
+            until: (resolved.map(\.0.resolvedAt).max() ?? to) + window, on: db)
         let contacts =
             resolved.map {
-                FirstContactResolution.Contact(id: $0.id, customerID: $0.customerId, issueKey: "", at: $0.resolvedAt)
+                FirstContactResolution.Contact(id: $0.0.caseID, customerID: $0.1, issueKey: "", at: $0.0.resolvedAt)
             }
             + later.map {
                 FirstContactResolution.Contact(id: $0.id, customerID: $0.customerId, issueKey: "", at: $0.at)
             }
         let outcomes = FirstContactResolution.outcomes(of: contacts, at: now, window: window)
-        var items: [ScorecardDTO.Item] = []
-        var successes = 0
-        var pending = 0
-        for row in resolved {
-            let detail: String
-            switch outcomes[row.id] {
-            case .resolved?:
-                successes += 1
-                detail = "resolved first time"
-            case .repeated?: detail = "the customer wrote again within 7 days"
-            default:
-                pending += 1
-                detail = "less than 7 days ago: not counted yet"
-            }
-            items.append(ScorecardDTO.Item(caseId: row.id, caseNumber: row.number, at: row.resolvedAt, detail: detail))
+        return resolved.map {
+            var resolution = $0.0
+            resolution.outcome = outcomes[resolution.caseID]
+            return resolution
         }
-        return rate(successes, resolved.count - pending, items, pending)
-    }
-
-    private func satisfaction(_ agentID: UUID, from: Date, to: Date, rate: RateMaker) async throws -> ScorecardDTO.Rate
-    {
-        let answers = try await satisfactionAnswers(of: [agentID], from: from, to: to)[agentID] ?? []
-        let items = answers.map {
-            ScorecardDTO.Item(
-                caseId: $0.caseId, caseNumber: $0.number, at: $0.answeredAt,
-                detail: $0.solved ? "yes" : "no: " + ($0.reason ?? "no reason").replacingOccurrences(of: "_", with: " ")
-            )
-        }
-        return rate(answers.filter(\.solved).count, answers.count, items, 0)
     }
 
     /// A survey answer that counts for an agent.
@@ -199,32 +171,60 @@ struct Scorecards {
         }
     }
 
-    /// How many answers count for and against each of `agents` (the same rule as
-    /// ``satisfactionAnswers(of:from:to:)``), counted by the database: for the team view, where
-    /// the answers themselves stay on each agent's own scorecard.
+    /// The longest a survey answer can come after its case was resolved: the longest sending delay
+    /// (7 days) and the longest link life (90 days) that configuration allows, and a day to spare.
+    static let longestSurveyWait: TimeInterval = 98 * 86_400
+
+    /// Where the "yes" answers that count for `agents` are: on the cases they own, answered in the
+    /// period; the agent is `c.owner_id`, the case `c`, the answer `s`.
+    ///
+    /// A few agents: their cases resolved since the earliest an answer in the period can have been
+    /// sent (`cases_resolved_by_owner`; a survey goes out at most 7 days after resolving and its link
+    /// works at most 90). Many agents: the period's answers first (`surveys_by_answer`). CROSS JOIN
+    /// holds SQLite to that order.
+    func yesAnswers(of agents: [UUID], from: Date, to: Date) -> SQLQueryString {
+        agents.count <= 3
+            ? """
+            FROM cases c CROSS JOIN surveys s WHERE s.case_id = c.id AND c.owner_id IN (\(binds: agents)) \
+            AND c.resolved_at >= \(bind: from.addingTimeInterval(-Self.longestSurveyWait)) \
+            AND s.state = 'answered' AND s.solved = \(bind: true) \
+            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
+            """
+            : """
+            FROM surveys s CROSS JOIN cases c WHERE c.id = s.case_id AND s.state = 'answered' \
+            AND s.solved = \(bind: true) AND c.owner_id IN (\(binds: agents)) \
+            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
+            """
+    }
+
+    /// Where the "no" answers that count against `agents` are: put down to an agent, where the agent
+    /// holds a share that was not voided; the agent is `sh.agent_id`, the answer `s`. A few agents'
+    /// shares are read by agent (they are few: only "no" answers put down to agents); many agents',
+    /// from the period's answers. With `cases`, the answer's case is `c`.
+    func noAnswers(of agents: [UUID], from: Date, to: Date, cases: Bool = false) -> SQLQueryString {
+        let order: SQLQueryString =
+            agents.count <= 3 ? "survey_shares sh CROSS JOIN surveys s" : "surveys s CROSS JOIN survey_shares sh"
+        let join: SQLQueryString = cases ? " CROSS JOIN cases c" : ""
+        let joined: SQLQueryString = cases ? " AND c.id = s.case_id" : ""
+        return """
+            FROM \(order)\(join) WHERE sh.survey_id = s.id\(joined) AND s.state = 'answered' AND s.solved = \(bind: false) \
+            AND s.attribution = 'agent' AND sh.voided = \(bind: false) AND sh.agent_id IN (\(binds: agents)) \
+            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
+            """
+    }
+
+    /// How many answers count for and against each of `agents`, counted by the database.
     func satisfactionCounts(of agents: [UUID], from: Date, to: Date) async throws -> [UUID: Proportion] {
         guard !agents.isEmpty else { return [:] }
         struct Count: Decodable {
             var agent: UUID
             var n: Int
         }
-        // CROSS JOIN keeps SQLite reading the period's answers first (`surveys_by_answer`), not every
-        // case of every agent.
         let yes = try await db.sql.raw(
-            """
-            SELECT c.owner_id AS agent, COUNT(*) AS n FROM surveys s CROSS JOIN cases c \
-            WHERE c.id = s.case_id AND s.state = 'answered' AND s.solved = \(bind: true) \
-            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to) AND c.owner_id IN (\(binds: agents)) \
-            GROUP BY c.owner_id
-            """
+            "SELECT c.owner_id AS agent, COUNT(*) AS n \(yesAnswers(of: agents, from: from, to: to)) GROUP BY c.owner_id"
         ).all(decoding: Count.self)
         let no = try await db.sql.raw(
-            """
-            SELECT sh.agent_id AS agent, COUNT(*) AS n FROM surveys s CROSS JOIN survey_shares sh \
-            WHERE sh.survey_id = s.id AND s.state = 'answered' AND s.solved = \(bind: false) \
-            AND s.attribution = 'agent' AND sh.voided = \(bind: false) AND sh.agent_id IN (\(binds: agents)) \
-            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to) GROUP BY sh.agent_id
-            """
+            "SELECT sh.agent_id AS agent, COUNT(*) AS n \(noAnswers(of: agents, from: from, to: to)) GROUP BY sh.agent_id"
         ).all(decoding: Count.self)
         var counts: [UUID: Proportion] = [:]
         for agent in agents {
@@ -235,94 +235,16 @@ struct Scorecards {
         return counts
     }
 
-    /// The longest a survey answer can come after its case was resolved: the longest sending delay
-    /// (7 days) and the longest link life (90 days) that configuration allows, and a day to spare.
-    static let longestSurveyWait: TimeInterval = 98 * 86_400
-
-    /// The answers that count for each of `agents`: "yes" on the cases they own, and "no" put down to
-    /// an agent where they hold a share that was not voided.
+    /// The answers that count for and against each of `agents`, oldest first.
     func satisfactionAnswers(of agents: [UUID], from: Date, to: Date) async throws -> [UUID: [Answer]] {
         guard !agents.isEmpty else { return [:] }
-        // A few agents: their cases resolved since the earliest an answer in the period can have been
-        // sent (`cases_resolved_by_owner`; a survey goes out at most 7 days after resolving and its link
-        // works at most 90). Many agents: the period's answers first (`surveys_by_answer`). CROSS JOIN
-        // holds SQLite to that order.
-        let earliest = from.addingTimeInterval(-Self.longestSurveyWait)
-        let yesQuery: SQLQueryString =
-            agents.count <= 3
-            ? """
-            SELECT c.owner_id AS agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM cases c \
-            CROSS JOIN surveys s WHERE s.case_id = c.id AND c.owner_id IN (\(binds: agents)) \
-            AND c.resolved_at >= \(bind: earliest) AND s.state = 'answered' AND s.solved = \(bind: true) \
-            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
-            """
-            : """
-            SELECT c.owner_id AS agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM surveys s \
-            CROSS JOIN cases c WHERE c.id = s.case_id AND s.state = 'answered' AND s.solved = \(bind: true) \
-            AND c.owner_id IN (\(binds: agents)) AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
-            """
-        let yes = try await db.sql.raw(yesQuery).all(decoding: Answer.self)
-        // An agent's shares are few (only "no" answers put down to agents): read them by agent.
+        let columns: SQLQueryString = "s.case_id, c.number, s.answered_at, s.solved, s.reason"
+        let yes = try await db.sql.raw(
+            "SELECT c.owner_id AS agent_id, \(columns) \(yesAnswers(of: agents, from: from, to: to))"
+        ).all(decoding: Answer.self)
         let no = try await db.sql.raw(
-            """
-            SELECT sh.agent_id, s.case_id, c.number, s.answered_at, s.solved, s.reason FROM survey_shares sh \
-            CROSS JOIN surveys s CROSS JOIN cases c WHERE s.id = sh.survey_id AND c.id = s.case_id \
-            AND s.state = 'answered' AND s.solved = \(bind: false) AND s.attribution = 'agent' \
-            AND sh.voided = \(bind: false) AND sh.agent_id IN (\(binds: agents)) \
-            AND s.answered_at >= \(bind: from) AND s.answered_at < \(bind: to)
-            """
+            "SELECT sh.agent_id, \(columns) \(noAnswers(of: agents, from: from, to: to, cases: true))"
         ).all(decoding: Answer.self)
         return Dictionary(grouping: (yes + no).sorted { $0.answeredAt < $1.answeredAt }, by: \.agentId)
-    }
-
-    private func slaAttainment(_ agentID: UUID, from: Date, to: Date, rate: RateMaker) async throws -> ScorecardDTO.Rate
-    {
-        struct Clock: Decodable {
-            var caseId: UUID
-            var number: Int64
-            var metric: String
-            var stoppedAt: Date?
-            var breachedAt: Date?
-        }
-        let clocks = try await db.sql.raw(
-            """
-            SELECT k.case_id, c.number, k.metric, k.stopped_at, k.breached_at FROM sla_clocks k \
-            JOIN cases c ON c.id = k.case_id WHERE c.owner_id = \(bind: agentID) \
-            AND ((k.stopped_at >= \(bind: from) AND k.stopped_at < \(bind: to)) \
-            OR (k.stopped_at IS NULL AND k.breached_at >= \(bind: from) AND k.breached_at < \(bind: to)))
-            """
-        ).all(decoding: Clock.self, keyDecodingStrategy: .convertFromSnakeCase)
-        let items = clocks.map {
-            ScorecardDTO.Item(
-                caseId: $0.caseId, caseNumber: $0.number, at: $0.stoppedAt ?? $0.breachedAt!,
-                detail: $0.metric.replacingOccurrences(of: "_", with: " ")
-                    + ($0.breachedAt == nil ? ": met" : ": missed"))
-        }
-        return rate(clocks.filter { $0.breachedAt == nil }.count, clocks.count, items, 0)
-    }
-
-    private func promisesKept(_ agentID: UUID, from: Date, to: Date, rate: RateMaker) async throws -> ScorecardDTO.Rate
-    {
-        struct Promise: Decodable {
-            var caseId: UUID
-            var number: Int64
-            var kind: String
-            var dueAt: Date
-            var keptAt: Date?
-        }
-        let promises = try await db.sql.raw(
-            """
-            SELECT p.case_id, c.number, p.kind, p.due_at, p.kept_at FROM promises p JOIN cases c ON c.id = p.case_id \
-            WHERE p.owner_id = \(bind: agentID) AND p.due_at >= \(bind: from) AND p.due_at < \(bind: to) \
-            AND p.due_at <= \(bind: now)
-            """
-        ).all(decoding: Promise.self, keyDecodingStrategy: .convertFromSnakeCase)
-        func onTime(_ promise: Promise) -> Bool { promise.keptAt.map { $0 <= promise.dueAt } ?? false }
-        let items = promises.map {
-            ScorecardDTO.Item(
-                caseId: $0.caseId, caseNumber: $0.number, at: $0.dueAt,
-                detail: "\($0.kind): " + (onTime($0) ? "kept on time" : $0.keptAt == nil ? "not kept" : "kept late"))
-        }
-        return rate(promises.filter(onTime).count, promises.count, items, 0)
     }
 }

@@ -33,7 +33,8 @@ extension Scorecards {
                 TeamScorecardDTO.Agent(
                     agentId: ids[index], name: agent.name, team: agent.team,
                     satisfaction: ScorecardDTO.Rate(
-                        count, minimumSample: rules.minimumSample, confidence: rules.confidence, items: []),
+                        count, minimumSample: rules.minimumSample, confidence: rules.confidence,
+                        figure: .satisfaction),
                     shrunk: shrunk?.estimate, shrunkLower: shrunk?.interval?.lower,
                     shrunkUpper: shrunk?.interval?.upper,
                     verdict: decision?.verdict.rawValue ?? BelowTeamDecision.Verdict.notEnoughData.rawValue,

@@ -29,19 +29,22 @@ struct ScorecardPages: RouteCollection {
         var id: String
         var name: String
         var value: String
+        /// How many contacts the figure opens, and the link that opens them (none when there are none).
+        var count: Int
+        var href: String?
+        /// Whether it opens any.
+        var opens: Bool
+
+        init(id: String, name: String, value: String, count: Int, href: String? = nil) {
+            (self.id, self.name, self.value, self.count, self.href, opens) = (id, name, value, count, href, href != nil)
+        }
+    }
+
+    /// The contacts behind the figure opened, listed under the table.
+    struct Behind: Encodable {
+        var title: String
         var items: [ItemRow]
         var hasItems: Bool
-        /// How many contacts the figure opens (Leaf cannot count an array).
-        var count: Int
-
-        init(id: String, name: String, value: String, items: [ItemRow], hasItems: Bool) {
-            self.id = id
-            self.name = name
-            self.value = value
-            self.items = items
-            self.hasItems = hasItems
-            count = items.count
-        }
     }
 
     struct ScorecardPage: Encodable {
@@ -52,6 +55,8 @@ struct ScorecardPages: RouteCollection {
         var rules: String
         var figures: [Figure]
         var handle: [Figure]
+        var behind: Behind?
+        var opened: Bool
     }
 
     struct Period {
@@ -71,46 +76,66 @@ struct ScorecardPages: RouteCollection {
     }
 
     @Sendable func agent(req: Request) async throws -> View {
-        guard let id = req.parameters.get("agentID", as: UUID.self), let user = try await User.find(id, on: req.db),
-            [.agent, .lead].contains(user.role)
-        else { throw ApiError.notFound("agent") }
-        return try await render(req, agent: user, current: .teamScorecards)
+        try await render(req, agent: try await ScorecardController.agent(req), current: .teamScorecards)
     }
 
+    /// The scorecard's figures; with `figure` (and for contacts `channel`) in the query, the contacts
+    /// behind that figure listed under them. Each figure links to its own list.
     func render(_ req: Request, agent: User, current: SitePath) async throws -> View {
         let period = Period(req)
-        let card = try await Scorecards(db: req.db, now: req.now).scorecard(of: agent, from: period.from, to: period.to)
-        func rate(_ id: String, _ name: String, _ rate: ScorecardDTO.Rate) -> Figure {
+        let cards = Scorecards(db: req.db, now: req.now)
+        let card = try await cards.scorecard(of: agent, from: period.from, to: period.to)
+        let from = PolicyPages.localInput(period.from)
+        let to = PolicyPages.localInput(period.to)
+        func link(_ figure: ScorecardFigure, channel: String? = nil, count: Int) -> String? {
+            guard count > 0 else { return nil }
+            var query = URLComponents()
+            query.queryItems =
+                [
+                    URLQueryItem(name: "from", value: from), URLQueryItem(name: "to", value: to),
+                    URLQueryItem(name: "figure", value: figure.rawValue),
+                ] + (channel.map { [URLQueryItem(name: "channel", value: $0)] } ?? [])
+            return req.url.path + "?" + (query.percentEncodedQuery ?? "") + "#behind"
+        }
+        func rate(_ id: String, _ rate: ScorecardDTO.Rate) -> Figure {
             var value = rate.text
             if rate.pending > 0 { value += "; \(rate.pending) not counted yet" }
+            let count = rate.trials + rate.pending
             return Figure(
-                id: id, name: name, value: value, items: rate.items.map(ItemRow.init), hasItems: !rate.items.isEmpty)
+                id: id, name: rate.figure.title, value: value, count: count, href: link(rate.figure, count: count))
         }
         var figures = card.contacts.map {
             Figure(
                 id: "contacts-\($0.channel)",
                 name: "Contacts on \($0.channel.replacingOccurrences(of: "_", with: " "))",
-                value: "\($0.count)", items: $0.items.map(ItemRow.init), hasItems: true)
+                value: "\($0.count)", count: $0.count, href: link(.contacts, channel: $0.channel, count: $0.count))
         }
         if figures.isEmpty {
-            figures.append(
-                Figure(id: "contacts", name: "Contacts", value: "none in this period", items: [], hasItems: false))
+            figures.append(Figure(id: "contacts", name: "Contacts", value: "none in this period", count: 0))
         }
         figures += [
-            rate("fcr", "First-contact resolution", card.firstContactResolution),
-            rate("satisfaction", "Satisfaction (answers put down to you)", card.satisfaction),
-            rate("sla", "SLA targets met on your cases", card.slaAttainment),
-            rate("promises", "Promises kept on time", card.promisesKept),
+            rate("fcr", card.firstContactResolution), rate("satisfaction", card.satisfaction),
+            rate("sla", card.slaAttainment), rate("promises", card.promisesKept),
             Figure(
-                id: "transfers", name: "Transfers you made, with your notes", value: "\(card.transfers.count)",
-                items: card.transfers.map(ItemRow.init), hasItems: !card.transfers.isEmpty),
+                id: "transfers", name: ScorecardFigure.transfers.title, value: "\(card.transfers)",
+                count: card.transfers, href: link(.transfers, count: card.transfers)),
         ]
         let handle = card.handleTime.map { part in
             Figure(
                 id: "handle-\(part.part)", name: part.part.replacingOccurrences(of: "_", with: " ").capitalized,
                 value: part.median.map {
                     "median \(BotPages.duration($0)), average \(BotPages.duration(part.average))"
-                } ?? "no calls", items: [], hasItems: false)
+                } ?? "no calls", count: 0)
+        }
+        var behind: Behind?
+        if let asked = req.query[String.self, at: "figure"], !asked.isEmpty {
+            let figure = try ScorecardController.figure(asked)
+            let channel = req.query[String.self, at: "channel"].flatMap { ContactChannel(rawValue: $0)?.rawValue }
+            let items = try await cards.items(
+                of: agent, figure: figure, channel: channel, from: period.from, to: period.to)
+            behind = Behind(
+                title: figure.title + (channel.map { " on \($0.replacingOccurrences(of: "_", with: " "))" } ?? ""),
+                items: items.map(ItemRow.init), hasItems: !items.isEmpty)
         }
         let rules =
             "Rates show a \(Int((card.confidence * 100).rounded()))% Wilson interval and the number of responses; "
@@ -120,8 +145,8 @@ struct ScorecardPages: RouteCollection {
             "scorecard",
             ScorecardPage(
                 layout: LayoutContext(req, title: "Scorecard: \(agent.name)", current: current),
-                heading: "Scorecard: \(agent.name)", from: PolicyPages.localInput(period.from),
-                to: PolicyPages.localInput(period.to), rules: rules, figures: figures, handle: handle))
+                heading: "Scorecard: \(agent.name)", from: from, to: to, rules: rules, figures: figures,
+                handle: handle, behind: behind, opened: behind != nil))
     }
 
     struct TeamPage: Encodable {

@@ -87,7 +87,15 @@ struct ScorecardTests {
             #expect(card.policy == "agent-conduct v1")
             #expect(card.contacts.map(\.channel) == ["email", "phone"])
             #expect(card.contacts.first?.count == 2)
-            #expect(Set(card.contacts.first?.items.map(\.caseId) ?? []) == [happy, unhappy])
+            // Each figure opens the contacts behind it.
+            func items(_ query: String, as user: TestFairdesk.Person? = nil) async throws -> ScorecardItemsDTO {
+                let response = try await t.send(
+                    .GET, "api/v1/agents/me/scorecard/items?\(period)&\(query)", as: user ?? t.agent)
+                #expect(response.status == .ok, "\(response.body.string)")
+                return try t.decode(ScorecardItemsDTO.self, response)
+            }
+            #expect(Set(try await items("figure=contacts&channel=email").items.map(\.caseId)) == [happy, unhappy])
+            #expect(try await items("figure=contacts&channel=phone").items.map(\.caseId) == [happy])
             #expect(card.calls == 1)
             #expect(card.handleTime.first { $0.part == "talk" }?.median == 300)
             #expect(card.handleTime.first { $0.part == "after_call_work" }?.average == 120)
@@ -99,11 +107,38 @@ struct ScorecardTests {
             let upper = try #require(card.satisfaction.upper)
             #expect(lower < 0.5 && upper > 0.5)
             #expect(card.satisfaction.text.contains("2 responses"))
-            #expect(card.satisfaction.items.map(\.detail).sorted() == ["no: agent unhelpful", "yes"])
+            #expect(card.satisfaction.figure == .satisfaction)
+            #expect(
+                try await items("figure=satisfaction").items.map(\.detail).sorted() == ["no: agent unhelpful", "yes"])
             // The happy customer did not write again within the week: resolved first time.
-            #expect(card.firstContactResolution.items.first { $0.caseId == happy }?.detail == "resolved first time")
+            let firstContact = try await items("figure=first_contact_resolution").items
+            #expect(firstContact.first { $0.caseId == happy }?.detail == "resolved first time")
+            #expect(firstContact.count == card.firstContactResolution.trials + card.firstContactResolution.pending)
+            // Both cases' first-response clocks stopped when Alex answered; the happy case's resolution
+            // clock when it was resolved. The unhappy answer reopened the other case: its resolution
+            // clock runs again and is not settled.
+            #expect(card.slaAttainment.trials == 3)
+            #expect(card.slaAttainment.successes == 3)
+            let clocks = try await items("figure=sla_attainment").items
+            #expect(clocks.map(\.detail).sorted() == ["first response: met", "first response: met", "resolution: met"])
+            // A period that starts after the cases were resolved counts none of their clocks.
+            let later = try t.decode(
+                ScorecardDTO.self,
+                try await t.send(
+                    .GET,
+                    "api/v1/agents/me/scorecard?from=\(ISO8601DateFormatter().string(from: t.clock.now - 86_400))",
+                    as: t.agent))
+            #expect(later.slaAttainment.trials == 0)
             // The transfer to Alex was the lead's, not Alex's.
-            #expect(card.transfers.isEmpty)
+            #expect(card.transfers == 0)
+            #expect(try await items("figure=transfers").items.isEmpty)
+            // A figure that does not exist is named back.
+            let unknown = try await t.send(.GET, "api/v1/agents/me/scorecard/items?figure=speed", as: t.agent)
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.body.string.contains("figure"))
+            #expect(
+                try await t.send(.GET, "api/v1/agents/me/scorecard/items?figure=contacts&channel=fax", as: t.agent)
+                    .status == .unprocessableEntity)
             // Bo has no answers: not enough data, never a rate.
             let bo = try t.decode(
                 ScorecardDTO.self, try await t.send(.GET, "api/v1/agents/me/scorecard?\(period)", as: t.otherAgent))
@@ -114,6 +149,10 @@ struct ScorecardTests {
             #expect(
                 try await t.send(.GET, "api/v1/agents/\(t.agent.id)/scorecard", as: t.otherAgent).status == .forbidden)
             #expect(try await t.send(.GET, "api/v1/agents/\(t.agent.id)/scorecard", as: t.lead).status == .ok)
+            let others = "api/v1/agents/\(t.agent.id)/scorecard/items?figure=satisfaction&\(period)"
+            #expect(try await t.send(.GET, others, as: t.otherAgent).status == .forbidden)
+            let read = try await t.send(.GET, others, as: t.lead)
+            #expect(try t.decode(ScorecardItemsDTO.self, read).items.count == 2)
         }
     }
 
@@ -172,6 +211,13 @@ struct ScorecardTests {
             #expect(html.contains("Satisfaction (answers put down to you)"))
             #expect(html.contains("75.0%") || html.contains("75%"))
             #expect(html.contains("4 contact(s)"))
+            #expect(!html.contains("Behind the figure"))
+            // The number opens the answers behind it, under the table.
+            let opened = try await agent.get("my/scorecard?figure=satisfaction")
+            #expect(opened.status == .ok)
+            #expect(opened.body.string.contains("Behind the figure: Satisfaction"))
+            #expect(opened.body.string.contains("no: agent unhelpful"))
+            #expect(opened.body.string.components(separatedBy: ": yes</li>").count == 4)
             #expect(team.status == .ok)
             #expect(team.body.string.contains("aria-label=\"Funnel plot of satisfaction against responses\""))
             #expect(team.body.string.contains("Alex Agent"))
