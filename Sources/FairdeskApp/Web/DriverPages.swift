@@ -74,9 +74,21 @@ struct DriverPages: RouteCollection {
         var hasDecisions: Bool
         /// The decision screen, for leads and reviewers.
         var decideHref: String?
+        /// Customers' "delivered but not received" claims and their findings.
+        var disputes: [DisputeView]
+        var hasDisputes: Bool
         /// The driver's data to download, as JSON and as CSV.
         var exportHref: String
         var exportCSVHref: String
+    }
+
+    /// A delivery dispute as the standing page shows it.
+    struct DisputeView: Encodable {
+        var dispute: DeliveryDisputeDTO
+        var opened: PolicyPages.Time
+        var decided: PolicyPages.Time?
+        /// The dispute's own page, for staff who read disputes.
+        var href: String?
     }
 
     struct DecisionView: Encodable {
@@ -167,7 +179,7 @@ struct DriverPages: RouteCollection {
 
     /// The standing page; `form` is a refused appeal or evidence form, shown again under its decision.
     func render(_ req: Request, driver: User, own: Bool, form: FormState = FormState()) async throws -> View {
-        let standing = try await req.application.driverStandings.standing(of: driver)
+        let standing = try await req.application.driverStandings.standing(of: driver, staff: !own)
         let appeals = try await req.application.driverAppeals.appeals(of: try driver.requireID())
         let descriptions = Dictionary(
             standing.records.map { ($0.id, $0.description) }, uniquingKeysWith: { first, _ in first })
@@ -246,6 +258,12 @@ struct DriverPages: RouteCollection {
                         : nil)
             }, hasDecisions: !standing.decisions.isEmpty,
             decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil,
+            disputes: standing.disputes.map {
+                DisputeView(
+                    dispute: $0, opened: PolicyPages.Time($0.openedAt),
+                    decided: $0.decidedAt.map(PolicyPages.Time.init),
+                    href: DeliveryDisputes.readers.contains(viewerRole) ? SitePath.deliveryDispute($0.id).path : nil)
+            }, hasDisputes: !standing.disputes.isEmpty,
             exportHref: "/api/v1/drivers/\(try driver.requireID())/export",
             exportCSVHref: "/api/v1/drivers/\(try driver.requireID())/export.csv")
         return try await req.view.render("driver-standing", page)
