@@ -4,7 +4,7 @@ import Vapor
 
 /// `/api/v1/drivers/{userID}/disputes` and `/api/v1/drivers/disputes/…`: an agent or lead opens a
 /// customer's "delivered but not received" claim on a driver's package; leads and reviewers list
-/// them and record the finding by name; the driver reads the disputes about them.
+/// them and record the finding by name; the driver reads the disputes about them and gives their side.
 struct DisputeController: RouteCollection {
     /// Who reads a driver's disputes: the staff who answer for drivers, and the driver (their own).
     static let readers: Set<Role> = DeliveryDisputes.readers.union([.driver])
@@ -16,6 +16,15 @@ struct DisputeController: RouteCollection {
         drivers.grouped(RoleGuard(DeliveryDisputes.readers)).get("disputes", use: list)
         drivers.grouped(RoleGuard(Self.readers)).get("disputes", ":disputeID", use: read)
         drivers.grouped(RoleGuard(DisputeRules.deciderRoles)).post("disputes", ":disputeID", "finding", use: decide)
+        drivers.grouped(RoleGuard([.driver])).post("disputes", ":disputeID", "answer", use: answer)
+    }
+
+    /// The driver gives their side of an open dispute about them.
+    @Sendable func answer(req: Request) async throws -> DeliveryDisputeDTO {
+        let viewer = try await req.viewer([.driver])
+        let input = try req.content.decode(DisputeAnswerRequest.self)
+        return try await req.application.deliveryDisputes.answer(
+            input, disputeID: req.parameters.get("disputeID", as: UUID.self), by: viewer)
     }
 
     @Sendable func open(req: Request) async throws -> Response {

@@ -68,6 +68,7 @@ enum SitePath {
     case deliveryDisputes
     case deliveryDispute(UUID)
     case newDeliveryDispute
+    case answerDispute(UUID)
     case fileAppeal(decisionID: UUID)
     case addAppealEvidence(UUID)
     case appeals
@@ -137,6 +138,7 @@ enum SitePath {
         case .deliveryDisputes: "/drivers/disputes"
         case .deliveryDispute(let id): "/drivers/disputes/\(id)"
         case .newDeliveryDispute: "/drivers/disputes/new"
+        case .answerDispute(let id): "/my/standing/disputes/\(id)/answer"
         case .fileAppeal(let decisionID): "/my/standing/decisions/\(decisionID)/appeal"
         case .addAppealEvidence(let id): "/my/standing/appeals/\(id)/evidence"
         case .appeals: "/appeals"

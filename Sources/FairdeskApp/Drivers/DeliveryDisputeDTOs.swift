@@ -14,6 +14,11 @@ struct DeliveryDisputeRequest: Content {
     var customerId: String?
 }
 
+/// The driver's side of a dispute about them, before the finding.
+struct DisputeAnswerRequest: Content {
+    var account: String?
+}
+
 /// A lead's or reviewer's finding on a dispute.
 struct DisputeFindingRequest: Content {
     /// driver_not_at_fault, against_driver, inconclusive
@@ -83,6 +88,9 @@ struct DeliveryDisputeDTO: Content {
     var proposedFindingWords: String
     var proposedReasons: [String]
     var evidence: Evidence
+    /// The driver's side, in their words, and when they gave it.
+    var driverAccount: String?
+    var driverAccountAt: Date?
     /// open, decided
     var state: String
     var finding: String?

@@ -7,7 +7,8 @@ import Vapor
 /// Customers' "delivered but not received" claims as a service: an agent or lead opens one on the
 /// customer's behalf, `DisputeRules` proposes a finding from the delivery evidence under the driver
 /// policy in force at the delivery, and a lead or reviewer records the finding by name with a
-/// reason. Nothing counts against the driver until a person records a finding against them; then
+/// reason; the driver is told at once and may give their side. Nothing counts against the driver
+/// until a person records a finding against them; then
 /// the package counts as not completed, the driver is told by email and on My standing, and the
 /// warning the new standing makes due is issued. Each step is one transaction with its audit entry.
 struct DeliveryDisputes: Sendable {
@@ -57,7 +58,7 @@ struct DeliveryDisputes: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let evidence = String(decoding: try encoder.encode(proposed.evidence), as: UTF8.self)
-        try await app.write { [customerID] db in
+        try await app.write { [app, customerID] db in
             try await DriverStandings.lockDriver(id, on: db)
             if let existing = try await Self.row(driver: id, package: packageID, on: db) {
                 let state =
@@ -85,6 +86,51 @@ struct DeliveryDisputes: Sendable {
                     "dispute": disputeID.uuidString, "package": packageID, "proposedFinding": proposed.finding.rawValue,
                     "proposedReasons": proposed.reasons.joined(separator: " "),
                 ], policyVersion: used.citation)
+            // The driver hears of it at once, so they can give their side before anyone decides.
+            try await Outbox.queue(
+                try await Outbox.recipients([id], on: db),
+                subject: "A customer says package \(packageID) did not arrive: nothing counts against you yet",
+                body: DriverMail.disputeOpened(
+                    packageID: packageID, account: account, proposed: proposed, name: driver.name,
+                    link: app.fairdesk.config.publicURL + SitePath.myStanding.path),
+                kind: "driver_dispute_opened", at: now, on: db)
+        }
+        return try await read(disputeID, as: viewer)
+    }
+
+    // MARK: The driver's side
+
+    /// Records the driver's account on an open dispute about them, once: 404 for anyone else's
+    /// dispute, 409 when it is decided or already answered, 422 naming `account`.
+    func answer(_ input: DisputeAnswerRequest, disputeID: UUID?, by viewer: Viewer) async throws -> DeliveryDisputeDTO {
+        guard let disputeID, let row = try await Self.row(id: disputeID, on: app.db), row.driverId == viewer.userID
+        else { throw ApiError.notFound("dispute") }
+        var checks = Checks()
+        let account = checks.text(input.account, field: "account", max: DisputeRules.maximumText)
+        let now = app.fairdesk.clock.now
+        try await app.write { [checks] db in
+            try await DriverStandings.lockDriver(row.driverId, on: db)
+            guard let current = try await Self.row(id: disputeID, on: db), current.state == "open" else {
+                throw ApiError.conflict(
+                    "the finding on this dispute is already recorded; you can answer it through your lead, or "
+                        + "appeal a decision that relies on it", field: "account")
+            }
+            if current.driverAccountAt != nil {
+                throw ApiError.conflict(
+                    "your side of this dispute is already on file; it is given once", field: "account")
+            }
+            try checks.finish()
+            try await db.sql.raw(
+                """
+                UPDATE delivery_disputes SET driver_account = \(bind: account ?? ""), \
+                driver_account_at = \(bind: now) WHERE id = \(bind: disputeID)
+                """
+            ).run()
+            try await AuditLog.append(
+                on: db, at: now, actor: viewer.actor, action: "driver.dispute_answered",
+                subjectType: DriverStandings.auditSubject, subjectID: row.driverId,
+                reason: "the driver's side of the claim on package \(row.packageId)",
+                details: ["dispute": disputeID.uuidString, "package": row.packageId], policyVersion: row.policyVersion)
         }
         return try await read(disputeID, as: viewer)
     }
@@ -212,6 +258,8 @@ struct DeliveryDisputes: Sendable {
         var proposedFinding: String
         var proposedReasons: String
         var evidence: String
+        var driverAccount: String?
+        var driverAccountAt: Date?
         var state: String
         var finding: String?
         var decidedById: UUID?
@@ -224,7 +272,8 @@ struct DeliveryDisputes: Sendable {
         static var select: SQLQueryString {
             """
             SELECT d.id, d.driver_id, u.name AS driver_name, d.package_id, d.customer_id, d.claimant_name, \
-            d.claimant_role, d.account, d.opened_at, d.proposed_finding, d.proposed_reasons, d.evidence, d.state, \
+            d.claimant_role, d.account, d.opened_at, d.proposed_finding, d.proposed_reasons, d.evidence, \
+            d.driver_account, d.driver_account_at, d.state, \
             d.finding, d.decided_by_id, d.decided_by_name, d.decided_by_role, d.reason, d.decided_at, \
             d.policy_version FROM delivery_disputes d JOIN users u ON u.id = d.driver_id
             """
@@ -284,7 +333,8 @@ struct DeliveryDisputes: Sendable {
                 openedBy: "\(row.claimantName) (\(row.claimantRole))", customerId: staff ? row.customerId : nil,
                 customerName: staff ? row.customerId.flatMap { names[$0] } : nil,
                 proposedFinding: proposal.finding.rawValue, proposedFindingWords: proposal.finding.words,
-                proposedReasons: proposal.reasons, evidence: .init(proposal.evidence), state: row.state,
+                proposedReasons: proposal.reasons, evidence: .init(proposal.evidence),
+                driverAccount: row.driverAccount, driverAccountAt: row.driverAccountAt, state: row.state,
                 finding: finding?.rawValue, findingWords: finding?.words,
                 decidedBy: row.decidedByName.map { "\($0) (\(row.decidedByRole ?? "lead"))" }, reason: row.reason,
                 decidedAt: row.decidedAt, countsAgainstDriver: finding == .againstDriver, policy: row.policyVersion)

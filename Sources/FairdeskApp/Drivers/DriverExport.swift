@@ -98,6 +98,11 @@ struct DriverExport: Sendable {
                 "package \(dispute.packageId) delivered but not received; proposed: \(dispute.proposedFindingWords)",
                 ([dispute.account] + dispute.proposedReasons).joined(separator: " "), dispute.openedBy, dispute.policy,
             ])
+            if let answer = dispute.driverAccount, let at = dispute.driverAccountAt {
+                rows.append([
+                    "dispute answer", dispute.id.uuidString, PageTime.iso(at), "the driver's side", answer, "", "",
+                ])
+            }
             if let finding = dispute.findingWords, let decidedAt = dispute.decidedAt {
                 rows.append([
                     "finding", dispute.id.uuidString, PageTime.iso(decidedAt),

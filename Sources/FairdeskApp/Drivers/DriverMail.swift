@@ -138,6 +138,27 @@ extension DriverMail {
 }
 
 extension DriverMail {
+    /// A claim opened about one of the driver's deliveries: what the customer says, what the
+    /// evidence shows, that nothing counts yet, and how to give their side.
+    static func disputeOpened(
+        packageID: String, account: String, proposed: DisputeAssessment, name: String, link: String
+    ) -> String {
+        ([
+            "Hello \(name),", "",
+            "A customer says package \(packageID) was recorded as delivered but never arrived. This is not a "
+                + "strike: nothing counts against you unless a lead or reviewer, having looked at the delivery "
+                + "evidence, records a finding against you.", "", "What the customer says: \(account)", "",
+            "What the delivery evidence shows:",
+        ]
+            + proposed.reasons.map { "- " + $0 }
+            + [
+                "",
+                "You can give your side, in your own words, on your standing page before the finding is "
+                    + "recorded; the person deciding reads it.",
+                link, "", "Fairdesk",
+            ]).joined(separator: "\n")
+    }
+
     /// A finding against the driver on a customer's "delivered but not received" claim: who found
     /// it and why, the evidence, what it counts toward, and how to answer it.
     static func disputeFinding(_ dispute: DeliveryDispute, name: String, citation: String, link: String) -> String {

@@ -5,7 +5,8 @@ import Vapor
 
 /// Delivery disputes on the web: agents and leads open a customer's "delivered but not received"
 /// claim at `/drivers/disputes/new`; leads and reviewers find them at `/drivers/disputes` and record
-/// the finding on `/drivers/disputes/{id}`, beside the evidence it was proposed on.
+/// the finding on `/drivers/disputes/{id}`, beside the evidence it was proposed on; the driver gives
+/// their side from My standing.
 struct DisputePages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let claimants = routes.grouped(WebGuard(DisputeRules.claimantRoles))
@@ -15,6 +16,33 @@ struct DisputePages: RouteCollection {
         readers.get("drivers", "disputes", use: list)
         readers.get("drivers", "disputes", ":disputeID", use: show)
         routes.grouped(WebGuard(DisputeRules.deciderRoles)).post("drivers", "disputes", ":disputeID", use: decide)
+        routes.grouped(WebGuard([.driver])).post("my", "standing", "disputes", ":disputeID", "answer", use: answer)
+    }
+
+    /// The driver gives their side of an open dispute from My standing.
+    @Sendable func answer(req: Request) async throws -> Response {
+        struct Form: Content { var account: String? }
+        let viewer = try await req.viewer([.driver])
+        let form = try req.content.decode(Form.self)
+        let id = req.parameters.get("disputeID", as: UUID.self)
+        return try await FormSubmission.handle(
+            req, form: "answer-\(id?.uuidString ?? "")", values: ["account": form.account ?? ""],
+            success: "Your side is on file; the person deciding reads it.",
+            redirect: SitePath.myStanding.path + "#dispute-\(id?.uuidString ?? "")",
+            render: renderStanding
+        ) {
+            _ = try await req.application.deliveryDisputes.answer(
+                DisputeAnswerRequest(account: form.account), disputeID: id, by: viewer)
+        }
+    }
+
+    /// My standing again, with a refused answer shown under its dispute.
+    func renderStanding(_ req: Request, form: FormState, status: HTTPStatus) async throws -> Response {
+        let viewer = try await req.viewer([.driver])
+        let response = try await DriverPages().render(req, driver: viewer.user, own: true, form: form)
+            .encodeResponse(for: req)
+        response.status = status
+        return response
     }
 
     typealias Option = DriverPages.Option
@@ -85,6 +113,7 @@ struct DisputePages: RouteCollection {
         var windowEnd: PolicyPages.Time
         var scanAt: PolicyPages.Time?
         var decided: PolicyPages.Time?
+        var driverAccountAt: PolicyPages.Time?
         /// Every scan of the package as it is on file now, against the address and the window.
         var scans: [ScanRow]
         var hasScans: Bool
@@ -129,7 +158,8 @@ struct DisputePages: RouteCollection {
             windowStart: PolicyPages.Time(dispute.evidence.windowStart),
             windowEnd: PolicyPages.Time(dispute.evidence.windowEnd),
             scanAt: dispute.evidence.scanAt.map(PolicyPages.Time.init),
-            decided: dispute.decidedAt.map(PolicyPages.Time.init), scans: scans, hasScans: !scans.isEmpty,
+            decided: dispute.decidedAt.map(PolicyPages.Time.init),
+            driverAccountAt: dispute.driverAccountAt.map(PolicyPages.Time.init), scans: scans, hasScans: !scans.isEmpty,
             form: mayDecide
                 ? FindingForm(
                     action: SitePath.deliveryDispute(dispute.id).path,

@@ -89,6 +89,22 @@ struct DriverPages: RouteCollection {
         var decided: PolicyPages.Time?
         /// The dispute's own page, for staff who read disputes.
         var href: String?
+        /// The driver's form to give their side, on their own page while the dispute is open and unanswered.
+        var answerForm: AnswerForm?
+    }
+
+    /// The driver's side of a dispute, with what was wrong with it.
+    struct AnswerForm: Encodable {
+        var action: String
+        var account: String
+        var error: String?
+
+        init(action: String, form: FormState, name: String) {
+            self.action = action
+            let state = form.form == name ? form : FormState()
+            account = state.values["account"] ?? ""
+            error = state.errors.isEmpty ? nil : state.errors.values.sorted().joined(separator: " ")
+        }
     }
 
     struct DecisionView: Encodable {
@@ -262,7 +278,10 @@ struct DriverPages: RouteCollection {
                 DisputeView(
                     dispute: $0, opened: PolicyPages.Time($0.openedAt),
                     decided: $0.decidedAt.map(PolicyPages.Time.init),
-                    href: DeliveryDisputes.readers.contains(viewerRole) ? SitePath.deliveryDispute($0.id).path : nil)
+                    href: DeliveryDisputes.readers.contains(viewerRole) ? SitePath.deliveryDispute($0.id).path : nil,
+                    answerForm: own && $0.state == "open" && $0.driverAccount == nil
+                        ? AnswerForm(
+                            action: SitePath.answerDispute($0.id).path, form: form, name: "answer-\($0.id)") : nil)
             }, hasDisputes: !standing.disputes.isEmpty,
             exportHref: "/api/v1/drivers/\(try driver.requireID())/export",
             exportCSVHref: "/api/v1/drivers/\(try driver.requireID())/export.csv")

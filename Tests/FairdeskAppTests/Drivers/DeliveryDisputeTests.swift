@@ -47,6 +47,17 @@ extension TestFairdesk {
             json: DeliveryDisputeRequest(packageId: package, account: account, customerId: customer?.uuidString))
     }
 
+    /// Subjects and bodies of the email Fairdesk wrote of `kind`.
+    func mails(_ kind: String) async throws -> [(subject: String, body: String)] {
+        struct Mail: Decodable {
+            var subject: String
+            var body: String
+        }
+        return try await (app.db as! any SQLDatabase).raw(
+            "SELECT subject, body FROM outbound_emails WHERE kind = \(bind: kind) ORDER BY created_at"
+        ).all(decoding: Mail.self).map { ($0.subject, $0.body) }
+    }
+
     func decideDispute(_ id: UUID, _ finding: String?, reason: String?, as person: Person? = nil) async throws
         -> TestingHTTPResponse
     {
@@ -94,6 +105,25 @@ struct DeliveryDisputeTests {
             #expect(listed[0].customerId == nil && listed[0].customerName == nil)
             #expect(listed[0].account == "The parcel was not on my doorstep.")
 
+            // The driver is told at once, and gives their side, once.
+            let told = try await fd.mails("driver_dispute_opened")
+            #expect(
+                told.map(\.subject) == ["A customer says package X1 did not arrive: nothing counts against you yet"])
+            #expect(told.first?.body.contains("What the customer says: The parcel was not on my doorstep.") == true)
+            #expect(told.first?.body.contains("1.2 km north of the address") == true)
+            let answerPath = "api/v1/drivers/disputes/\(dispute.id)/answer"
+            let side = DisputeAnswerRequest(account: "I left it with the neighbour at number 12, as the note asked.")
+            #expect(try await fd.send(.POST, answerPath, as: fd.lead, json: side).status == .forbidden)
+            let otherDriver = try await fd.extraPerson("other@example.com", "Olu Other", .driver)
+            #expect(try await fd.send(.POST, answerPath, as: otherDriver, json: side).status == .notFound)
+            let blank = try await fd.send(.POST, answerPath, as: fd.driver, json: DisputeAnswerRequest(account: ""))
+            #expect(try fd.problemFields(blank) == ["account"])
+            let answered = try await fd.send(.POST, answerPath, as: fd.driver, json: side)
+            #expect(answered.status == .ok, "\(answered.body.string)")
+            try OpenAPITests.expectValid(answered, "post", "/api/v1/drivers/disputes/{disputeID}/answer", spec: spec)
+            #expect(try fd.decode(DeliveryDisputeDTO.self, answered).driverAccount == side.account)
+            #expect(try await fd.send(.POST, answerPath, as: fd.driver, json: side).status == .conflict)
+
             // A second claim on the same package is refused.
             let again = try await fd.openDispute("X1", as: fd.lead)
             #expect(again.status == .conflict)
@@ -111,7 +141,7 @@ struct DeliveryDisputeTests {
             #expect(try fd.problemFields(noReason) == ["reason"])
             let badFinding = try await fd.decideDispute(dispute.id, "guilty", reason: "Scan far away")
             #expect(try fd.problemFields(badFinding) == ["finding"])
-            #expect(try await fd.count("outbound_emails") == 0)
+            #expect(try await fd.mails("driver_dispute").isEmpty)
 
             // MUT: the reviewer records the finding against the driver
             let decided = try await fd.decideDispute(
@@ -131,23 +161,19 @@ struct DeliveryDisputeTests {
             let line = try #require(standing.records.first { $0.id == "X1" })
             #expect(line.description.contains("found against the driver by Ray Reviewer (reviewer)"))
             #expect(line.description.contains("so it counts as not completed"))
-            struct Mail: Decodable {
-                var subject: String
-                var body: String
-                var kind: String
-            }
-            let mail = try await (fd.app.db as! any SQLDatabase).raw(
-                "SELECT subject, body, kind FROM outbound_emails WHERE kind = 'driver_dispute'"
-            ).all(decoding: Mail.self)
+            let mail = try await fd.mails("driver_dispute")
             #expect(mail.count == 1)
             #expect(mail.first?.subject == "A finding against you on package X1 (driver-standing v1)")
             #expect(mail.first?.body.contains("The only scan was 1.2 km away and there is no photo.") == true)
             #expect(mail.first?.body.contains("1.2 km north of the address") == true)
             #expect(mail.first?.body.contains("you can appeal it within the appeal window") == true)
             let audit = try await AuditEntry.query(on: fd.app.db)
-                .filter(\.$action ~~ ["driver.dispute_opened", "driver.dispute_decided"]).sort(\.$sequence).all()
-            #expect(audit.map(\.action) == ["driver.dispute_opened", "driver.dispute_decided"])
-            #expect(audit.map(\.actorLabel) == ["Alex Agent (agent)", "Ray Reviewer (reviewer)"])
+                .filter(\.$action ~~ ["driver.dispute_opened", "driver.dispute_answered", "driver.dispute_decided"])
+                .sort(\.$sequence).all()
+            #expect(
+                audit.map(\.action) == ["driver.dispute_opened", "driver.dispute_answered", "driver.dispute_decided"])
+            #expect(
+                audit.map(\.actorLabel) == ["Alex Agent (agent)", "Dee Driver (driver)", "Ray Reviewer (reviewer)"])
             #expect(audit.allSatisfy { $0.policyVersion == "driver-standing v1" })
             #expect(audit.last?.reason == "The only scan was 1.2 km away and there is no photo.")
             #expect(audit.last?.details.contains("against_driver") == true)
@@ -164,6 +190,7 @@ struct DeliveryDisputeTests {
             #expect(csv.body.string.contains("\r\nfinding,\(dispute.id),"))
             #expect(csv.body.string.contains("against the driver (counts as not completed)"))
             #expect(csv.body.string.contains("driver.dispute_decided"))
+            #expect(csv.body.string.contains("I left it with the neighbour at number 12"))
         }
     }
 
@@ -191,7 +218,8 @@ struct DeliveryDisputeTests {
             #expect(try fd.decode(DeliveryDisputeDTO.self, changed).finding == "inconclusive")
             #expect(try fd.decode(DeliveryDisputeDTO.self, changed).proposedFinding == "against_driver")
             #expect(try await fd.standing().metric("completion")?.against == [])
-            #expect(try await fd.count("outbound_emails") == 0)
+            #expect(try await fd.mails("driver_dispute").isEmpty)
+            #expect(try await fd.mails("driver_dispute_opened").count == 2)
             let list = try await fd.send(.GET, "api/v1/drivers/disputes", as: fd.lead)
             try OpenAPITests.expectValid(list, "get", "/api/v1/drivers/disputes", spec: try OpenAPITests.spec())
             let all = try fd.decode(DeliveryDisputeListDTO.self, list)

@@ -44,6 +44,25 @@ struct DisputePagesTests {
             #expect(try await fd.count("delivery_disputes") == 1)
             #expect(try await agent.get("drivers/disputes").status == .forbidden)
 
+            // The driver sees the open claim and gives their side from My standing.
+            var driver = WebSession(fd)
+            _ = try await driver.logIn("driver@example.com")
+            let open = try await driver.get("my/standing")
+            #expect(open.body.string.contains("Open: nothing counts until a lead or reviewer records a finding"))
+            let claimID = try fd.decode(
+                [DeliveryDisputeDTO].self,
+                try await fd.send(.GET, "api/v1/drivers/\(fd.driver.id)/disputes", as: fd.driver))[0].id
+            #expect(open.body.string.contains(#"action="/my/standing/disputes/\#(claimID)/answer""#))
+            let emptySide = try await driver.post(
+                "my/standing/disputes/\(claimID)/answer", ["account": " ", "_csrf": WebSession.csrf(open)])
+            #expect(emptySide.status == .unprocessableEntity)
+            #expect(emptySide.body.string.contains(#"id="answer-error-\#(claimID)">Must not be empty."#))
+            let gave = try await driver.post(
+                "my/standing/disputes/\(claimID)/answer",
+                ["account": "Left in the parcel box, photo in the app.", "_csrf": WebSession.csrf(open)])
+            #expect(gave.status == .seeOther)
+            #expect(!(try await driver.get("my/standing")).body.string.contains("answer-form-"))
+
             // The lead finds it, sees the evidence and records the finding.
             var lead = WebSession(fd)
             _ = try await lead.logIn("lead@example.com")
@@ -63,6 +82,7 @@ struct DisputePagesTests {
             #expect(html.contains("in the window, 10 min after it opened"))
             #expect(html.contains("None taken"))
             #expect(html.contains("Nothing on the step."))
+            #expect(html.contains("Left in the parcel box, photo in the app."))
             #expect(html.contains(#"<option value="against_driver" selected>Against the driver (proposed)</option>"#))
             let token = WebSession.csrf(page)
             let noReason = try await lead.post(
@@ -78,8 +98,6 @@ struct DisputePagesTests {
             #expect(!after.body.string.contains("finding-form"))
 
             // The driver sees what counts against them and why.
-            var driver = WebSession(fd)
-            _ = try await driver.logIn("driver@example.com")
             let mine = try await driver.get("my/standing")
             let standing = mine.body.string
             #expect(standing.contains("Disputed deliveries"))

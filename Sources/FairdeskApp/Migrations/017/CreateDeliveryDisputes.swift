@@ -4,7 +4,7 @@ import SQLKit
 /// Customers' "delivered but not received" claims on drivers' packages (see docs/drivers.md):
 /// `delivery_disputes`, one per package at most, with who opened it for which customer, the
 /// customer's account, the finding Fairdesk proposed on the evidence (kept as it stood, with the
-/// reasons), and the finding a lead or reviewer recorded, by name, with their reason.
+/// reasons), the driver's side, and the finding a lead or reviewer recorded, by name, with their reason.
 struct CreateDeliveryDisputes: AsyncMigration {
     var name: String { "017_CreateDeliveryDisputes" }
 
@@ -29,6 +29,9 @@ struct CreateDeliveryDisputes: AsyncMigration {
             .field("proposed_finding", .string, .required)
             .field("proposed_reasons", .string, .required)
             .field("evidence", .string, .required)
+            // The driver's side, in their words, given while the dispute is open; NULL until then.
+            .field("driver_account", .string)
+            .field("driver_account_at", .datetime)
             // open, decided
             .field("state", .string, .required)
             // The finding a lead or reviewer recorded, with why; NULL while open.
