@@ -251,6 +251,7 @@ struct DeliveryDisputes: Sendable {
         var driverName: String
         var packageId: String
         var customerId: UUID?
+        var claimantId: UUID?
         var claimantName: String
         var claimantRole: String
         var account: String
@@ -271,7 +272,7 @@ struct DeliveryDisputes: Sendable {
 
         static var select: SQLQueryString {
             """
-            SELECT d.id, d.driver_id, u.name AS driver_name, d.package_id, d.customer_id, d.claimant_name, \
+            SELECT d.id, d.driver_id, u.name AS driver_name, d.package_id, d.customer_id, d.claimant_id, d.claimant_name, \
             d.claimant_role, d.account, d.opened_at, d.proposed_finding, d.proposed_reasons, d.evidence, \
             d.driver_account, d.driver_account_at, d.state, \
             d.finding, d.decided_by_id, d.decided_by_name, d.decided_by_role, d.reason, d.decided_at, \
@@ -301,7 +302,9 @@ struct DeliveryDisputes: Sendable {
             }
             return DeliveryDispute(
                 id: id.uuidString, driverID: driverId.uuidString, packageID: packageId, openedAt: openedAt,
-                proposed: proposal, decision: decision)
+                claimant: StaffMember(
+                    id: claimantId?.uuidString ?? "", name: claimantName,
+                    role: Role(rawValue: claimantRole) ?? .agent), proposed: proposal, decision: decision)
         }
     }
 

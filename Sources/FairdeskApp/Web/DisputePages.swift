@@ -119,6 +119,8 @@ struct DisputePages: RouteCollection {
         var hasScans: Bool
         /// The form, for a lead or reviewer while the dispute is open.
         var form: FindingForm?
+        /// Why the viewer, a lead, sees no form: they opened the claim for the customer.
+        var openedByViewer: Bool
     }
 
     struct FindingForm: Encodable {
@@ -147,7 +149,10 @@ struct DisputePages: RouteCollection {
             }
         }
         let chosen = form.values["finding"] ?? dispute.proposedFinding
-        let mayDecide = dispute.state == "open" && DisputeRules.deciderRoles.contains(viewer.role)
+        // The person who opened the claim for the customer never records its finding.
+        let opener = try await DeliveryDisputes.row(id: dispute.id, on: req.db)?.claimantId
+        let isOpener = opener == viewer.userID
+        let mayDecide = dispute.state == "open" && DisputeRules.deciderRoles.contains(viewer.role) && !isOpener
         let page = ShowPage(
             layout: LayoutContext(
                 req, title: "Dispute on package \(dispute.packageId)", current: .deliveryDisputes),
@@ -170,7 +175,7 @@ struct DisputePages: RouteCollection {
                                 + ($0.rawValue == dispute.proposedFinding ? " (proposed)" : ""),
                             selected: $0.rawValue == chosen)
                     }, reason: form.values["reason"] ?? "", errors: form.errors, hasErrors: !form.errors.isEmpty)
-                : nil)
+                : nil, openedByViewer: isOpener && dispute.state == "open")
         let response = try await req.view.render("delivery-dispute", page).encodeResponse(for: req)
         response.status = status
         return response

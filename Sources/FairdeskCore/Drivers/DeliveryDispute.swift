@@ -7,19 +7,23 @@ public struct DeliveryDispute: Sendable, Equatable, Codable, Identifiable {
     public var driverID: String
     public var packageID: String
     public var openedAt: Date
+    /// The person who opened it on the customer's behalf; they speak for the customer, so they never
+    /// record the finding.
+    public var claimant: StaffMember?
     public var proposed: DisputeAssessment
     /// Nil while the dispute is open.
     public var decision: DisputeDecision?
 
     /// A dispute from its parts.
     public init(
-        id: String, driverID: String, packageID: String, openedAt: Date, proposed: DisputeAssessment,
-        decision: DisputeDecision? = nil
+        id: String, driverID: String, packageID: String, openedAt: Date, claimant: StaffMember? = nil,
+        proposed: DisputeAssessment, decision: DisputeDecision? = nil
     ) {
         self.id = id
         self.driverID = driverID
         self.packageID = packageID
         self.openedAt = openedAt
+        self.claimant = claimant
         self.proposed = proposed
         self.decision = decision
     }

@@ -144,8 +144,9 @@ public enum DisputeRules {
         return [place, time, photo, conclusion]
     }
 
-    /// Checks `decider`'s finding on `dispute`: a lead or reviewer, by name, with a reason of at most
-    /// `maximumText` characters, on a dispute not already decided. Refused naming `finding`,
+    /// Checks `decider`'s finding on `dispute`: a lead or reviewer, by name, not the person who opened
+    /// the claim for the customer, with a reason of at most `maximumText` characters, on a dispute not
+    /// already decided. Refused naming `finding`,
     /// `reason` or `decidedBy`.
     public static func decide(
         _ dispute: DeliveryDispute, finding: DisputeFinding?, reason: String, decider: StaffMember, at now: Date
@@ -158,6 +159,12 @@ public enum DisputeRules {
         }
         if decider.name.trimmingCharacters(in: .whitespaces).isEmpty {
             checks.add("decidedBy", "must name the person deciding")
+        }
+        if let claimant = dispute.claimant, claimant.id == decider.id {
+            checks.add(
+                "decidedBy",
+                "must not be the person who opened the claim for the customer (\(claimant.name)); another lead or "
+                    + "reviewer records the finding")
         }
         if let decided = dispute.decision {
             checks.add(

@@ -202,6 +202,7 @@ struct DeliveryDisputeTests {
                 fd.disputedPackage("G1", photo: "photo-g1"), fd.disputedPackage("F1", north: 1200),
             ])
             let good = try fd.decode(DeliveryDisputeDTO.self, try await fd.openDispute("G1"))
+            let reviewer = try await fd.extraPerson("rev@example.com", "Ray Reviewer", .reviewer)
             let far = try fd.decode(DeliveryDisputeDTO.self, try await fd.openDispute("F1", as: fd.lead))
             #expect(good.proposedFinding == "driver_not_at_fault")
             #expect(good.evidence.scanAtDoor && good.evidence.photo && good.evidence.inWindow)
@@ -210,8 +211,16 @@ struct DeliveryDisputeTests {
             // MUT: the lead confirms one, and changes the other's proposal
             let kept = try await fd.decideDispute(
                 good.id, "driver_not_at_fault", reason: "Scan at the door and a photo.")
+            // The lead opened F1 for the customer, so a reviewer judges it.
+            let own = try await fd.decideDispute(far.id, "inconclusive", reason: "Mine")
+            #expect(try fd.problemFields(own) == ["decidedBy"])
+            var leadPages = WebSession(fd)
+            _ = try await leadPages.logIn("lead@example.com")
+            let page = try await leadPages.get("drivers/disputes/\(far.id)").body.string
+            #expect(page.contains(#"id="not-yours""#) && !page.contains(#"id="finding-form""#))
             let changed = try await fd.decideDispute(
-                far.id, "inconclusive", reason: "The customer's neighbour had it; the scan was a GPS glitch.")
+                far.id, "inconclusive", reason: "The customer's neighbour had it; the scan was a GPS glitch.",
+                as: reviewer)
 
             // validate
             #expect(kept.status == .ok && changed.status == .ok)

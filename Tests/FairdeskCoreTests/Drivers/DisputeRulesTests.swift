@@ -157,6 +157,22 @@ struct DisputeRulesTests {
             try DisputeRules.decide(
                 dispute, finding: .driverNotAtFault, reason: "Again", decider: DriverFixture.reviewer, at: now)
         }
+        // The lead who opened the claim for the customer does not judge it.
+        let opened = DeliveryDispute(
+            id: "d2", driverID: DriverFixture.driver, packageID: "p2", openedAt: now, claimant: DriverFixture.lead,
+            proposed: assessment)
+        #expect(
+            throws: ValidationFailure(
+                field: "decidedBy",
+                rule: "must not be the person who opened the claim for the customer (Dana Lee); another lead or "
+                    + "reviewer records the finding")
+        ) {
+            try DisputeRules.decide(
+                opened, finding: .inconclusive, reason: "Mixed", decider: DriverFixture.lead, at: now)
+        }
+        #expect(
+            (try? DisputeRules.decide(
+                opened, finding: .inconclusive, reason: "Mixed", decider: DriverFixture.reviewer, at: now)) != nil)
     }
 
     @Test("completion counts a delivered package against the driver only once a person found against them")
