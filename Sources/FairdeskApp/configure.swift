@@ -88,6 +88,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: PlanController())
     try api.register(collection: DriverController())
     try api.register(collection: AppealController())
+    try api.register(collection: DisputeController())
 
     try app.register(collection: AuthPages())
     try app.register(collection: AgentPages())
@@ -105,6 +106,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: KnowledgePages())
     try app.register(collection: DriverPages())
     try app.register(collection: AppealPages())
+    try app.register(collection: DisputePages())
     try app.register(collection: MailPages())
     try app.register(collection: LiveRoutes())
     try app.register(collection: WidgetRoutes())

@@ -61,7 +61,7 @@ struct DriverController: RouteCollection {
             throw ApiError.forbidden("a driver sees their own standing only")
         }
         let driver = try await DriverStandings.driver(id, on: req.db)
-        return try await req.application.driverStandings.standing(of: driver)
+        return try await req.application.driverStandings.standing(of: driver, staff: viewer.role != .driver)
     }
 
     /// The driver's own data as JSON: their own only; leads, reviewers and admins any driver's.

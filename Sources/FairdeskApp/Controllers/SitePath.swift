@@ -65,6 +65,10 @@ enum SitePath {
     case drivers
     case driverStanding(UUID)
     case driverDecide(UUID)
+    case deliveryDisputes
+    case deliveryDispute(UUID)
+    case newDeliveryDispute
+    case answerDispute(UUID)
     case fileAppeal(decisionID: UUID)
     case addAppealEvidence(UUID)
     case appeals
@@ -131,6 +135,10 @@ enum SitePath {
         case .drivers: "/drivers"
         case .driverStanding(let id): "/drivers/\(id)"
         case .driverDecide(let id): "/drivers/\(id)/decide"
+        case .deliveryDisputes: "/drivers/disputes"
+        case .deliveryDispute(let id): "/drivers/disputes/\(id)"
+        case .newDeliveryDispute: "/drivers/disputes/new"
+        case .answerDispute(let id): "/my/standing/disputes/\(id)/answer"
         case .fileAppeal(let decisionID): "/my/standing/decisions/\(decisionID)/appeal"
         case .addAppealEvidence(let id): "/my/standing/appeals/\(id)/evidence"
         case .appeals: "/appeals"

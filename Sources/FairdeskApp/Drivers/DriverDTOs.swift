@@ -198,6 +198,8 @@ struct DriverStandingDTO: Content {
     var records: [DriverRecordDTO]
     var warnings: [DriverWarningDTO]
     var decisions: [DriverDecisionDTO]
+    /// Customers' "delivered but not received" claims about the driver, with the findings.
+    var disputes: [DeliveryDisputeDTO]
 }
 
 /// A lead's or reviewer's decision on an action against a driver, with the statement of reasons.
@@ -267,5 +269,7 @@ struct DriverExportDTO: Content {
     var decisions: [DriverDecisionDTO]
     /// Appeals with their outcomes and any conditions.
     var appeals: [DriverAppealDTO]
+    /// Customers' claims about the driver's deliveries, with the evidence and the findings.
+    var disputes: [DeliveryDisputeDTO]
     var audit: [AuditLine]
 }

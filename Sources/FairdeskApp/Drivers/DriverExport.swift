@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// A driver's own data to take away (due process 9): every record with what happened, every
-/// excuse, warning, decision, appeal and outcome, and the audit entries about them, as JSON or as one
+/// excuse, warning, decision, appeal and outcome, every delivery dispute and its finding, and the audit entries about them, as JSON or as one
 /// CSV table. The driver downloads their own; leads, reviewers and admins any driver's.
 struct DriverExport: Sendable {
     let app: Application
@@ -36,6 +36,7 @@ struct DriverExport: Sendable {
             warnings: try await DriverStandings.warnings(of: driverID, now: now, on: app.db),
             decisions: try await DriverDecisions.decisions(of: driverID, on: app.db),
             appeals: appeals.sorted { $0.filedAt < $1.filedAt },
+            disputes: try await DeliveryDisputes.disputes(of: driverID, staff: false, on: app.db).reversed(),
             audit: audit.map {
                 DriverExportDTO.AuditLine(
                     at: $0.at, actor: $0.actorLabel, action: $0.action, reason: $0.reason, details: $0.details,
@@ -88,6 +89,25 @@ struct DriverExport: Sendable {
                     "conditions", conditions.id.uuidString, PageTime.iso(conditions.setAt), conditions.state,
                     conditions.progress.map { "\($0.requirement): \($0.status), \($0.note)" }.joined(separator: "; "),
                     conditions.setBy, appeal.policy,
+                ])
+            }
+        }
+        for dispute in export.disputes {
+            rows.append([
+                "dispute", dispute.id.uuidString, PageTime.iso(dispute.openedAt),
+                "package \(dispute.packageId) delivered but not received; proposed: \(dispute.proposedFindingWords)",
+                ([dispute.account] + dispute.proposedReasons).joined(separator: " "), dispute.openedBy, dispute.policy,
+            ])
+            if let answer = dispute.driverAccount, let at = dispute.driverAccountAt {
+                rows.append([
+                    "dispute answer", dispute.id.uuidString, PageTime.iso(at), "the driver's side", answer, "", "",
+                ])
+            }
+            if let finding = dispute.findingWords, let decidedAt = dispute.decidedAt {
+                rows.append([
+                    "finding", dispute.id.uuidString, PageTime.iso(decidedAt),
+                    finding + (dispute.countsAgainstDriver ? " (counts as not completed)" : " (does not count)"),
+                    dispute.reason ?? "", dispute.decidedBy ?? "", dispute.policy,
                 ])
             }
         }

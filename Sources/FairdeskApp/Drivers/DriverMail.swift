@@ -136,3 +136,53 @@ extension DriverMail {
         ].joined(separator: "\n")
     }
 }
+
+extension DriverMail {
+    /// A claim opened about one of the driver's deliveries: what the customer says, what the
+    /// evidence shows, that nothing counts yet, and how to give their side.
+    static func disputeOpened(
+        packageID: String, account: String, proposed: DisputeAssessment, name: String, link: String
+    ) -> String {
+        ([
+            "Hello \(name),", "",
+            "A customer says package \(packageID) was recorded as delivered but never arrived. This is not a "
+                + "strike: nothing counts against you unless a lead or reviewer, having looked at the delivery "
+                + "evidence, records a finding against you.", "", "What the customer says: \(account)", "",
+            "What the delivery evidence shows:",
+        ]
+            + proposed.reasons.map { "- " + $0 }
+            + [
+                "",
+                "You can give your side, in your own words, on your standing page before the finding is "
+                    + "recorded; the person deciding reads it.",
+                link, "", "Fairdesk",
+            ]).joined(separator: "\n")
+    }
+
+    /// A finding against the driver on a customer's "delivered but not received" claim: who found
+    /// it and why, the evidence, what it counts toward, and how to answer it.
+    static func disputeFinding(_ dispute: DeliveryDispute, name: String, citation: String, link: String) -> String {
+        guard let decision = dispute.decision else { return "" }
+        return
+            ([
+                "Hello \(name),", "",
+                "A customer said package \(dispute.packageID) was delivered but never received. "
+                    + "\(decision.decidedBy.name) (\(decision.decidedBy.role.rawValue)) has looked at the delivery "
+                    + "evidence and recorded a finding against you on \(PageTime.text(decision.decidedAt)), under "
+                    + "\(citation).", "",
+                "Their reasons: \(decision.reason)", "", "The delivery evidence:",
+            ]
+            + dispute.proposed.reasons.dropLast().map { "- " + $0 }
+            + [
+                "",
+                "What it means: this package now counts as not completed in your completion rate. It is not an "
+                    + "action against your account. A written warning always comes before any action; if a "
+                    + "decision is ever made that relies on this package, you can appeal it within the appeal "
+                    + "window, with your account and your own evidence (GPS traces, timestamps, photos), and a "
+                    + "different person reviews it.",
+                "If the finding is wrong, or the package was outside your control, tell your lead: the record can "
+                    + "be excused and left out.", "",
+                "Your standing, with this dispute and the evidence behind it:", link, "", "Fairdesk",
+            ]).joined(separator: "\n")
+    }
+}

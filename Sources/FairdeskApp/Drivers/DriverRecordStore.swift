@@ -278,7 +278,7 @@ enum DriverRecordStore {
 
     /// The records of `driver` that fall in `window` (blocks by scheduled start, packages by the start
     /// of their delivery window, feedback by when it came), the packages feedback is about, and
-    /// every excuse on them.
+    /// every excuse and delivery dispute on them.
     static func records(of driver: UUID, in window: DateInterval, on db: any Database) async throws -> DriverRecords {
         let key = driver.uuidString
         let blocks = try await db.sql.raw(
@@ -315,7 +315,8 @@ enum DriverRecordStore {
             ).map { $0.package(key) }
         }
         return DriverRecords(
-            blocks: blocks, packages: packages, feedback: feedback, excuses: try await excuses(of: driver, on: db))
+            blocks: blocks, packages: packages, feedback: feedback, excuses: try await excuses(of: driver, on: db),
+            disputes: try await DeliveryDisputes.stored(of: driver, on: db))
     }
 
     /// The blocks and packages of `driver` with the depot's `ids` (a decision's evidence), packages in

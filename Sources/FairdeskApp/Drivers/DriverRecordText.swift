@@ -34,6 +34,9 @@ enum DriverRecordText {
             } else {
                 text += "; no scans"
             }
+            if let dispute = records.disputes.last(where: { $0.packageID == package.id }) {
+                text += "; " + disputeWords(dispute)
+            }
             lines.append((package.window.start, DriverRecordDTO(id: package.id, kind: "package", description: text)))
         }
         for item in records.feedback {
@@ -43,6 +46,18 @@ enum DriverRecordText {
             lines.append((item.receivedAt, DriverRecordDTO(id: item.id, kind: "feedback", description: text)))
         }
         return lines.sorted { ($0.0, $0.1.id) < ($1.0, $1.1.id) }.map(\.1)
+    }
+
+    /// A customer's claim on a package, in words: whether it is open, and the finding and who made it.
+    static func disputeWords(_ dispute: DeliveryDispute) -> String {
+        guard let decision = dispute.decision else {
+            return "a customer says it was not received: open, nothing counts until a lead or reviewer decides"
+        }
+        let effect =
+            decision.finding == .againstDriver
+            ? ", so it counts as not completed" : ", so it does not count against you"
+        return "a customer says it was not received: found \(decision.finding.words) by \(decision.decidedBy.name) "
+            + "(\(decision.decidedBy.role.rawValue)), \(PageTime.text(decision.decidedAt))\(effect): \(decision.reason)"
     }
 
     /// "14:05": the time of day of an instant in UTC, next to a full date already shown.

@@ -63,8 +63,9 @@ struct DriverStandings: Sendable {
         return Computed(driver: driver, standing: standing, used: used, records: records)
     }
 
-    /// The standing as the API and the pages show it.
-    func standing(of driver: User) async throws -> DriverStandingDTO {
+    /// The standing as the API and the pages show it; the customers' identities in disputes only
+    /// for `staff`.
+    func standing(of driver: User, staff: Bool = false) async throws -> DriverStandingDTO {
         let now = app.fairdesk.clock.now
         let computed = try await Self.compute(driver, at: now, on: app.db)
         let standing = computed.standing
@@ -77,7 +78,8 @@ struct DriverStandings: Sendable {
             metrics: standing.metrics.map(DriverMetricDTO.init),
             records: DriverRecordText.describe(computed.records, policy: computed.used.policy),
             warnings: try await Self.warnings(of: try driver.requireID(), now: now, on: app.db),
-            decisions: try await DriverDecisions.decisions(of: try driver.requireID(), on: app.db))
+            decisions: try await DriverDecisions.decisions(of: try driver.requireID(), on: app.db),
+            disputes: try await DeliveryDisputes.disputes(of: try driver.requireID(), staff: staff, on: app.db))
     }
 
     // MARK: Records and excuses

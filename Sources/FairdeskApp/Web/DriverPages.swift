@@ -74,9 +74,37 @@ struct DriverPages: RouteCollection {
         var hasDecisions: Bool
         /// The decision screen, for leads and reviewers.
         var decideHref: String?
+        /// Customers' "delivered but not received" claims and their findings.
+        var disputes: [DisputeView]
+        var hasDisputes: Bool
         /// The driver's data to download, as JSON and as CSV.
         var exportHref: String
         var exportCSVHref: String
+    }
+
+    /// A delivery dispute as the standing page shows it.
+    struct DisputeView: Encodable {
+        var dispute: DeliveryDisputeDTO
+        var opened: PolicyPages.Time
+        var decided: PolicyPages.Time?
+        /// The dispute's own page, for staff who read disputes.
+        var href: String?
+        /// The driver's form to give their side, on their own page while the dispute is open and unanswered.
+        var answerForm: AnswerForm?
+    }
+
+    /// The driver's side of a dispute, with what was wrong with it.
+    struct AnswerForm: Encodable {
+        var action: String
+        var account: String
+        var error: String?
+
+        init(action: String, form: FormState, name: String) {
+            self.action = action
+            let state = form.form == name ? form : FormState()
+            account = state.values["account"] ?? ""
+            error = state.errors.isEmpty ? nil : state.errors.values.sorted().joined(separator: " ")
+        }
     }
 
     struct DecisionView: Encodable {
@@ -167,7 +195,7 @@ struct DriverPages: RouteCollection {
 
     /// The standing page; `form` is a refused appeal or evidence form, shown again under its decision.
     func render(_ req: Request, driver: User, own: Bool, form: FormState = FormState()) async throws -> View {
-        let standing = try await req.application.driverStandings.standing(of: driver)
+        let standing = try await req.application.driverStandings.standing(of: driver, staff: !own)
         let appeals = try await req.application.driverAppeals.appeals(of: try driver.requireID())
         let descriptions = Dictionary(
             standing.records.map { ($0.id, $0.description) }, uniquingKeysWith: { first, _ in first })
@@ -246,6 +274,15 @@ struct DriverPages: RouteCollection {
                         : nil)
             }, hasDecisions: !standing.decisions.isEmpty,
             decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil,
+            disputes: standing.disputes.map {
+                DisputeView(
+                    dispute: $0, opened: PolicyPages.Time($0.openedAt),
+                    decided: $0.decidedAt.map(PolicyPages.Time.init),
+                    href: DeliveryDisputes.readers.contains(viewerRole) ? SitePath.deliveryDispute($0.id).path : nil,
+                    answerForm: own && $0.state == "open" && $0.driverAccount == nil
+                        ? AnswerForm(
+                            action: SitePath.answerDispute($0.id).path, form: form, name: "answer-\($0.id)") : nil)
+            }, hasDisputes: !standing.disputes.isEmpty,
             exportHref: "/api/v1/drivers/\(try driver.requireID())/export",
             exportCSVHref: "/api/v1/drivers/\(try driver.requireID())/export.csv")
         return try await req.view.render("driver-standing", page)

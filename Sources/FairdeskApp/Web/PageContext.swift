@@ -39,7 +39,8 @@ struct LayoutContext: Encodable {
         case .agent:
             links = [
                 ("Inbox", .inbox), ("Knowledge", .knowledge), ("My scorecard", .myScorecard),
-                ("My surveys", .mySurveys), ("My plans", .plans), ("Policies", .policies),
+                ("My surveys", .mySurveys), ("My plans", .plans), ("Delivery claim", .newDeliveryDispute),
+                ("Policies", .policies),
             ]
         case .lead:
             links = [
@@ -47,7 +48,7 @@ struct LayoutContext: Encodable {
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
                 ("Reports", .serviceReport), ("Promises", .promiseReport), ("Bot", .botReport),
                 ("Scorecards", .teamScorecards), ("Plans", .plans), ("Disputes", .surveyDisputes),
-                ("Drivers", .drivers), ("Appeals", .appeals),
+                ("Drivers", .drivers), ("Appeals", .appeals), ("Delivery disputes", .deliveryDisputes),
             ]
         case .admin:
             links = [
@@ -61,7 +62,11 @@ struct LayoutContext: Encodable {
             ]
         case .customer: links = [("My cases", .myCases), ("New case", .newCase)]
         case .driver: links = [("My standing", .myStanding), ("Policies", .policies)]
-        case .reviewer: links = [("Drivers", .drivers), ("Appeals", .appeals), ("Policies", .policies)]
+        case .reviewer:
+            links = [
+                ("Drivers", .drivers), ("Appeals", .appeals), ("Delivery disputes", .deliveryDisputes),
+                ("Policies", .policies),
+            ]
         case .policyOwner: links = [("Policies", .policies)]
         case nil: links = []
         }

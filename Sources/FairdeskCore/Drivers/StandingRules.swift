@@ -7,7 +7,9 @@ import Foundation
 /// - **on-time**: packages with a delivery attempt (delivered or undeliverable); late when the
 ///   attempt came after the promised window closed.
 /// - **completion**: packages with an outcome, except those undeliverable for a reason outside the
-///   driver's control; against the driver when undeliverable for their own reason, or returned.
+///   driver's control; against the driver when undeliverable for their own reason, or returned, or
+///   delivered but found not received: a lead or reviewer recorded a finding against the driver on
+///   the customer's claim (`DriverRecords.finding(against:)`; a claim alone never counts).
 /// - **scan compliance**: delivered packages; against the driver when no scan passes `ScanRule`.
 /// - **missed blocks**: blocks; against the driver when missed or cancelled late.
 /// - **customer feedback**: feedback; against the driver when negative.
@@ -42,7 +44,7 @@ public enum StandingRules {
             }
             switch outcome {
             case .delivered(let at, _):
-                completion.count(package.id, against: false)
+                completion.count(package.id, against: records.finding(against: package) != nil)
                 scans.count(package.id, against: scanRule.compliantScan(for: package, deliveredAt: at) == nil)
             case .undeliverable(_, let reason):
                 if !reason.isOutsideDriversControl { completion.count(package.id, against: true) }
