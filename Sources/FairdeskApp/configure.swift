@@ -54,7 +54,8 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
     app.middleware.use(SessionGuard())
 
     try routes(app)
-    app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(SeedCommands(), as: "seed")
+    app.asyncCommands.use(DriverCommands(), as: "drivers")
     app.asyncCommands.use(AuditCommands(), as: "audit")
     app.asyncCommands.use(ReportCommands(), as: "reports")
     app.asyncCommands.use(WorkerCommand(), as: "worker")

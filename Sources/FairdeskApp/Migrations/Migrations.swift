@@ -27,6 +27,7 @@ enum FairdeskMigrations {
             CreateDriverAppeals(),  // drivers' appeals against decisions and their evidence files
             CreateReportRollups(timeZone: timeZone),  // leaders' report rollups; cases' first reply and escalation
             CreateAppealFollowUps(),  // conditional reinstatements tracked to the end, drivers' training completed
+            CreateStandingCounters(clock: clock),  // drivers' standing kept per driver and day
         ]
     }
 }
