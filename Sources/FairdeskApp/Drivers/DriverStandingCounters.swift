@@ -155,11 +155,11 @@ enum DriverStandingCounters {
     /// `SELECT driver_id, SUM(…) per count column, stale rows FROM driver_standing_days WHERE …`.
     static func sums(_ condition: SQLQueryString, scanRule: ScanRule) -> SQLQueryString {
         var query: SQLQueryString = "SELECT driver_id"
-        for column in countColumns { query += ", SUM(\(ident: column)) AS \(ident: column)" }
+        for column in countColumns { query += ", CAST(SUM(\(ident: column)) AS BIGINT) AS \(ident: column)" }
         query +=
             """
-            , SUM(CASE WHEN geofence_m = \(bind: scanRule.defaultRadiusMetres) \
-            AND tolerance_s = \(bind: scanRule.toleranceSeconds) THEN 0 ELSE 1 END) AS stale \
+            , CAST(SUM(CASE WHEN geofence_m = \(bind: scanRule.defaultRadiusMetres) \
+            AND tolerance_s = \(bind: scanRule.toleranceSeconds) THEN 0 ELSE 1 END) AS BIGINT) AS stale \
             FROM \(ident: table) WHERE 
             """
         query += condition
@@ -230,7 +230,7 @@ enum DriverStandingCounters {
             if let days = split.wholeDays {
                 // Grouped by the rule too, so each driver's rows can be checked against their own policy.
                 var query: SQLQueryString = "SELECT driver_id, geofence_m, tolerance_s"
-                for column in countColumns { query += ", SUM(\(ident: column)) AS \(ident: column)" }
+                for column in countColumns { query += ", CAST(SUM(\(ident: column)) AS BIGINT) AS \(ident: column)" }
                 query += """
                      FROM \(ident: table) WHERE day >= \(bind: days.lowerBound) AND day <= \(bind: days.upperBound) \
                     GROUP BY driver_id, geofence_m, tolerance_s
