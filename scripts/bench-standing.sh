@@ -6,7 +6,7 @@
 # records), then `fairdesk bench standing` times everybody's standing at once, one new delivery
 # through the real code path, and the hourly sweep.
 # Usage: FAIRDESK_BIN=… scripts/bench-standing.sh [drivers] [events] [rounds]
-# Needs about 0.6 GB of disk per million events; set FAIRDESK_BENCH_DIR to keep the database.
+# Check free disk space first (not yet measured at scale); set FAIRDESK_BENCH_DIR to keep the database.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${FAIRDESK_BIN:-$root/.build-release/release/fairdesk}
