@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures issue 11's speed figures against a release build and appends them to
 # benchmarks/results.csv (then redraws benchmarks/chart.svg): seeds a fresh SQLite file with
-# drivers and their delivery records (`fairdesk seed drivers`; an event is one block, package or
+# drivers and their delivery records (`fairdesk seed-drivers`; an event is one block, package or
 # piece of feedback), times `fairdesk drivers recompute` (every counter counted again from the
 # records), then `fairdesk bench standing` times everybody's standing at once, one new delivery
 # through the real code path, and the hourly sweep.
@@ -22,7 +22,7 @@ if [ ! -f "$work/fairdesk.sqlite" ]; then
   echo "== seed: $drivers drivers, $events events into $work"
   "$bin" migrate --yes >/dev/null
   start=$(date +%s.%N)
-  "$bin" seed drivers --drivers "$drivers" --events "$events" --seed 1
+  "$bin" seed-drivers --drivers "$drivers" --events "$events" --seed 1
   record "standing_seed_seconds_$scale" "$(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f')" s
 fi
 du -sh "$work"

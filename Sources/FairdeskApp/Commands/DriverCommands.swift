@@ -36,10 +36,3 @@ struct DriverCommands: AsyncCommandGroup {
         }
     }
 }
-
-/// `fairdesk seed …`: the demo cases by default, or `fairdesk seed drivers`.
-struct SeedCommands: AsyncCommandGroup {
-    var help: String { "Writes demo data: cases (default) or `drivers`" }
-    var commands: [String: any AnyAsyncCommand] { ["drivers": DriverSeed()] }
-    var defaultCommand: (any AnyAsyncCommand)? { SeedCommand() }
-}

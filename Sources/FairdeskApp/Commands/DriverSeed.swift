@@ -4,7 +4,7 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// `fairdesk seed drivers --drivers N --events M`: drivers and their delivery records at benchmark
+/// `fairdesk seed-drivers --drivers N --events M`: drivers and their delivery records at benchmark
 /// scale, on SQLite. An event is one stored record: a block, a package (with its scans) or a piece
 /// of feedback. Each driver works blocks on days spread over `--days` days up to the anchor; a block
 /// carries 20 to 40 packages (about 93 % delivered, 4 % undeliverable, 2 % returned, 1 % still out;
@@ -34,7 +34,7 @@ struct DriverSeed: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let db = app.db
-        guard !db.isPostgres else { throw SeedProblem("seed drivers writes with SQLite's own SQL; use a SQLite file") }
+        guard !db.isPostgres else { throw SeedProblem("seed-drivers writes with SQLite's own SQL; use a SQLite file") }
         let drivers = signature.drivers ?? 1000
         let events = signature.events ?? drivers * 500
         let days = signature.days ?? 56

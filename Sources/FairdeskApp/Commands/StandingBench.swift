@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// `fairdesk bench standing`: times drivers' kept standing on the data in the database (seed it
-/// with `fairdesk seed drivers` and count it with `fairdesk drivers recompute` first; see
+/// with `fairdesk seed-drivers` and count it with `fairdesk drivers recompute` first; see
 /// `scripts/bench-standing.sh`). Prints `RESULT name value unit` lines:
 /// - `standing_all_seconds`: the numbers and tier of every active driver at once, as the hourly
 ///   sweep works them out (one grouped query over the counters and one read of the part-days);
