@@ -24,6 +24,10 @@ PANELS = {
     "report_month_24_p99": ("Report, 24 months by month, 1M cases, p99 (ms)", 200, True),
     "report_year_5_p99": ("Report, 5 years by year, 1M cases, p99 (ms)", 200, True),
     "scorecard_30d_p99": ("Agent scorecard, 30 days, 1M cases, p99 (ms)", 50, True),
+    "standing_recompute_seconds_50m": ("Recount all standing, 50M events, SQLite (s)", 60, True),
+    "standing_all_seconds_50m": ("Standing of 100k drivers from counters, 50M events (s)", 60, True),
+    "standing_counters_p99_50m": ("One delivery into one driver's counters, p99 (ms)", 1, True),
+    "standing_delivery_p99_50m": ("One delivery, whole receive path, p99 (ms)", 1, True),
 }
 W, H, PAD = 360, 220, 44
 

@@ -56,6 +56,9 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
 
     try routes(app)
     app.asyncCommands.use(SeedCommand(), as: "seed")
+    // Its own name: under `seed`, ConsoleKit would take `seed --cases` for a subcommand.
+    app.asyncCommands.use(DriverSeed(), as: "seed-drivers")
+    app.asyncCommands.use(DriverCommands(), as: "drivers")
     app.asyncCommands.use(AuditCommands(), as: "audit")
     app.asyncCommands.use(ReportCommands(), as: "reports")
     app.asyncCommands.use(WorkerCommand(), as: "worker")

@@ -11,7 +11,7 @@ struct BenchCommands: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] {
         [
             "routing": RoutingBench(), "sla": SLABench(), "jobs": JobsBench(), "bot": BotBench(),
-            "reports": ReportBench(),
+            "reports": ReportBench(), "standing": StandingBench(),
         ]
     }
 

@@ -104,6 +104,10 @@ enum DecisionCorrections {
             corrected.append(record)
         }
         guard !corrected.isEmpty else { return [] }
+        if let user = try await User.find(driver, on: db) {
+            let days = try await DriverStandingCounters.days(touching: corrected, driver: driver, on: db)
+            try await DriverStandingCounters.refresh(driver: user, days: days, at: now, on: db)
+        }
         try await AuditLog.append(
             on: db, at: now, actor: actor, action: "driver.records_corrected",
             subjectType: DriverStandings.auditSubject, subjectID: driver, reason: reasons,

@@ -189,6 +189,9 @@ struct DeliveryDisputes: Sendable {
                     "countsAgainstDriver": counts ? "yes: the package counts as not completed" : "no",
                 ], policyVersion: row.policyVersion)
             guard counts else { return }
+            // The package's day is counted again with the finding.
+            let days = try await DriverStandingCounters.days(touching: [row.packageId], driver: row.driverId, on: db)
+            try await DriverStandingCounters.refresh(driver: driver, days: days, at: now, on: db)
             var told = row.dispute
             told.decision = decision
             try await Outbox.queue(

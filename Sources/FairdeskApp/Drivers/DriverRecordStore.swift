@@ -280,43 +280,139 @@ enum DriverRecordStore {
     /// of their delivery window, feedback by when it came), the packages feedback is about, and
     /// every excuse and delivery dispute on them.
     static func records(of driver: UUID, in window: DateInterval, on db: any Database) async throws -> DriverRecords {
-        let key = driver.uuidString
-        let blocks = try await db.sql.raw(
-            """
-            SELECT record_id, scheduled_start, scheduled_end, status, started_at FROM driver_blocks \
-            WHERE driver_id = \(bind: driver) AND scheduled_start >= \(bind: window.start) \
-            AND scheduled_start < \(bind: window.end)
-            """
-        ).all(decoding: BlockRow.self, keyDecodingStrategy: .convertFromSnakeCase).compactMap { $0.block(key) }
-        var packages = try await db.sql.raw(
-            """
-            SELECT \(unsafeRaw: packageColumns) FROM driver_packages WHERE driver_id = \(bind: driver) \
-            AND window_start >= \(bind: window.start) AND window_start < \(bind: window.end)
-            """
-        ).all(decoding: PackageRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { $0.package(key) }
-        let feedback = try await db.sql.raw(
-            """
-            SELECT record_id, package_id, feedback_at, sentiment, comment FROM driver_feedback \
-            WHERE driver_id = \(bind: driver) AND feedback_at >= \(bind: window.start) \
-            AND feedback_at < \(bind: window.end)
-            """
-        ).all(decoding: FeedbackRow.self, keyDecodingStrategy: .convertFromSnakeCase).compactMap { $0.feedback(key) }
-        // Feedback can come after its package's window left the standing window; its excuse may sit
-        // on that package or its block.
-        let loaded = Set(packages.map(\.id))
-        let missing = Array(Set(feedback.map(\.packageID)).subtracting(loaded))
-        if !missing.isEmpty {
-            var query: SQLQueryString =
-                "SELECT \(unsafeRaw: packageColumns) FROM driver_packages WHERE driver_id = \(bind: driver) AND record_id IN ("
-            query += binds(missing)
-            query += ")"
-            packages += try await db.sql.raw(query).all(
-                decoding: PackageRow.self, keyDecodingStrategy: .convertFromSnakeCase
-            ).map { $0.package(key) }
+        try await records(of: driver, in: [window], on: db)
+    }
+
+    /// The records of `driver` that fall in any of `intervals`, the packages their feedback is about,
+    /// and every excuse of the driver.
+    static func records(of driver: UUID, in intervals: [DateInterval], on db: any Database) async throws
+        -> DriverRecords
+    {
+        let excuses = try await excuses(of: driver, on: db)
+        guard !intervals.isEmpty else { return DriverRecords(excuses: excuses) }
+        let found = try await read(where: "driver_id = \(bind: driver)", in: intervals, on: db)
+        var records = found[driver] ?? DriverRecords()
+        records.excuses = excuses
+        records.disputes = try await DeliveryDisputes.stored(of: driver, on: db)
+        return records
+    }
+
+    /// Every driver's records that fall in any of `intervals`, with the packages their feedback is
+    /// about and every excuse of those drivers: the part-days of everybody's standing at once.
+    static func records(in intervals: [DateInterval], on db: any Database) async throws -> [UUID: DriverRecords] {
+        guard !intervals.isEmpty else { return [:] }
+        var found = try await read(where: "1 = 1", in: intervals, on: db)
+        try await attachExcuses(to: &found, where: "1 = 1", on: db)
+        try await attachDisputes(to: &found, where: "1 = 1", on: db)
+        return found
+    }
+
+    /// Every record of `drivers` (in the database's id order) with their excuses, for counting them all again.
+    static func records(of drivers: [UUID], on db: any Database) async throws -> [UUID: DriverRecords] {
+        guard let first = drivers.first, let last = drivers.last else { return [:] }
+        // A range rather than a list: the drivers come in id order, and the index starts with driver_id.
+        let condition: SQLQueryString = "driver_id >= \(bind: first) AND driver_id <= \(bind: last)"
+        var found = try await read(where: condition, in: nil, on: db)
+        try await attachExcuses(to: &found, where: condition, on: db)
+        try await attachDisputes(to: &found, where: condition, on: db)
+        let wanted = Set(drivers)
+        return found.filter { wanted.contains($0.key) }
+    }
+
+    /// Blocks, packages and feedback matching `condition` (on `driver_id`), placed in one of
+    /// `intervals` (all of them when nil), by driver; with the packages feedback is about when
+    /// they fall outside the intervals.
+    private static func read(where condition: SQLQueryString, in intervals: [DateInterval]?, on db: any Database)
+        async throws -> [UUID: DriverRecords]
+    {
+        func placed(_ column: String) -> SQLQueryString {
+            guard let intervals else { return "" }
+            var clause: SQLQueryString = " AND ("
+            for (index, interval) in intervals.enumerated() {
+                if index > 0 { clause += " OR " }
+                clause +=
+                    "(\(ident: column) >= \(bind: interval.start) AND \(ident: column) < \(bind: interval.end))"
+            }
+            return clause + ")"
         }
-        return DriverRecords(
-            blocks: blocks, packages: packages, feedback: feedback, excuses: try await excuses(of: driver, on: db),
-            disputes: try await DeliveryDisputes.stored(of: driver, on: db))
+        var result: [UUID: DriverRecords] = [:]
+        var blockQuery: SQLQueryString =
+            "SELECT driver_id, record_id, scheduled_start, scheduled_end, status, started_at FROM driver_blocks WHERE "
+        blockQuery += condition
+        blockQuery += placed("scheduled_start")
+        for row in try await db.sql.raw(blockQuery).all() {
+            let driver = try row.decode(column: "driver_id", as: UUID.self)
+            if let block = try block(row, driver: driver.uuidString) {
+                result[driver, default: DriverRecords()].blocks.append(block)
+            }
+        }
+        var packageQuery: SQLQueryString = "SELECT driver_id, \(unsafeRaw: packageColumns) FROM driver_packages WHERE "
+        packageQuery += condition
+        packageQuery += placed("window_start")
+        for row in try await db.sql.raw(packageQuery).all() {
+            let driver = try row.decode(column: "driver_id", as: UUID.self)
+            result[driver, default: DriverRecords()].packages.append(try package(row, driver: driver.uuidString))
+        }
+        var feedbackQuery: SQLQueryString =
+            "SELECT driver_id, record_id, package_id, feedback_at, sentiment, comment FROM driver_feedback WHERE "
+        feedbackQuery += condition
+        feedbackQuery += placed("feedback_at")
+        var missing: [UUID: Set<String>] = [:]
+        for row in try await db.sql.raw(feedbackQuery).all() {
+            let driver = try row.decode(column: "driver_id", as: UUID.self)
+            if let item = try feedback(row, driver: driver.uuidString) {
+                result[driver, default: DriverRecords()].feedback.append(item)
+                missing[driver, default: []].insert(item.packageID)
+            }
+        }
+        // Feedback can come after its package's window left the interval; its excuse may sit on
+        // that package or its block.
+        for (driver, packageIDs) in missing {
+            let loaded = Set(result[driver]?.packages.map(\.id) ?? [])
+            let wanted = Array(packageIDs.subtracting(loaded))
+            for start in stride(from: 0, to: wanted.count, by: 500) {
+                var query: SQLQueryString =
+                    "SELECT \(unsafeRaw: packageColumns) FROM driver_packages WHERE driver_id = \(bind: driver) AND record_id IN ("
+                query += binds(wanted[start..<min(start + 500, wanted.count)])
+                query += ")"
+                for row in try await db.sql.raw(query).all() {
+                    result[driver, default: DriverRecords()].packages.append(
+                        try package(row, driver: driver.uuidString))
+                }
+            }
+        }
+        return result
+    }
+
+    /// Adds the delivery disputes on the drivers matching `condition` (on `driver_id`) to `records`:
+    /// the findings against a driver count against completion.
+    private static func attachDisputes(
+        to records: inout [UUID: DriverRecords], where condition: SQLQueryString, on db: any Database
+    ) async throws {
+        var query: SQLQueryString = "SELECT driver_id, package_id FROM delivery_disputes WHERE "
+        query += condition
+        query += " AND finding = 'against_driver'"
+        var drivers = Set<UUID>()
+        for row in try await db.sql.raw(query).all() {
+            let driver = try row.decode(column: "driver_id", as: UUID.self)
+            if records[driver] != nil { drivers.insert(driver) }
+        }
+        // Findings against drivers are few: each such driver's disputes are read whole.
+        for driver in drivers { records[driver]?.disputes = try await DeliveryDisputes.stored(of: driver, on: db) }
+    }
+
+    /// Adds the excuses of the drivers matching `condition` to those of `records`.
+    private static func attachExcuses(
+        to records: inout [UUID: DriverRecords], where condition: SQLQueryString, on db: any Database
+    ) async throws {
+        var query: SQLQueryString = "SELECT driver_id, \(unsafeRaw: excuseColumns) FROM driver_excuses WHERE "
+        query += condition
+        query += " ORDER BY applied_at"
+        for row in try await db.sql.raw(query).all() {
+            let driver = try row.decode(column: "driver_id", as: UUID.self)
+            guard records[driver] != nil, let excuse = try excuse(row) else { continue }
+            records[driver]?.excuses.append(excuse)
+        }
     }
 
     /// The blocks and packages of `driver` with the depot's `ids` (a decision's evidence), packages in
@@ -336,12 +432,8 @@ enum DriverRecordStore {
         packageQuery += binds(ids)
         packageQuery += ") ORDER BY window_start, record_id"
         return DriverRecords(
-            blocks: try await db.sql.raw(blockQuery).all(
-                decoding: BlockRow.self, keyDecodingStrategy: .convertFromSnakeCase
-            ).compactMap { $0.block(key) },
-            packages: try await db.sql.raw(packageQuery).all(
-                decoding: PackageRow.self, keyDecodingStrategy: .convertFromSnakeCase
-            ).map { $0.package(key) })
+            blocks: try await db.sql.raw(blockQuery).all().compactMap { try block($0, driver: key) },
+            packages: try await db.sql.raw(packageQuery).all().map { try package($0, driver: key) })
     }
 
     // MARK: Excuses
@@ -389,110 +481,90 @@ enum DriverRecordStore {
 
     /// Every excuse on the records of `driver`.
     static func excuses(of driver: UUID, on db: any Database) async throws -> [Excuse] {
-        struct Row: Decodable {
-            var recordId: String
-            var code: String
-            var source: String
-            var appliedById: UUID?
-            var appliedByName: String?
-            var appliedByRole: String?
-            var feed: String?
-            var reason: String
-            var appliedAt: Date
-            var reportedAt: Date?
-        }
-        return try await db.sql.raw(
+        try await db.sql.raw(
             """
-            SELECT record_id, code, source, applied_by_id, applied_by_name, applied_by_role, feed, reason, \
-            applied_at, reported_at FROM driver_excuses WHERE driver_id = \(bind: driver) ORDER BY applied_at
+            SELECT \(unsafeRaw: excuseColumns) FROM driver_excuses WHERE driver_id = \(bind: driver) ORDER BY applied_at
             """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).compactMap { row in
-            guard let code = ExcuseCode(rawValue: row.code) else { return nil }
-            let source: ExcuseSource =
-                row.source == "depot"
-                ? .depotData(feed: row.feed ?? "depot data")
-                : .lead(
-                    StaffMember(
-                        id: row.appliedById?.uuidString ?? "", name: row.appliedByName ?? "",
-                        role: row.appliedByRole.flatMap(Role.init(rawValue:)) ?? .lead))
-            return Excuse(
-                recordID: row.recordId, code: code, source: source, reason: row.reason, appliedAt: row.appliedAt,
-                reportedAt: row.reportedAt)
-        }
+        ).all().compactMap { try excuse($0) }
     }
 
     // MARK: Rows
+
+    // Rows are read column by column: decoding a whole row into a Codable struct costs several
+    // times more, which counts when every driver's records are read again.
 
     static let packageColumns =
         "record_id, block_id, latitude, longitude, geofence_m, window_start, window_end, scans, outcome, outcome_at, "
         + "photo_id, undeliverable_reason"
 
+    static let excuseColumns =
+        "record_id, code, source, applied_by_id, applied_by_name, applied_by_role, feed, reason, applied_at, reported_at"
+
     static func scansJSON(_ scans: [ScanEvent]) -> String {
         String(decoding: (try? JSONEncoder().encode(scans)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
-    struct BlockRow: Decodable {
-        var recordId: String
-        var scheduledStart: Date
-        var scheduledEnd: Date
-        var status: String
-        var startedAt: Date?
-
-        func block(_ driver: String) -> DeliveryBlock? {
-            BlockStatus(rawValue: status).map {
-                DeliveryBlock(
-                    id: recordId, driverID: driver, scheduledStart: scheduledStart, scheduledEnd: scheduledEnd,
-                    status: $0, startedAt: startedAt)
-            }
+    static func block(_ row: any SQLRow, driver: String) throws -> DeliveryBlock? {
+        try BlockStatus(rawValue: row.decode(column: "status", as: String.self)).map {
+            DeliveryBlock(
+                id: try row.decode(column: "record_id", as: String.self), driverID: driver,
+                scheduledStart: try row.decode(column: "scheduled_start", as: Date.self),
+                scheduledEnd: try row.decode(column: "scheduled_end", as: Date.self), status: $0,
+                startedAt: try row.decode(column: "started_at", as: Date?.self))
         }
     }
 
-    struct PackageRow: Decodable {
-        var recordId: String
-        var blockId: String
-        var latitude: Double
-        var longitude: Double
-        var geofenceM: Double?
-        var windowStart: Date
-        var windowEnd: Date
-        var scans: String
-        var outcome: String?
-        var outcomeAt: Date?
-        var photoId: String?
-        var undeliverableReason: String?
+    static func package(_ row: any SQLRow, driver: String) throws -> PackageDelivery {
+        let outcomeAt = try row.decode(column: "outcome_at", as: Date?.self)
+        var result: DeliveryOutcome?
+        switch (try row.decode(column: "outcome", as: String?.self), outcomeAt) {
+        case ("delivered", let at?):
+            result = .delivered(at: at, photoID: try row.decode(column: "photo_id", as: String?.self))
+        case ("undeliverable", let at?):
+            result = try row.decode(column: "undeliverable_reason", as: String?.self).flatMap(
+                UndeliverableReason.init(rawValue:)
+            ).map { .undeliverable(at: at, reason: $0) }
+        case ("returned", let at?): result = .returned(at: at)
+        default: result = nil
+        }
+        let windowStart = try row.decode(column: "window_start", as: Date.self)
+        let windowEnd = try row.decode(column: "window_end", as: Date.self)
+        return PackageDelivery(
+            id: try row.decode(column: "record_id", as: String.self), driverID: driver,
+            blockID: try row.decode(column: "block_id", as: String.self),
+            address: GeoPoint(
+                latitude: try row.decode(column: "latitude", as: Double.self),
+                longitude: try row.decode(column: "longitude", as: Double.self)),
+            geofenceRadiusMetres: try row.decode(column: "geofence_m", as: Double?.self),
+            window: DateInterval(start: windowStart, end: max(windowEnd, windowStart)),
+            scans: ScanJSON.scans(try row.decode(column: "scans", as: String.self)), outcome: result)
+    }
 
-        func package(_ driver: String) -> PackageDelivery {
-            var result: DeliveryOutcome?
-            switch (outcome, outcomeAt) {
-            case ("delivered", let at?): result = .delivered(at: at, photoID: photoId)
-            case ("undeliverable", let at?):
-                result = undeliverableReason.flatMap(UndeliverableReason.init(rawValue:)).map {
-                    .undeliverable(at: at, reason: $0)
-                }
-            case ("returned", let at?): result = .returned(at: at)
-            default: result = nil
-            }
-            return PackageDelivery(
-                id: recordId, driverID: driver, blockID: blockId,
-                address: GeoPoint(latitude: latitude, longitude: longitude), geofenceRadiusMetres: geofenceM,
-                window: DateInterval(start: windowStart, end: max(windowEnd, windowStart)),
-                scans: (try? JSONDecoder().decode([ScanEvent].self, from: Data(scans.utf8))) ?? [], outcome: result)
+    static func feedback(_ row: any SQLRow, driver: String) throws -> CustomerFeedback? {
+        try FeedbackSentiment(rawValue: row.decode(column: "sentiment", as: String.self)).map {
+            CustomerFeedback(
+                id: try row.decode(column: "record_id", as: String.self), driverID: driver,
+                packageID: try row.decode(column: "package_id", as: String.self),
+                receivedAt: try row.decode(column: "feedback_at", as: Date.self), sentiment: $0,
+                comment: try row.decode(column: "comment", as: String?.self))
         }
     }
 
-    struct FeedbackRow: Decodable {
-        var recordId: String
-        var packageId: String
-        var feedbackAt: Date
-        var sentiment: String
-        var comment: String?
-
-        func feedback(_ driver: String) -> CustomerFeedback? {
-            FeedbackSentiment(rawValue: sentiment).map {
-                CustomerFeedback(
-                    id: recordId, driverID: driver, packageID: packageId, receivedAt: feedbackAt, sentiment: $0,
-                    comment: comment)
-            }
-        }
+    static func excuse(_ row: any SQLRow) throws -> Excuse? {
+        guard let code = ExcuseCode(rawValue: try row.decode(column: "code", as: String.self)) else { return nil }
+        let source: ExcuseSource =
+            try row.decode(column: "source", as: String.self) == "depot"
+            ? .depotData(feed: try row.decode(column: "feed", as: String?.self) ?? "depot data")
+            : .lead(
+                StaffMember(
+                    id: try row.decode(column: "applied_by_id", as: UUID?.self)?.uuidString ?? "",
+                    name: try row.decode(column: "applied_by_name", as: String?.self) ?? "",
+                    role: try row.decode(column: "applied_by_role", as: String?.self).flatMap(Role.init(rawValue:))
+                        ?? .lead))
+        return Excuse(
+            recordID: try row.decode(column: "record_id", as: String.self), code: code, source: source,
+            reason: try row.decode(column: "reason", as: String.self),
+            appliedAt: try row.decode(column: "applied_at", as: Date.self),
+            reportedAt: try row.decode(column: "reported_at", as: Date?.self))
     }
 }

@@ -93,8 +93,19 @@ struct DriverStandings: Sendable {
         let records = try DriverRecordStore.parse(input, driverID: id.uuidString)
         let now = app.fairdesk.clock.now
         let result = try await app.write { db in
-            try await DriverRecordStore.save(records, driver: id, at: now, on: db)
             let used = try await Self.policy(for: driver, at: now, on: db)
+            // The days the records leave (a re-sent record may move) and those they arrive in; the
+            // days of stored records an excuse on them reaches are among the first.
+            var days = try await DriverStandingCounters.days(
+                touching: records.blocks.map(\.id) + records.packages.map(\.id) + records.feedback.map(\.id),
+                driver: id, on: db)
+            days.formUnion(
+                records.blocks.map { StandingCounters.day(of: $0.scheduledStart) }
+                    + records.packages.map { StandingCounters.day(of: $0.window.start) }
+                    + records.feedback.map { StandingCounters.day(of: $0.receivedAt) })
+            try await DriverRecordStore.save(records, driver: id, at: now, on: db)
+            try await DriverStandingCounters.refresh(
+                driver: id, days: days, scanRule: ScanRule(used.policy), on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: viewer.actor, action: "driver.records", subjectType: Self.auditSubject,
                 subjectID: id, reason: "records received from the depot",
@@ -103,7 +114,7 @@ struct DriverStandings: Sendable {
                     "packages": records.packages.map(\.id).joined(separator: ", "),
                     "feedback": records.feedback.map(\.id).joined(separator: ", "),
                 ], policyVersion: used.citation)
-            let (tier, warning) = try await Self.warnIfAtRisk(driver, at: now, on: db, app: app)
+            let (tier, warning) = try await Self.warnIfAtRisk(driver, at: now, on: db, app: app, policy: used)
             return DriverRecordsResultDTO(
                 driverId: id, blocks: records.blocks.count, packages: records.packages.count,
                 feedback: records.feedback.count, tier: tier?.rawValue, warningId: warning)
@@ -151,6 +162,10 @@ struct DriverStandings: Sendable {
             try await DriverRecordStore.insert(
                 excuse, driver: id, appliedByID: feed == nil ? viewer.userID : nil, on: db)
             let used = try await Self.policy(for: driver, at: now, on: db)
+            try await DriverStandingCounters.refresh(
+                driver: id,
+                days: try await DriverStandingCounters.days(touching: [excuse.recordID], driver: id, on: db),
+                scanRule: ScanRule(used.policy), on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: viewer.actor, action: "driver.excused", subjectType: Self.auditSubject,
                 subjectID: id, reason: excuse.reason,
@@ -170,11 +185,14 @@ struct DriverStandings: Sendable {
     /// caller's transaction, unless a standing warning's period to improve is still open: a driver
     /// is warned once per period, and the period is theirs to use. Answers the tier and the new
     /// warning's id.
-    static func warnIfAtRisk(_ driver: User, at now: Date, on db: any Database, app: Application) async throws -> (
-        StandingTier?, UUID?
-    ) {
+    /// The numbers come from the kept counters; the records are read only to write a warning.
+    static func warnIfAtRisk(
+        _ driver: User, at now: Date, on db: any Database, app: Application, policy: PolicyUsed? = nil
+    ) async throws -> (StandingTier?, UUID?) {
         let id = try driver.requireID()
         try await lockDriver(id, on: db)
+        let (numbers, _) = try await DriverStandingCounters.numbers(of: driver, policy: policy, at: now, on: db)
+        guard numbers.tier == .atRisk else { return (numbers.tier, nil) }
         let computed = try await compute(driver, at: now, on: db)
         let warningID = TimeOrderedID.next(at: now)
         guard
@@ -319,22 +337,28 @@ struct DriverStandings: Sendable {
     /// when none arrive, and a driver can fall into At risk by a good week dropping off.
     static let interval: TimeInterval = 3600
 
-    /// Looks at every active driver, 200 at a time, each in their own transaction; answers how many
-    /// warnings it issued.
+    /// Looks at every active driver's numbers at once from the kept counters (one grouped query),
+    /// and warns those At risk without an open warning, each in their own transaction; answers how
+    /// many warnings it issued.
     static func sweep(app: Application) async throws -> Int {
-        var after = UUID(uuidString: "00000000-0000-0000-0000-000000000000")!
+        let now = app.fairdesk.clock.now
+        let drivers = try await DriverStandingCounters.activeDrivers(on: app.db)
+        let numbers = try await DriverStandingCounters.numbers(of: drivers, at: now, on: app.db)
+        let warned = Set(
+            try await app.db.sql.raw(
+                """
+                SELECT DISTINCT driver_id FROM driver_warnings WHERE kind = 'standing' AND improve_until > \(bind: now)
+                """
+            ).all().map { try $0.decode(column: "driver_id", as: UUID.self) })
         var issued = 0
-        while true {
-            let drivers = try await User.query(on: app.db).filter(\.$role == .driver).filter(\.$active == true)
-                .filter(\.$id > after).sort(\.$id).limit(200).all()
-            for driver in drivers {
-                let (_, warning) = try await app.write { db in
-                    try await warnIfAtRisk(driver, at: app.fairdesk.clock.now, on: db, app: app)
-                }
-                if warning != nil { issued += 1 }
+        for driver in drivers {
+            guard let id = driver.id, numbers[id]?.tier == .atRisk, !warned.contains(id),
+                let account = try await User.find(id, on: app.db)
+            else { continue }
+            let (_, warning) = try await app.write { db in
+                try await warnIfAtRisk(account, at: now, on: db, app: app)
             }
-            guard drivers.count == 200, let last = drivers.last?.id else { break }
-            after = last
+            if warning != nil { issued += 1 }
         }
         return issued
     }

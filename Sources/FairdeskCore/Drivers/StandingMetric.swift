@@ -17,21 +17,16 @@ public struct StandingMetric: Sendable, Equatable, Codable {
         self.excluded = excluded
     }
 
+    /// The numbers alone: how many counted, against and excused.
+    public var count: MetricCount {
+        MetricCount(kind: kind, counted: counted.count, against: against.count, excused: excluded.count)
+    }
+
     /// The share of counted records that do not count against the driver; nil when nothing counted,
     /// because no rate is better than a made-up one.
-    public var rate: Double? {
-        counted.isEmpty ? nil : Double(counted.count - against.count) / Double(counted.count)
-    }
+    public var rate: Double? { count.rate }
 
     /// The metric as the driver reads it: "on-time rate 96% (48 of 50)", "missed blocks 1 of 12",
     /// with "(3 excused)" when records were left out.
-    public var summary: String {
-        let excusedNote = excluded.isEmpty ? "" : ", \(excluded.count) excused"
-        if kind == .missedBlocks {
-            return "\(kind.title): \(against.count) of \(DriverText.count(counted.count, "block"))\(excusedNote)"
-        }
-        guard let rate else { return "\(kind.title): no records in the window\(excusedNote)" }
-        let good = counted.count - against.count
-        return "\(kind.title): \(DriverText.percent(rate)) (\(good) of \(counted.count)\(excusedNote))"
-    }
+    public var summary: String { count.summary }
 }

@@ -19,10 +19,27 @@ public enum StandingRules {
     public static func standing(
         of driverID: String, records: DriverRecords, policy: DriverPolicy, now: Date
     ) -> DriverStanding {
-        let window = DateInterval(
-            start: now.addingTimeInterval(-TimeInterval(policy.metricWindowDays) * 86_400), end: now)
-        func inWindow(_ instant: Date) -> Bool { instant >= window.start && instant < window.end }
-        let scanRule = ScanRule(policy)
+        let window = self.window(policy: policy, now: now)
+        let metrics = self.metrics(of: driverID, records: records, scanRule: ScanRule(policy), in: window)
+        let rule = policy.tierRule
+        return DriverStanding(
+            driverID: driverID, window: window, metrics: metrics, judgement: rule.judge(metrics), rule: rule,
+            policyVersion: policy.version)
+    }
+
+    /// The rolling window of a standing worked out at `now`: `metric_window_days` up to that instant.
+    public static func window(policy: DriverPolicy, now: Date) -> DateInterval {
+        DateInterval(start: now.addingTimeInterval(-TimeInterval(policy.metricWindowDays) * 86_400), end: now)
+    }
+
+    /// The five metrics of `driverID` over the records placed in `interval` (start included, end
+    /// not), in the order the driver's page shows them. Each record is judged on its own, whatever
+    /// the interval, so metrics over adjoining intervals add up to the metrics over their union:
+    /// the kept day counters (`StandingCounters`) rely on that.
+    public static func metrics(
+        of driverID: String, records: DriverRecords, scanRule: ScanRule, in interval: DateInterval
+    ) -> [StandingMetric] {
+        func inWindow(_ instant: Date) -> Bool { instant >= interval.start && instant < interval.end }
 
         var onTime = Tally(.onTime)
         var completion = Tally(.completion)
@@ -75,11 +92,7 @@ public enum StandingRules {
             }
         }
 
-        let metrics = [onTime, completion, missed, scans, feedback].map(\.metric)
-        let rule = policy.tierRule
-        return DriverStanding(
-            driverID: driverID, window: window, metrics: metrics, judgement: rule.judge(metrics), rule: rule,
-            policyVersion: policy.version)
+        return [onTime, completion, missed, scans, feedback].map(\.metric)
     }
 
     /// A metric being counted.

@@ -55,14 +55,17 @@ public struct TierRule: Sendable, Equatable {
 
     /// Judges the metrics of one standing (any order; missing metrics count as empty).
     public func judge(_ metrics: [StandingMetric]) -> TierJudgement {
-        func metric(_ kind: MetricKind) -> StandingMetric {
-            metrics.first { $0.kind == kind } ?? StandingMetric(kind: kind, counted: [], against: [], excluded: [])
-        }
+        judge(StandingCounts(metrics))
+    }
+
+    /// Judges the numbers of one standing: only the counts matter, never which records they are.
+    public func judge(_ counts: StandingCounts) -> TierJudgement {
+        func metric(_ kind: MetricKind) -> MetricCount { counts[kind] }
         let onTime = metric(.onTime)
-        guard onTime.counted.count >= minimumDeliveries, let onTimeRate = onTime.rate else {
+        guard onTime.counted >= minimumDeliveries, let onTimeRate = onTime.rate else {
             return TierJudgement(
                 tier: nil, shortfalls: [],
-                explanation: "No tier yet: \(onTime.counted.count) of the \(minimumDeliveries) deliveries needed "
+                explanation: "No tier yet: \(onTime.counted) of the \(minimumDeliveries) deliveries needed "
                     + "in the last \(windowDays) days")
         }
         var shortfalls: [TierShortfall] = []
@@ -88,7 +91,7 @@ public struct TierRule: Sendable, Equatable {
                     wayBack: "scan compliance of at least \(DriverText.percent(scanComplianceMin)) \(period)"))
         }
         let missed = metric(.missedBlocks)
-        if missed.against.count > missedBlocksMax {
+        if missed.against > missedBlocksMax {
             shortfalls.append(
                 TierShortfall(
                     metric: .missedBlocks, finding: missed.summary, wayBack: "\(missedLimit) \(period)"))

@@ -161,6 +161,9 @@ struct DeliveryDisputeTests {
             let line = try #require(standing.records.first { $0.id == "X1" })
             #expect(line.description.contains("found against the driver by Ray Reviewer (reviewer)"))
             #expect(line.description.contains("so it counts as not completed"))
+            // The standing kept per day counted the finding in, as counting every record again does.
+            let days = try await StandingCounterTests.expectAgreement(fd, "after the finding")
+            #expect(days.values.map { $0[.completion].against }.reduce(0, +) == 1)
             let mail = try await fd.mails("driver_dispute")
             #expect(mail.count == 1)
             #expect(mail.first?.subject == "A finding against you on package X1 (driver-standing v1)")

@@ -1,0 +1,38 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import Vapor
+
+/// `fairdesk drivers recompute`: maintenance of drivers' kept standing.
+struct DriverCommands: AsyncCommandGroup {
+    var help: String { "Maintains drivers' kept standing" }
+    var commands: [String: any AnyAsyncCommand] { ["recompute": Recompute()] }
+
+    /// Counts every driver's records into `driver_standing_days` again, from scratch, in one
+    /// transaction: after a driver policy changes the scan rule, or to check the counters.
+    struct Recompute: AsyncCommand {
+        struct Signature: CommandSignature {
+            @Option(name: "chunk", help: "Drivers read at a time (default 500)")
+            var chunk: Int?
+        }
+
+        var help: String { "Counts every driver's standing days again from their records" }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            let app = context.application
+            let now = app.fairdesk.clock.now
+            let printer = ProgressPrinter()
+            let chunk = max(1, signature.chunk ?? 500)
+            let rebuilt = try await app.write { db in
+                try await DriverStandingCounters.rebuild(at: now, on: db, chunk: chunk) { done, total in
+                    printer.report("drivers", done: done, total: total)
+                }
+            }
+            context.console.print(
+                String(
+                    format: "Done in %.1f s: %d drivers, %d records counted into %d driver-days (%.0f records/s).",
+                    rebuilt.seconds, rebuilt.drivers, rebuilt.records, rebuilt.rows,
+                    Double(rebuilt.records) / max(rebuilt.seconds, 0.001)))
+        }
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Measures issue 11's speed figures against a release build and appends them to
+# benchmarks/results.csv (then redraws benchmarks/chart.svg): seeds a fresh SQLite file with
+# drivers and their delivery records (`fairdesk seed-drivers`; an event is one block, package or
+# piece of feedback), times `fairdesk drivers recompute` (every counter counted again from the
+# records), then `fairdesk bench standing` times everybody's standing at once, one new delivery
+# through the real code path, and the hourly sweep.
+# Usage: FAIRDESK_BIN=… scripts/bench-standing.sh [drivers] [events] [rounds]
+# Check free disk space first (not yet measured at scale); set FAIRDESK_BENCH_DIR to keep the database.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${FAIRDESK_BIN:-$root/.build-release/release/fairdesk}
+drivers=${1:-100000}
+events=${2:-50000000}
+rounds=${3:-2000}
+. "$root/scripts/bench-lib.sh"
+
+work=${FAIRDESK_BENCH_DIR:-$(mktemp -d)}
+export FAIRDESK_DATA_DIR=$work FAIRDESK_DEMO_PASSWORD=bench-password LOG_LEVEL=warning
+scale="$((events / 1000000))m"
+if [ ! -f "$work/fairdesk.sqlite" ]; then
+  echo "== seed: $drivers drivers, $events events into $work"
+  "$bin" migrate --yes >/dev/null
+  start=$(date +%s.%N)
+  "$bin" seed-drivers --drivers "$drivers" --events "$events" --seed 1
+  record "standing_seed_seconds_$scale" "$(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f')" s
+fi
+du -sh "$work"
+echo "== fairdesk drivers recompute"
+start=$(date +%s.%N)
+"$bin" drivers recompute
+record "standing_recompute_seconds_$scale" "$(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f')" s
+echo "== fairdesk bench standing"
+out=$("$bin" bench standing --rounds "$rounds" | tee /dev/stderr)
+for metric in standing_all_seconds standing_delivery_p50 standing_delivery_p99 standing_counters_p50 \
+  standing_counters_p99 standing_sweep_seconds standing_sweep_again_seconds; do
+  line=$(echo "$out" | grep "^RESULT $metric " || true)
+  [ -n "$line" ] && record "${metric}_$scale" "$(echo "$line" | awk '{print $3}')" "$(echo "$line" | awk '{print $4}')"
+done
+python3 "$root/scripts/bench_chart.py" "$results" "$root/benchmarks/chart.svg"
