@@ -48,6 +48,28 @@ struct OpenAPITests {
         }
     }
 
+    @Test("no key is given twice anywhere in openapi.yaml (a YAML reader would silently keep the last)")
+    func noDuplicateKeys() throws {
+        let text = try #require(SystemController.openAPIText)
+        var duplicates: [String] = []
+        func walk(_ node: Node, _ path: String) {
+            switch node {
+            case .mapping(let mapping):
+                var seen = Set<String>()
+                for (key, value) in mapping {
+                    let name = key.string ?? "?"
+                    if !seen.insert(name).inserted { duplicates.append("\(path)/\(name)") }
+                    walk(value, "\(path)/\(name)")
+                }
+            case .sequence(let sequence):
+                for (index, item) in sequence.enumerated() { walk(item, "\(path)[\(index)]") }
+            default: break
+            }
+        }
+        walk(try #require(try Yams.compose(yaml: text)), "")
+        #expect(duplicates == [])
+    }
+
     @Test("/openapi.yaml is served")
     func served() async throws {
         try await TestFairdesk.with { fd in
