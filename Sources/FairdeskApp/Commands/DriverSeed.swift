@@ -7,7 +7,7 @@ import Vapor
 /// `fairdesk seed-drivers --drivers N --events M`: drivers and their delivery records at benchmark
 /// scale, on SQLite. An event is one stored record: a block, a package (with its scans) or a piece
 /// of feedback. Each driver works blocks on days spread over `--days` days up to the anchor; a block
-/// carries 20 to 40 packages (about 93 % delivered, 4 % undeliverable, 2 % returned, 1 % still out;
+/// carries 20 to 40 packages (about 96 % delivered, 3 % undeliverable, 0.5 % returned, 0.5 % still out;
 /// about 5 % late, 3 % scanned away from the door), about 6 % of packages get feedback, about 1 % of
 /// blocks are excused. Everything is written by the database itself (`INSERT … SELECT` from a
 /// number table), a batch of drivers per transaction, with deterministic values from the seed.
@@ -117,7 +117,7 @@ struct DriverSeed: AsyncCommand {
                 let lat = "(52.3 + \(hash(packageKey + " + 4", 100000)) / 200000.0)"
                 let lon = "(13.1 + \(hash(packageKey + " + 5", 100000)) / 100000.0)"
                 let away = "CASE WHEN \(hash(packageKey + " + 6", 100)) < 3 THEN 0.004 ELSE 0.00005 END"
-                let kind = hash(packageKey + " + 8", 100)
+                let kind = hash(packageKey + " + 8", 1000)
                 try await sql.raw(
                     """
                     INSERT INTO driver_packages (id, driver_id, record_id, block_id, latitude, longitude, geofence_m, \
@@ -125,14 +125,14 @@ struct DriverSeed: AsyncCommand {
                     SELECT printf('00000002-0000-4000-8000-%012X', \(unsafeRaw: packageKey)), b.driver_id, \
                     b.record_id || '-p' || p.i, b.record_id, \(unsafeRaw: lat), \(unsafeRaw: lon), NULL, \
                     \(unsafeRaw: windowStart), \(unsafeRaw: windowStart) + 7200, \
-                    CASE WHEN \(unsafeRaw: kind) < 93 THEN '[{"id":"s' || p.i || '","time":' || \
+                    CASE WHEN \(unsafeRaw: kind) < 960 THEN '[{"id":"s' || p.i || '","time":' || \
                     (\(unsafeRaw: attempt) - 978307200) || ',"position":{"latitude":' || (\(unsafeRaw: lat) + \(unsafeRaw: away)) || \
                     ',"longitude":' || \(unsafeRaw: lon) || '},"accuracyMetres":' || (3 + \(unsafeRaw: hash(packageKey + " + 9", 30))) || '}]' \
                     ELSE '[]' END, \
-                    CASE WHEN \(unsafeRaw: kind) < 93 THEN 'delivered' WHEN \(unsafeRaw: kind) < 97 THEN 'undeliverable' \
-                    WHEN \(unsafeRaw: kind) < 99 THEN 'returned' ELSE NULL END, \
-                    CASE WHEN \(unsafeRaw: kind) < 99 THEN \(unsafeRaw: attempt) ELSE NULL END, NULL, \
-                    CASE WHEN \(unsafeRaw: kind) >= 93 AND \(unsafeRaw: kind) < 97 THEN \
+                    CASE WHEN \(unsafeRaw: kind) < 960 THEN 'delivered' WHEN \(unsafeRaw: kind) < 990 THEN 'undeliverable' \
+                    WHEN \(unsafeRaw: kind) < 995 THEN 'returned' ELSE NULL END, \
+                    CASE WHEN \(unsafeRaw: kind) < 995 THEN \(unsafeRaw: attempt) ELSE NULL END, NULL, \
+                    CASE WHEN \(unsafeRaw: kind) >= 960 AND \(unsafeRaw: kind) < 990 THEN \
                     (CASE \(unsafeRaw: hash(packageKey + " + 10", 4)) WHEN 0 THEN 'recipient_absent' WHEN 1 THEN 'access_denied' \
                     WHEN 2 THEN 'damaged' ELSE 'out_of_time' END) ELSE NULL END, b.start + 86400 \
                     FROM (SELECT driver_id, record_id, scheduled_start AS start, rowid AS n FROM driver_blocks \
