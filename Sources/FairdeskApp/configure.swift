@@ -108,6 +108,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: WebhookPages())
     try app.register(collection: KnowledgePages())
     try app.register(collection: DriverPages())
+    try app.register(collection: DriverStaffForms())
     try app.register(collection: AppealPages())
     try app.register(collection: DisputePages())
     try app.register(collection: MailPages())

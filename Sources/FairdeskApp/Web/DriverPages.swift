@@ -74,6 +74,9 @@ struct DriverPages: RouteCollection {
         var hasDecisions: Bool
         /// The decision screen, for leads and reviewers.
         var decideHref: String?
+        /// The staff forms: leave a record out, report a violation (absent for the driver).
+        var excuseHref: String?
+        var violationHref: String?
         /// Customers' "delivered but not received" claims and their findings.
         var disputes: [DisputeView]
         var hasDisputes: Bool
@@ -274,6 +277,9 @@ struct DriverPages: RouteCollection {
                         : nil)
             }, hasDecisions: !standing.decisions.isEmpty,
             decideHref: canDecide ? SitePath.driverDecide(try driver.requireID()).path : nil,
+            excuseHref: own ? nil : "/drivers/\(try driver.requireID())/excuse",
+            violationHref: !own && DriverStaffForms.reporters.contains(viewerRole)
+                ? "/drivers/\(try driver.requireID())/violation" : nil,
             disputes: standing.disputes.map {
                 DisputeView(
                     dispute: $0, opened: PolicyPages.Time($0.openedAt),

@@ -145,4 +145,63 @@ struct DriverDecisionPagesTests {
             #expect(try await driver.get("drivers/\(fd.driver.id)/decide").status == .forbidden)
         }
     }
+
+    @Test("staff excuse a record and report a violation from the driver's page; a refusal names the field")
+    func staffForms() async throws {
+        try await TestFairdesk.with { fd in
+            // setup
+            try await DemoPolicies.seed(on: fd.app.db, now: fd.clock.now)
+            try await fd.postRecords(fd.workedBlock("B1", daysAgo: 2, count: 21, late: [7]))
+            var lead = WebSession(fd)
+            _ = try await lead.logIn("lead@example.com")
+            let standing = try await lead.get("drivers/\(fd.driver.id)")
+            #expect(standing.body.string.contains(#"href="/drivers/\#(fd.driver.id)/excuse""#))
+            #expect(standing.body.string.contains(#"href="/drivers/\#(fd.driver.id)/violation""#))
+
+            // MUT: an excuse without a reason is refused and nothing is kept; then one with it.
+            let form = try await lead.get("drivers/\(fd.driver.id)/excuse")
+            #expect(form.status == .ok)
+            #expect(form.body.string.contains(#"<option value="B1-P7" "#))
+            let refused = try await lead.post(
+                "drivers/\(fd.driver.id)/excuse",
+                ["_csrf": WebSession.csrf(form), "recordId": "B1-P7", "code": "depot_delay", "reason": ""])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains(#"id="excuse-reason-error""#))
+            #expect(try await fd.count("driver_excuses") == 0)
+            let excused = try await lead.post(
+                "drivers/\(fd.driver.id)/excuse",
+                [
+                    "_csrf": WebSession.csrf(form), "recordId": "B1-P7", "code": "depot_delay",
+                    "reason": "The van left the depot an hour late",
+                ])
+            #expect(excused.status == .seeOther)
+            let seen = try await fd.standing()
+            #expect(seen.metric("on_time")?.against == [])
+            #expect(seen.metric("on_time")?.excluded.first?.reason == "The van left the depot an hour late")
+
+            // A violation report names its clause; without one it is refused, naming the field.
+            let report = try await lead.get("drivers/\(fd.driver.id)/violation")
+            #expect(report.status == .ok)
+            let missing = try await lead.post(
+                "drivers/\(fd.driver.id)/violation",
+                ["_csrf": WebSession.csrf(report), "clause": "", "account": "Left parcels in the rain"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains(#"id="violation-clause-error""#))
+            let issued = try await lead.post(
+                "drivers/\(fd.driver.id)/violation",
+                [
+                    "_csrf": WebSession.csrf(report), "clause": "1", "account": "Left parcels in the rain",
+                    "evidence": "B1-P3",
+                ])
+            #expect(issued.status == .seeOther)
+            #expect(try await fd.count("driver_warnings") == 1)
+
+            // validate: the driver may use neither form; an agent neither.
+            var driver = WebSession(fd)
+            _ = try await driver.logIn("driver@example.com")
+            #expect(try await driver.get("drivers/\(fd.driver.id)/excuse").status == .forbidden)
+            #expect(try await driver.get("drivers/\(fd.driver.id)/violation").status == .forbidden)
+            #expect(!(try await driver.get("my/standing")).body.string.contains("Excuse a record"))
+        }
+    }
 }
