@@ -202,7 +202,7 @@ enum AppealConditions {
             row.cleared, driver: row.driverId,
             reviewer: try await DecisionCorrections.person(row.setById, name: row.setByName, on: db),
             reasons: row.reasons, appealID: appeal.id, policyVersion: appeal.policyVersion, by: .system, at: now,
-            on: db)
+            on: db, app: app)
         try await AuditLog.append(
             on: db, at: now, actor: .system, action: "driver.appeal_conditions_met",
             subjectType: DriverStandings.auditSubject, subjectID: row.driverId, reason: note,

@@ -90,7 +90,7 @@ enum DecisionCorrections {
     @discardableResult
     static func correct(
         _ records: [String], driver: UUID, reviewer: StaffMember, reasons: String, appealID: UUID,
-        policyVersion: String, by actor: Actor, at now: Date, on db: any Database
+        policyVersion: String, by actor: Actor, at now: Date, on db: any Database, app: Application
     ) async throws -> [String] {
         let excused = Set(try await DriverRecordStore.excuses(of: driver, on: db).map(\.recordID))
         var corrected: [String] = []
@@ -107,6 +107,8 @@ enum DecisionCorrections {
         if let user = try await User.find(driver, on: db) {
             let days = try await DriverStandingCounters.days(touching: corrected, driver: driver, on: db)
             try await DriverStandingCounters.refresh(driver: user, days: days, at: now, on: db)
+            // A warning that rested on the corrected records no longer stands.
+            try await DriverStandings.withdrawUnfounded(user, at: now, by: actor, on: db, app: app)
         }
         try await AuditLog.append(
             on: db, at: now, actor: actor, action: "driver.records_corrected",

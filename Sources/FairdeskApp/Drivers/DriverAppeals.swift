@@ -330,7 +330,8 @@ struct DriverAppeals: Sendable {
                     by: viewer.actor, policyVersion: row.policyVersion, at: now, on: db)
                 try await DecisionCorrections.correct(
                     cleared, driver: row.driverId, reviewer: reviewer, reasons: resolution.reasons,
-                    appealID: appealID, policyVersion: row.policyVersion, by: viewer.actor, at: now, on: db)
+                    appealID: appealID, policyVersion: row.policyVersion, by: viewer.actor, at: now, on: db,
+                    app: app)
             case .denied:
                 break
             }

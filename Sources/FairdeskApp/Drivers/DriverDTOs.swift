@@ -172,8 +172,12 @@ struct DriverWarningDTO: Content {
     var findings: [Finding]
     var policy: String
     var issuedBy: String
-    /// Whether the period to improve is still running.
+    /// Whether the period to improve is still running (never for a withdrawn warning).
     var open: Bool
+    /// When it was withdrawn because the records it rested on were corrected, why, and by whom.
+    var withdrawnAt: Date?
+    var withdrawnReason: String?
+    var withdrawnBy: String?
 }
 
 /// A driver's standing: every metric with its records, what was excused and why, the tier, the

@@ -61,7 +61,10 @@ struct DriverDecisions: Sendable {
             evidence: (input.evidence ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
                 !$0.isEmpty
             }, text: (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
-        let warnings = try await DriverStandings.warnings(of: id, now: now, on: app.db).map {
+        // A withdrawn warning no longer counts as the warning an action must follow.
+        let warnings = try await DriverStandings.warnings(of: id, now: now, on: app.db).filter {
+            $0.withdrawnAt == nil
+        }.map {
             DriverWarning(
                 id: $0.id.uuidString, driverID: id.uuidString, issuedAt: $0.issuedAt, improveUntil: $0.improveUntil,
                 findings: [], policyVersion: nil)

@@ -18,6 +18,16 @@ enum DriverMail {
         ].joined(separator: "\n")
     }
 
+    /// A warning withdrawn: which one, and why it no longer stands.
+    static func withdrawn(text: String, issuedAt: Date, reason: String, name: String, link: String) -> String {
+        [
+            "Hello \(name),", "",
+            "The written warning you were given on \(PageTime.text(issuedAt)) is withdrawn. \(reason) "
+                + "It no longer counts: no action may rest on it.",
+            "", "The warning was:", text, "", "Your standing is here:", link, "", "Fairdesk",
+        ].joined(separator: "\n")
+    }
+
     /// A decision: what, from when, who decided, the statement of reasons, and how and until when
     /// to appeal.
     static func decision(

@@ -173,6 +173,8 @@ struct DriverStandings: Sendable {
                     "record": excuse.recordID, "kind": start?.kind ?? "", "code": excuse.code.rawValue,
                     "appliedBy": source.words,
                 ], policyVersion: used.citation)
+            // A warning that rested on this record may no longer stand.
+            try await Self.withdrawUnfounded(driver, at: now, by: viewer.actor, on: db, app: app)
         }
         return DriverExcuseDTO(
             recordId: excuse.recordID, code: excuse.code.rawValue, codeWords: excuse.code.words, reason: excuse.reason,
@@ -253,11 +255,71 @@ struct DriverStandings: Sendable {
         var query: SQLQueryString =
             """
             SELECT id FROM driver_warnings WHERE driver_id = \(bind: driver) AND kind = \(bind: kind) \
-            AND improve_until > \(bind: now)
+            AND improve_until > \(bind: now) AND withdrawn_at IS NULL
             """
         if let clause { query += " AND clause = \(bind: clause)" }
         query += " LIMIT 1"
         return try await db.sql.raw(query).first() != nil
+    }
+
+    /// Withdraws the driver's warnings that no longer stand now that records were corrected (see
+    /// ``WarningWithdrawal``): each is kept, marked withdrawn with its reason, audited
+    /// `driver.warning_withdrawn` and the driver told by email. Call inside the transaction that
+    /// corrected the records. Answers the warnings withdrawn.
+    @discardableResult
+    static func withdrawUnfounded(
+        _ driver: User, at now: Date, by actor: Actor, on db: any Database, app: Application
+    ) async throws -> [UUID] {
+        struct Row: Decodable {
+            var id: UUID
+            var kind: String
+            var issuedAt: Date
+            var findings: String
+            var text: String
+            var policyVersion: String
+        }
+        let driverID = try driver.requireID()
+        let standing = try await db.sql.raw(
+            """
+            SELECT id, kind, issued_at, findings, text, policy_version FROM driver_warnings \
+            WHERE driver_id = \(bind: driverID) AND withdrawn_at IS NULL
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        guard !standing.isEmpty else { return [] }
+        let excused = Dictionary(
+            try await DriverRecordStore.excuses(of: driverID, on: db).map { ($0.recordID, $0) },
+            uniquingKeysWith: { first, _ in first })
+        var withdrawn: [UUID] = []
+        for row in standing {
+            let reason: String?
+            if row.kind == "standing" {
+                let again = try await compute(driver, at: row.issuedAt, on: db)
+                reason = WarningWithdrawal.reason(standingWarning: again.standing)
+            } else {
+                let findings = (try? JSONDecoder().decode([WarningFinding].self, from: Data(row.findings.utf8))) ?? []
+                reason = WarningWithdrawal.reason(violationEvidence: findings.flatMap(\.evidence), excused: excused)
+            }
+            guard let reason else { continue }
+            try await db.sql.raw(
+                """
+                UPDATE driver_warnings SET withdrawn_at = \(bind: now), withdrawn_reason = \(bind: reason), \
+                withdrawn_by = \(bind: actor.label) WHERE id = \(bind: row.id)
+                """
+            ).run()
+            try await AuditLog.append(
+                on: db, at: now, actor: actor, action: "driver.warning_withdrawn", subjectType: auditSubject,
+                subjectID: driverID, reason: reason, details: ["warning": row.id.uuidString, "kind": row.kind],
+                policyVersion: row.policyVersion)
+            try await Outbox.queue(
+                try await Outbox.recipients([driverID], on: db),
+                subject: "A written warning is withdrawn (\(row.policyVersion))",
+                body: DriverMail.withdrawn(
+                    text: row.text, issuedAt: row.issuedAt, reason: reason, name: driver.name,
+                    link: app.fairdesk.config.publicURL + SitePath.myStanding.path),
+                kind: "driver_warning", at: now, on: db)
+            withdrawn.append(row.id)
+        }
+        return withdrawn
     }
 
     /// Makes warnings for one driver take turns on PostgreSQL (two records arriving at once must
@@ -312,10 +374,14 @@ struct DriverStandings: Sendable {
             var text: String
             var policyVersion: String
             var issuedBy: String
+            var withdrawnAt: Date?
+            var withdrawnReason: String?
+            var withdrawnBy: String?
         }
         return try await db.sql.raw(
             """
-            SELECT id, kind, clause, issued_at, improve_until, findings, text, policy_version, issued_by \
+            SELECT id, kind, clause, issued_at, improve_until, findings, text, policy_version, issued_by, \
+            withdrawn_at, withdrawn_reason, withdrawn_by \
             FROM driver_warnings WHERE driver_id = \(bind: driver) ORDER BY issued_at DESC, id DESC LIMIT 100
             """
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
@@ -327,7 +393,9 @@ struct DriverStandings: Sendable {
                     .init(
                         metric: $0.metric?.rawValue, clause: $0.clause, subject: $0.subject, finding: $0.finding,
                         evidence: $0.evidence, wayBack: $0.wayBack)
-                }, policy: row.policyVersion, issuedBy: row.issuedBy, open: row.improveUntil > now)
+                }, policy: row.policyVersion, issuedBy: row.issuedBy,
+                open: row.improveUntil > now && row.withdrawnAt == nil, withdrawnAt: row.withdrawnAt,
+                withdrawnReason: row.withdrawnReason, withdrawnBy: row.withdrawnBy)
         }
     }
 
@@ -347,7 +415,8 @@ struct DriverStandings: Sendable {
         let warned = Set(
             try await app.db.sql.raw(
                 """
-                SELECT DISTINCT driver_id FROM driver_warnings WHERE kind = 'standing' AND improve_until > \(bind: now)
+                SELECT DISTINCT driver_id FROM driver_warnings WHERE kind = 'standing' AND improve_until > \(bind: now) \
+                AND withdrawn_at IS NULL
                 """
             ).all().map { try $0.decode(column: "driver_id", as: UUID.self) })
         var issued = 0

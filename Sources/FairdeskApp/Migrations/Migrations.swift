@@ -30,6 +30,7 @@ enum FairdeskMigrations {
             CreateDeliveryDisputes(),  // customers' "delivered but not received" claims and the findings on them
             CreateStandingCounters(clock: clock),  // drivers' standing kept per driver and day
             CoverScorecardReads(),  // indexes an agent's scorecard is counted from alone
+            AddWarningWithdrawal(),  // written warnings withdrawn when the records they rested on are corrected
         ]
     }
 }

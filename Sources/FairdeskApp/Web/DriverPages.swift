@@ -50,6 +50,11 @@ struct DriverPages: RouteCollection {
         var policy: String
         var issuedBy: String
         var subject: String
+        /// Set when the warning was withdrawn: when, why and by whom.
+        var withdrawn: PolicyPages.Time?
+        var withdrawnReason: String
+        var withdrawnBy: String
+        var isWithdrawn: Bool
     }
 
     struct StandingPage: Encodable {
@@ -220,7 +225,9 @@ struct DriverPages: RouteCollection {
                 id: $0.id, lines: $0.text.split(separator: "\n").map(String.init),
                 issued: PolicyPages.Time($0.issuedAt),
                 until: PolicyPages.Time($0.improveUntil), open: $0.open, policy: $0.policy, issuedBy: $0.issuedBy,
-                subject: $0.findings.map(\.subject).joined(separator: ", "))
+                subject: $0.findings.map(\.subject).joined(separator: ", "),
+                withdrawn: $0.withdrawnAt.map(PolicyPages.Time.init), withdrawnReason: $0.withdrawnReason ?? "",
+                withdrawnBy: $0.withdrawnBy ?? "", isWithdrawn: $0.withdrawnAt != nil)
         }
         let title = own ? "My standing" : "Standing of \(driver.name)"
         let viewer = try await req.viewer()
@@ -316,6 +323,7 @@ struct DriverPages: RouteCollection {
         let open = try await req.db.sql.raw(
             """
             SELECT driver_id, COUNT(*) AS n FROM driver_warnings WHERE improve_until > \(bind: req.now) \
+            AND withdrawn_at IS NULL \
             GROUP BY driver_id
             """
         ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)

@@ -50,6 +50,84 @@ struct DriverWarningTests {
         }
     }
 
+    @Test(
+        "a warning whose records are excused afterwards is withdrawn with its reason, the driver told; it no longer blocks a new one"
+    )
+    func withdrawnWhenCorrected() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: 5 of 20 late puts the driver At risk and brings a warning; a second block is fine.
+            try await fd.postRecords(fd.workedBlock("B0", daysAgo: 4, count: 20))
+            let result = try await fd.postRecords(fd.workedBlock("B1", daysAgo: 3, count: 20, late: [1, 2, 3, 4, 5]))
+            let warningID = try #require(result.warningId)
+            // An excuse elsewhere leaves the finding as it was: the warning stands.
+            let other = try await fd.send(
+                .POST, "api/v1/drivers/\(fd.driver.id)/excuses", as: fd.lead,
+                json: DriverExcuseRequest(recordId: "B0-P1", code: "weather", reason: "Storm"))
+            #expect(other.status == .created, "\(other.body.string)")
+            #expect(try await fd.standing().warnings.first?.withdrawnAt == nil)
+
+            // MUT: the late block was held at the depot; excused, the warning's finding falls.
+            let excused = try await fd.send(
+                .POST, "api/v1/drivers/\(fd.driver.id)/excuses", as: fd.lead,
+                json: DriverExcuseRequest(recordId: "B1", code: "depot_delay", reason: "The van left two hours late"))
+
+            // validate
+            #expect(excused.status == .created, "\(excused.body.string)")
+            let warning = try #require(try await fd.standing().warnings.first { $0.id == warningID })
+            #expect(warning.withdrawnAt == fd.clock.now)
+            #expect(!warning.open)
+            #expect(warning.withdrawnBy == "Lee Lead (lead)")
+            #expect(
+                warning.withdrawnReason?.contains(
+                    "the standing when it was issued had too few deliveries left for a tier") == true,
+                "\(warning.withdrawnReason ?? "")")
+            let audit = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "driver.warning_withdrawn").all()
+            #expect(audit.count == 1 && audit.first?.policyVersion == "built-in default")
+            let mail = try await fd.mails("driver_warning")
+            #expect(mail.count == 2)
+            #expect(mail.last?.subject.contains("withdrawn") == true)
+            #expect(mail.last?.body.contains("It no longer counts") == true)
+            // The driver's page says so.
+            var driver = WebSession(fd)
+            _ = try await driver.logIn("driver@example.com")
+            #expect(try await driver.get("my/standing").body.string.contains(#"id="withdrawn-\#(warningID)""#))
+            // A withdrawn warning does not stop a new one when the driver falls At risk again.
+            #expect(
+                try await DriverStandings.openWarning(
+                    of: fd.driver.id, kind: "standing", clause: nil, at: fd.clock.now, on: fd.app.db) == false)
+        }
+    }
+
+    @Test("a violation warning is withdrawn once every record it relied on is left out, not before")
+    func violationWithdrawn() async throws {
+        try await TestFairdesk.with { fd in
+            // setup
+            try await DemoPolicies.seed(on: fd.app.db, now: fd.clock.now)
+            try await fd.postRecords(fd.workedBlock("B1", daysAgo: 1, count: 3))
+            let reported = try await fd.send(
+                .POST, "api/v1/drivers/\(fd.driver.id)/violations", as: fd.lead,
+                json: DriverViolationRequest(
+                    clause: "1", account: "Left parcels in the rain", evidence: ["B1-P1", "B1-P2"]))
+            #expect(reported.status == .created, "\(reported.body.string)")
+            func excuse(_ record: String) async throws {
+                let response = try await fd.send(
+                    .POST, "api/v1/drivers/\(fd.driver.id)/excuses", as: fd.lead,
+                    json: DriverExcuseRequest(recordId: record, code: "road_closure", reason: "Closed bridge"))
+                #expect(response.status == .created, "\(response.body.string)")
+            }
+
+            // MUT + validate: one of two records left out keeps it; both withdraw it.
+            try await excuse("B1-P1")
+            #expect(try await fd.standing().warnings.first?.withdrawnAt == nil)
+            try await excuse("B1-P2")
+            let warning = try #require(try await fd.standing().warnings.first)
+            #expect(warning.withdrawnAt != nil)
+            #expect(
+                warning.withdrawnReason == "Every record it relied on (B1-P1, B1-P2) was since left out (road closure)."
+            )
+        }
+    }
+
     @Test("a standing that is not At risk, or has too few deliveries to judge, brings no warning")
     func noWarning() async throws {
         try await TestFairdesk.with { fd in

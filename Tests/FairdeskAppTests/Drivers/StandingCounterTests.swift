@@ -78,7 +78,7 @@ struct StandingCounterTests {
                 try await DecisionCorrections.correct(
                     ["B2-P1"], driver: fd.driver.id, reviewer: StaffMember(id: "", name: "Rae", role: .reviewer),
                     reasons: "Clock ran fast", appealID: UUID(), policyVersion: "built-in default", by: .system,
-                    at: fd.clock.now, on: db)
+                    at: fd.clock.now, on: db, app: fd.app)
             }
             #expect(corrected == ["B2-P1"])
             let overturned = try await Self.expectAgreement(fd, "overturned")

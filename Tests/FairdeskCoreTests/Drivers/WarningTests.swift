@@ -83,4 +83,37 @@ struct WarningTests {
                 ])
         }
     }
+
+    @Test("a standing warning is withdrawn only when, worked out again, the standing at its issue was not At risk")
+    func standingWithdrawal() {
+        // The same records: still At risk, so the warning stands.
+        #expect(WarningWithdrawal.reason(standingWarning: atRisk()) == nil)
+        // The six late deliveries excused: 44 of 44 on time, no longer At risk.
+        let late = (1...6).map { DriverFixture.delivered("late\($0)", day: 1, lateMinutes: 45) }
+        var records = DriverRecords(packages: DriverFixture.goodDeliveries(44, day: 1) + late)
+        records.excuses = late.map {
+            Excuse(
+                recordID: $0.id, code: .depotDelay, source: .lead(DriverFixture.lead), reason: "late van",
+                appliedAt: now)
+        }
+        let corrected = StandingRules.standing(
+            of: DriverFixture.driver, records: records, policy: DriverFixture.policy(), now: now)
+        let reason = WarningWithdrawal.reason(standingWarning: corrected)
+        #expect(reason?.hasPrefix("The records it rested on were corrected") == true)
+        #expect(reason?.contains("not At risk") == true)
+    }
+
+    @Test("a violation warning is withdrawn only when every record it relied on was left out")
+    func violationWithdrawal() {
+        func excuse(_ id: String) -> Excuse {
+            Excuse(
+                recordID: id, code: .roadClosure, source: .lead(DriverFixture.lead), reason: "closed", appliedAt: now)
+        }
+        #expect(WarningWithdrawal.reason(violationEvidence: [], excused: [:]) == nil)
+        #expect(WarningWithdrawal.reason(violationEvidence: ["a", "b"], excused: ["a": excuse("a")]) == nil)
+        #expect(
+            WarningWithdrawal.reason(
+                violationEvidence: ["b", "a", "a"], excused: ["a": excuse("a"), "b": excuse("b")])
+                == "Every record it relied on (a, b) was since left out (road closure).")
+    }
 }
