@@ -28,7 +28,8 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
         app.logger.debug("SQLite file \(path) uses write-ahead logging")
     }
 
-    app.sessions.use(.fluent)
+    // Fluent's session table, written key by key so overlapping requests keep each other's changes.
+    app.sessions.use { _ in MergingSessions() }
     app.sessions.configuration.cookieName = "fairdesk_session"
     app.sessions.configuration.cookieFactory = { id in
         HTTPCookies.Value(

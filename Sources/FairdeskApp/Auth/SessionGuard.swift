@@ -43,7 +43,10 @@ struct SessionGuard: AsyncMiddleware {
                 throw ApiError.forbidden("the \(Self.csrfHeader) header must carry the token given at login")
             }
         }
-        request.session.data[Self.issuedKey] = String(now)
+        // Idle time is counted from the last request, to within a minute (a tenth of the lifetime
+        // when that is shorter), so most requests leave the stored session untouched.
+        let step = min(60, Double(request.fairdesk.config.sessionLifetimeSeconds) / 10)
+        if now - lastSeen >= step { request.session.data[Self.issuedKey] = String(now) }
         request.auth.login(user)
         request.storage[AuthMethodKey.self] = .session
         return try await next.respond(to: request)

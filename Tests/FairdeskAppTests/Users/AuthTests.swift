@@ -138,4 +138,47 @@ struct LoginCacheTests {
         cache.remember(.init(user: user, queueIDs: [], checkedAt: start, tokenExpiresAt: nil), for: "k")
         #expect(cache.entry(for: "k", now: start.addingTimeInterval(LoginCache.lifetime + 1)) == nil)
     }
+
+    @Test("overlapping requests keep each other's session changes: the next page's message survives a live fetch")
+    func overlappingRequests() async throws {
+        try await TestFairdesk.with { fd in
+            #expect(fd.app.sessions.driver is MergingSessions)
+            let sessions = MergingSessions()
+            func request() -> Request { Request(application: fd.app, on: fd.app.eventLoopGroup.next()) }
+            func stored(_ id: SessionID) async throws -> [String: String] {
+                try #require(try await sessions.readSession(id, for: request()).get()).snapshot
+            }
+            let id = try await sessions.createSession(["user": "u1", "seen": "100"], for: request()).get()
+
+            // a form post and the live view's fetch read the session at the same moment
+            let post = request()
+            let fetch = request()
+            var posted = try #require(try await sessions.readSession(id, for: post).get())
+            let fetched = try #require(try await sessions.readSession(id, for: fetch).get())
+            posted["flash"] = "Promise recorded."
+            _ = try await sessions.updateSession(id, to: posted, for: post).get()
+            // the fetch finishes last with its older copy: the message is still there for the next page
+            _ = try await sessions.updateSession(id, to: fetched, for: fetch).get()
+            #expect(try await stored(id) == ["user": "u1", "seen": "100", "flash": "Promise recorded."])
+
+            // one request shows (and clears) the message while another moves the idle clock: both kept
+            let page = request()
+            let other = request()
+            var shown = try #require(try await sessions.readSession(id, for: page).get())
+            var ticked = try #require(try await sessions.readSession(id, for: other).get())
+            shown["flash"] = nil
+            ticked["seen"] = "200"
+            _ = try await sessions.updateSession(id, to: ticked, for: other).get()
+            _ = try await sessions.updateSession(id, to: shown, for: page).get()
+            #expect(try await stored(id) == ["user": "u1", "seen": "200"])
+
+            // logging out elsewhere is not undone by a request still in flight
+            let late = request()
+            var lateData = try #require(try await sessions.readSession(id, for: late).get())
+            try await sessions.deleteSession(id, for: request()).get()
+            lateData["seen"] = "300"
+            _ = try await sessions.updateSession(id, to: lateData, for: late).get()
+            #expect(try await sessions.readSession(id, for: request()).get() == nil)
+        }
+    }
 }
