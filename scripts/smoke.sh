@@ -47,9 +47,18 @@ made=$(curl -sf -XPOST "localhost:$port/api/v1/inbound/messages" -H "$auth" -H '
   -d '{"channel":"email","from":{"kind":"email","value":"smoke@example.com"},"body":"Where is my parcel?"}')
 case_id=$(echo "$made" | json 'd["caseId"]')
 customer_id=$(echo "$made" | json 'd["customerId"]')
-# A new customer meets the bot first; with no order number to look up, it asks for one.
-echo "$made" | json 'd["bot"]["text"]' | grep -q "Which order is this about?" \
-  || { echo "the bot did not ask for the order number: $made" >&2; exit 1; }
+# A new customer meets the bot first. The message is stored and acknowledged at once; the bot's
+# answer follows on the timeline: with no order number to look up, it asks for one.
+[ "$(echo "$made" | json 'd["botAnswers"]')" = True ] || { echo "the bot was not to answer: $made" >&2; exit 1; }
+asked=""
+for _ in $(seq 1 40); do
+  asked=$(curl -sf "localhost:$port/api/v1/customers/$customer_id/timeline" -H "$auth" \
+    | json '" ".join(e["body"] for e in d["items"])')
+  echo "$asked" | grep -q "Which order is this about?" && break
+  sleep 0.25
+done
+echo "$asked" | grep -q "Which order is this about?" \
+  || { echo "the bot did not ask for the order number: $asked" >&2; exit 1; }
 curl -sf -XPOST "localhost:$port/api/v1/cases/$case_id/status" -H "$auth" -H 'content-type: application/json' \
   -d '{"status":"resolved","reason":"answered"}' >/dev/null
 items=$(curl -sf "localhost:$port/api/v1/customers/$customer_id/timeline" -H "$auth" | json 'len(d["items"])')

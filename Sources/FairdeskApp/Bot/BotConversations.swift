@@ -3,7 +3,8 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// The bot in a customer's conversation, inside the transaction that stores the customer's message.
+/// The bot in a customer's conversation: its answer to each message, written by ``BotDesk`` once the
+/// message is stored.
 ///
 /// The platform, not the bot, guarantees the way to a person: a case the bot holds waits for no agent
 /// only until the bot hands it over, and from the moment a person owns the case or writes in it, the
@@ -43,8 +44,9 @@ struct BotConversations {
     private var now: Date { work.now }
 
     /// Starts the bot's conversation on a case just opened `withBot`.
-    func start(_ supportCase: SupportCase) async throws {
-        try await db.insertRow(
+    static func start(_ supportCase: SupportCase, work: CaseWork) async throws {
+        let now = work.now
+        try await work.db.insertRow(
             "bot_conversations",
             [
                 ("id", UUID()), ("case_id", try supportCase.requireID()), ("customer_id", supportCase.$customer.id),

@@ -4,7 +4,8 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// The bot's worker: a conversation where the customer has not written for `FAIRDESK_BOT_IDLE_MINUTES`
+/// The bot's worker: answers messages still waiting for the bot, then settles quiet conversations. A
+/// conversation where the customer has not written for `FAIRDESK_BOT_IDLE_MINUTES`
 /// since the bot's answer is taken as settled, and its case is resolved. The containment report
 /// then watches for the customer coming back within 7 days.
 enum BotSweep {
@@ -13,6 +14,8 @@ enum BotSweep {
 
     /// Settles up to 200 quiet conversations; answers how many it looked at.
     static func run(app: Application) async throws -> Int {
+        // Messages still waiting for the bot's answer: left by a stop, or stored by another process.
+        try await BotDesk.drain(app: app)
         let now = app.fairdesk.clock.now
         let quietSince = now.addingTimeInterval(-Double(app.fairdesk.config.bot.idleMinutes) * 60)
         struct Row: Decodable {

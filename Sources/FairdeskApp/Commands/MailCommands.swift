@@ -66,6 +66,8 @@ struct IngestMailCommand: AsyncCommand {
                         + "(\(app.fairdesk.config.mailMaximumBytes))\n").utf8))
             exit(73)  // EX_CANTCREAT: the mail server returns it to the sender with this reason
         }
+        // This process answers for the bot itself before it ends, rather than in the background.
+        app.fairdesk.config.bot.answersInBackground = false
         do {
             let outcome = try await MailIntakeService(app: app, source: .pipe).ingest([raw])[0]
             FileHandle.standardOutput.write(Data((Self.describe(outcome) + "\n").utf8))
@@ -74,6 +76,13 @@ struct IngestMailCommand: AsyncCommand {
                 Data("fairdesk ingest-mail: not stored, the mail server should try again: \(error)\n".utf8))
             try? await app.asyncShutdown()
             exit(75)
+        }
+        // The message is kept whatever happens here: if the bot cannot answer now, the running
+        // server's bot sweep answers within a minute.
+        do {
+            try await BotDesk.drain(app: app)
+        } catch {
+            app.logger.warning("The bot will answer later: \(String(reflecting: error))")
         }
     }
 

@@ -19,6 +19,9 @@ public struct BotOptions: Sendable, Equatable {
     public var idleMinutes: Int = 60
     /// The time zone the bot writes delivery windows in (`FAIRDESK_TIME_ZONE`, e.g. Europe/Paris).
     public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// Whether the bot answers a stored message by itself, moments later (see ``BotDesk``). On when
+    /// Fairdesk runs; a value built in code leaves it off, so a test decides when the bot answers.
+    public var answersInBackground = false
 
     public init() {}
 
@@ -29,6 +32,7 @@ public struct BotOptions: Sendable, Equatable {
         _ env: [String: String], int: (String, Int, ClosedRange<Int>) throws -> Int
     ) throws -> BotOptions {
         var options = BotOptions()
+        options.answersInBackground = true
         switch env["FAIRDESK_BOT"]?.lowercased() {
         case nil, "", "on": options.enabled = true
         case "off": options.enabled = false

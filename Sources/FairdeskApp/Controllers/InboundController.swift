@@ -56,14 +56,24 @@ struct InboundController: RouteCollection {
         let viewer = try await req.viewer()
         let service = InboundService(
             config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog,
-            bot: try await req.application.botEngine())
+            botOn: req.fairdesk.config.bot.enabled)
         // The network's ids are only unique on that network.
         let message = InboundService.Message(
             channel: .social, identity: identity!, name: name, subject: nil, body: text!, caseNumber: nil,
             externalID: "\(network!.lowercased()):\(externalID!)", details: ["network": network!.lowercased()])
         let outcome = try await service.receive(message, app: req.application)
-        await service.publish(outcome, app: req.application)
-        return try await outcome.result.encodeResponse(status: outcome.result.duplicate ? .ok : .created, for: req)
+        await service.publish(outcome, app: req.application, botInBackground: false)
+        var result = outcome.result
+        if result.botAnswers {
+            // The bridge posts the bot's answer back to the network, so this route waits for it. The
+            // message is stored either way: if the bot cannot answer now, its sweep answers later.
+            do {
+                result.bot = try await BotDesk.answerNow(result.entryId, of: result.caseId, app: req.application)
+            } catch {
+                req.logger.warning("The bot will answer later: \(String(reflecting: error))")
+            }
+        }
+        return try await result.encodeResponse(status: result.duplicate ? .ok : .created, for: req)
     }
 
     @Sendable func receive(req: Request) async throws -> Response {
@@ -80,7 +90,7 @@ struct InboundController: RouteCollection {
         let viewer = try await req.viewer()
         let service = InboundService(
             config: req.fairdesk.config, now: req.now, actor: viewer.actor, catalogs: req.fairdesk.catalog,
-            bot: BotOptions.channels.contains(channel!) ? try await req.application.botEngine() : nil)
+            botOn: req.fairdesk.config.bot.enabled)
         let message = InboundService.Message(
             channel: channel!, identity: identity!, name: name, subject: subject, body: body!,
             caseNumber: input.caseNumber, externalID: externalID)
@@ -112,15 +122,14 @@ struct InboundService: Sendable {
     let now: Date
     let actor: Actor
     let catalogs: CatalogCache
-    /// The bot, when it meets customers (see ``Application/botEngine()``); nil for imports and when it is off.
-    var bot: BotEngine? = nil
+    /// Whether the bot meets customers (`FAIRDESK_BOT`); off for imports. It answers on chat,
+    /// social and email, after the message is stored (see ``BotDesk``).
+    var botOn = false
 
-    /// What receiving a message did, and the live events to tell pages about it (the message, then
-    /// anything the bot wrote).
+    /// What receiving a message did, and the live event to tell pages about it.
     struct Outcome: Sendable {
         var result: InboundResultDTO
         var event: LiveEvent?
-        var botEvents: [LiveEvent] = []
     }
 
     /// Receives `message`, written together with others arriving at the same time (see ``InboundBatcher``).
@@ -199,45 +208,38 @@ struct InboundService: Sendable {
             // A new conversation on chat, social or email meets the bot first, unless the customer's
             // tier goes straight to a person.
             let meetsBot =
-                bot != nil && BotOptions.channels.contains(message.channel)
+                botOn && BotOptions.channels.contains(message.channel)
                 && !(work.catalog.tier(customer.tier)?.bypassBot ?? false)
             supportCase = try await work.openCase(
                 customerID: customerID, subject: subject, channel: message.channel, queueID: defaultQueue,
                 tier: customer.tier, newCustomer: customerCreated, withBot: meetsBot)
-            if meetsBot, let bot {
-                try await BotConversations(work: work, engine: bot, options: config.bot).start(supportCase)
-            }
+            if meetsBot { try await BotConversations.start(supportCase, work: work) }
             caseCreated = true
         }
         let entry = try await work.addEntry(
             to: supportCase, kind: .message, direction: .inbound, channel: message.channel, body: message.body,
             author: customerActor, details: message.details, externalID: message.externalID)
         try await work.customerWrote(to: supportCase)
-        var reopened = wasResolved && supportCase.status.isActive
-        var botReply: BotConversations.Outcome?
-        if let bot, supportCase.withBot {
-            let botWork = CaseWork(
-                db: db, now: now, actor: BotConversations.actor, config: config, catalog: work.catalog)
-            botReply = try await BotConversations(work: botWork, engine: bot, options: config.bot)
-                .respond(to: message.body, on: supportCase)
-            reopened = reopened && supportCase.status.isActive
-        }
+        // The bot answers once this transaction has committed (see ``BotDesk``).
+        let botAnswers = botOn && supportCase.withBot
+        if botAnswers { try await BotDesk.hold(entry, on: supportCase, at: now, on: db) }
         var result = InboundResultDTO(
             customerId: customerID, caseId: try supportCase.requireID(), caseNumber: supportCase.number,
             entryId: try entry.requireID(), customerCreated: customerCreated, caseCreated: caseCreated,
-            caseReopened: reopened, duplicate: false)
-        result.bot = botReply?.reply
-        // The events are built from what was just written, so publishing them needs no query.
+            caseReopened: wasResolved && supportCase.status.isActive, duplicate: false)
+        result.botAnswers = botAnswers
+        // The event is built from what was just written, so publishing it needs no query.
         return Outcome(
             result: result,
-            event: LiveEvent(kind: caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry),
-            botEvents: (botReply?.entries ?? []).map { LiveEvent(kind: .entry, supportCase: supportCase, entry: $0) })
+            event: LiveEvent(kind: caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry))
     }
 
-    /// Tells live pages about the message (nothing for a duplicate).
-    func publish(_ outcome: Outcome, app: Application) async {
+    /// Tells live pages about the message (nothing for a duplicate), then lets the bot answer it in
+    /// the background, unless the caller answers for it at once.
+    func publish(_ outcome: Outcome, app: Application, botInBackground: Bool = true) async {
         guard let event = outcome.event else { return }
-        await app.fairdesk.live.publish([event] + outcome.botEvents)
+        await app.fairdesk.live.publish([event])
+        if botInBackground, outcome.result.botAnswers { app.fairdesk.botDesk.nudge(app: app) }
     }
 
     /// A new message joins an active case, or reopens a case resolved within the reopen window;

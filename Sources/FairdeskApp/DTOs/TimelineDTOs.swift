@@ -93,6 +93,8 @@ struct InboundResultDTO: Content {
     var caseCreated: Bool
     var caseReopened: Bool
     var duplicate: Bool
-    /// What the bot answered, when the conversation is with the bot.
+    /// The bot holds the conversation and answers this message on the case's timeline a moment later.
+    var botAnswers = false
+    /// What the bot answered, on the social route, which waits for it so the bridge can post it back.
     var bot: BotReplyDTO? = nil
 }

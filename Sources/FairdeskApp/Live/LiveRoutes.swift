@@ -147,7 +147,7 @@ actor WidgetSession {
         try checks.finish()
         let service = InboundService(
             config: app.fairdesk.config, now: app.fairdesk.clock.now, actor: Actor(id: nil, label: "Chat widget"),
-            catalogs: app.fairdesk.catalog, bot: try await app.botEngine())
+            catalogs: app.fairdesk.catalog, botOn: app.fairdesk.config.bot.enabled)
         let message = InboundService.Message(
             channel: .chat, identity: identity, name: name, subject: nil, body: body!, caseNumber: nil,
             externalID: "widget:\(clientID!)")

@@ -128,10 +128,11 @@ struct MailIntakeService: Sendable {
         do {
             // Mail taken in one by one meets the bot like chat does; an imported mailbox is history, and
             // nobody should get answers to mail they sent long ago.
-            let bot = source == .mailbox ? nil : try await app.botEngine()
-            let (outcomes, events, unused) = try await app.write { db in try await file(batch, bot: bot, on: db) }
+            let botOn = source != .mailbox && app.fairdesk.config.bot.enabled
+            let (outcomes, events, unused) = try await app.write { db in try await file(batch, botOn: botOn, on: db) }
             finish(unused: unused)
             await app.fairdesk.live.publish(events)
+            if botOn { app.fairdesk.botDesk.nudge(app: app) }
             return outcomes
         } catch {
             guard batch.count > 1 else {
@@ -156,12 +157,13 @@ struct MailIntakeService: Sendable {
     }
 
     private func file(
-        _ batch: [Prepared], bot: BotEngine?, on db: any Database
+        _ batch: [Prepared], botOn: Bool, on db: any Database
     ) async throws -> ([Outcome], [LiveEvent], [String]) {
         let now = app.fairdesk.clock.now
         let config = app.fairdesk.config
         let service = InboundService(
-            config: config, now: now, actor: Actor(id: nil, label: "email"), catalogs: app.fairdesk.catalog, bot: bot)
+            config: config, now: now, actor: Actor(id: nil, label: "email"), catalogs: app.fairdesk.catalog,
+            botOn: botOn)
         let queue = try await CaseWork.defaultQueue(on: db, config: config)
         let ours: Set<String> = [config.mailFrom.address.lowercased()]
         var outcomes: [Outcome] = []
@@ -277,7 +279,7 @@ struct MailIntakeService: Sendable {
         outcome.threadedBy =
             result.caseCreated ? "new case" : (result.caseId == thread?.caseID ? thread?.how : "latest case")
         try await recordFiles(files, caseID: result.caseId, entryID: result.entryId, at: app.fairdesk.clock.now, on: db)
-        return (filed.event.map { [$0] } ?? []) + filed.botEvents
+        return filed.event.map { [$0] } ?? []
     }
 
     /// Files a held email after all, because an admin looked at it and decided it is a person's

@@ -31,6 +31,7 @@ enum FairdeskMigrations {
             CreateStandingCounters(clock: clock),  // drivers' standing kept per driver and day
             CoverScorecardReads(),  // indexes an agent's scorecard is counted from alone
             AddWarningWithdrawal(),  // written warnings withdrawn when the records they rested on are corrected
+            CreateBotPending(),  // customer messages the bot answers after they are stored
         ]
     }
 }

@@ -26,6 +26,8 @@ struct AppServices: Sendable {
     var mail: (any MailTransport)?
     /// The bot's engine, rebuilt when the knowledge base changes.
     var bot = BotBrain()
+    /// Customer messages the bot answers once they are stored.
+    var botDesk = BotDesk()
 }
 
 extension Application {

@@ -18,8 +18,25 @@ struct BotConversationTests {
         _ = try await KnowledgeBase.seedDemo(on: t.app.db, at: t.clock.now, by: .system)
     }
 
-    func chat(_ t: TestFairdesk, _ visitor: String, _ text: String) async throws -> InboundResultDTO {
-        try await t.inbound(channel: "chat", kind: "chat", from: visitor, body: text)
+    /// A customer's message and what the bot made of it, once the bot's desk has answered.
+    @dynamicMemberLookup
+    struct Said {
+        var result: InboundResultDTO
+        var bot: BotReplyDTO?
+        subscript<T>(dynamicMember path: KeyPath<InboundResultDTO, T>) -> T { result[keyPath: path] }
+    }
+
+    /// Sends a message as the customer, then lets the bot answer what waits for it.
+    func write(
+        _ t: TestFairdesk, channel: String = "email", kind: String = "email", from: String, _ text: String
+    ) async throws -> Said {
+        let result = try await t.inbound(channel: channel, kind: kind, from: from, body: text)
+        let answered = try await BotDesk.drain(app: t.app)
+        return Said(result: result, bot: answered.first { $0.entryID == result.entryId }?.reply)
+    }
+
+    func chat(_ t: TestFairdesk, _ visitor: String, _ text: String) async throws -> Said {
+        try await write(t, channel: "chat", kind: "chat", from: visitor, text)
     }
 
     func sql(_ t: TestFairdesk) -> any SQLDatabase { t.app.db as! any SQLDatabase }
@@ -112,8 +129,8 @@ struct BotConversationTests {
                     deliveryFrom: now + 3_600, deliveryUntil: now + 7_200, carrier: "Fairdesk Drivers"))
             #expect(put.status == .created)
             // MUT
-            let robin = try await t.inbound(from: "robin@example.com", body: "Where is my order FD-310245?")
-            let stranger = try await t.inbound(from: "sam@example.com", body: "Where is my order FD-310245?")
+            let robin = try await write(t, from: "robin@example.com", "Where is my order FD-310245?")
+            let stranger = try await write(t, from: "sam@example.com", "Where is my order FD-310245?")
             // validate
             let answer = try #require(robin.bot)
             #expect(answer.intent == "order_status")
@@ -131,6 +148,56 @@ struct BotConversationTests {
                     t,
                     "SELECT COUNT(*) AS n FROM outbound_emails WHERE kind = 'bot.reply' AND automatic = \(bind: true)")
                     == 2)
+        }
+    }
+
+    @Test(
+        "the customer's message is stored and acknowledged before the bot answers; the answer follows by itself moments later"
+    )
+    func answersAfterStoring() async throws {
+        try await TestFairdesk.with(Self.botOn, .set(\.bot.answersInBackground, true)) { t in
+            // setup
+            try await seedArticles(t)
+            // MUT
+            let result = try await t.inbound(
+                channel: "chat", kind: "chat", from: "visitor-9", body: "What is your returns policy?")
+            // validate: acknowledged with the bot still to answer, then the answer arrives unasked
+            #expect(result.botAnswers)
+            var channels: [ContactChannel] = []
+            for _ in 0..<100 {
+                channels = try await TimelineEntry.query(on: t.app.db).filter(\.$supportCase.$id == result.caseId)
+                    .sort(\.$occurredAt).sort(\.$id).all().map(\.channel)
+                if channels.count == 2 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(channels == [.chat, .bot])
+            #expect(try await t.count("bot_pending") == 0)
+        }
+    }
+
+    @Test("when the bot fails on a message, the message is kept and a person takes the case, with a note saying why")
+    func failureGoesToPerson() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup: a conversation the bot can no longer read
+            try await seedArticles(t)
+            let first = try await chat(t, "visitor-8", "What is your returns policy?")
+            try await sql(t).raw("UPDATE bot_conversations SET turns = 'not a conversation'").run()
+            // MUT
+            let second = try await chat(t, "visitor-8", "And for sale items?")
+            // validate
+            #expect(second.result.entryId != first.result.entryId)
+            #expect(second.bot == nil)
+            let supportCase = try #require(try await SupportCase.find(first.caseId, on: t.app.db))
+            #expect(!supportCase.withBot)
+            #expect(
+                try await count(t, "SELECT COUNT(*) AS n FROM routing_waits WHERE case_id = \(bind: first.caseId)") == 1
+            )
+            let entries = try await TimelineEntry.query(on: t.app.db).filter(\.$supportCase.$id == first.caseId)
+                .sort(\.$occurredAt).sort(\.$id).all()
+            #expect(entries.map(\.body).contains("And for sale items?"))
+            #expect(entries.last?.kind == .note)
+            #expect(entries.last?.body.contains("The bot could not answer") == true)
+            #expect(try await t.count("bot_pending") == 0)
         }
     }
 
@@ -185,7 +252,7 @@ struct BotConversationTests {
     func tierBypass() async throws {
         try await TestFairdesk.with(Self.botOn) { t in
             // MUT: Casey is premium, and premium bypasses the bot from the first install.
-            let result = try await t.inbound(from: "casey@example.com", body: "Where is my order FD-204311?")
+            let result = try await write(t, from: "casey@example.com", "Where is my order FD-204311?")
             // validate
             #expect(result.bot == nil)
             #expect(

@@ -1,0 +1,185 @@
+import FairdeskCore
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// The bot answers a customer's message after the message is stored, not inside the request that
+/// brought it.
+///
+/// Receiving a message the bot should answer adds one row to `bot_pending`, in the message's own
+/// transaction. The desk then answers the waiting messages one transaction each, in the order they
+/// came, and tells open pages (the chat widget shows the answer as it is written). So:
+/// - a customer's message is stored and acknowledged however long the bot takes, and whatever
+///   becomes of the bot's answer;
+/// - if the bot fails on a message, a person takes the case: nobody is left with a silent bot;
+/// - a message left waiting by a stop, or stored by another process (`fairdesk ingest-mail`), is
+///   answered by the next drain: the bot's sweep drains every minute.
+final class BotDesk: Sendable {
+    /// What the desk did with one waiting message.
+    struct Answered: Sendable {
+        /// The customer's message.
+        var entryID: UUID
+        var caseID: UUID
+        /// What the bot said, or nil when it had nothing to say (a person had the case by then).
+        var reply: BotReplyDTO?
+        /// The bot failed on this message and a person took the case.
+        var failed = false
+    }
+
+    private struct Pending: Decodable, Sendable {
+        var entryId: UUID
+        var caseId: UUID
+        var body: String
+    }
+
+    private struct State {
+        var running = false
+        var again = false
+    }
+    private let state = NIOLockedValueBox(State())
+
+    init() {}
+
+    /// Puts the customer's message `entry` on `supportCase` on the bot's list, inside the message's
+    /// transaction.
+    static func hold(_ entry: TimelineEntry, on supportCase: SupportCase, at now: Date, on db: any Database)
+        async throws
+    {
+        try await db.insertRow(
+            "bot_pending",
+            [
+                ("entry_id", try entry.requireID()), ("case_id", try supportCase.requireID()), ("body", entry.body),
+                ("received_at", now),
+            ])
+    }
+
+    /// Answers what is waiting, in the background, once the caller's transaction has committed. A
+    /// nudge while a drain runs makes it look again when it ends, so nothing is left behind.
+    func nudge(app: Application) {
+        guard app.fairdesk.config.bot.answersInBackground else { return }
+        let start = state.withLockedValue { state -> Bool in
+            if state.running {
+                state.again = true
+                return false
+            }
+            state.running = true
+            return true
+        }
+        guard start else { return }
+        Task.detached {
+            while true {
+                do {
+                    try await Self.drain(app: app)
+                } catch {
+                    // The bot's sweep tries again within a minute.
+                    app.logger.error("The bot could not answer waiting messages: \(String(reflecting: error))")
+                }
+                let more = self.state.withLockedValue { state -> Bool in
+                    if state.again {
+                        state.again = false
+                        return true
+                    }
+                    state.running = false
+                    return false
+                }
+                if !more { return }
+            }
+        }
+    }
+
+    /// Answers every waiting message, oldest first, until none is left.
+    @discardableResult
+    static func drain(app: Application) async throws -> [Answered] {
+        var answered: [Answered] = []
+        while true {
+            let waiting = try await app.db.sql.raw(
+                "SELECT entry_id, case_id, body FROM bot_pending ORDER BY received_at, entry_id LIMIT 100"
+            ).all(decoding: Pending.self, keyDecodingStrategy: .convertFromSnakeCase)
+            if waiting.isEmpty { return answered }
+            for message in waiting {
+                if let done = try await answer(message, app: app) { answered.append(done) }
+            }
+        }
+    }
+
+    /// Answers the messages waiting on one case, up to and including `entryID`, and says what the bot
+    /// answered to that one (nil when it had nothing to say, or another process answered it).
+    static func answerNow(_ entryID: UUID, of caseID: UUID, app: Application) async throws -> BotReplyDTO? {
+        let waiting = try await app.db.sql.raw(
+            """
+            SELECT entry_id, case_id, body FROM bot_pending WHERE case_id = \(bind: caseID) \
+            ORDER BY received_at, entry_id
+            """
+        ).all(decoding: Pending.self, keyDecodingStrategy: .convertFromSnakeCase)
+        for message in waiting {
+            let done = try await answer(message, app: app)
+            if message.entryId == entryID { return done?.reply }
+        }
+        return nil
+    }
+
+    /// Answers one message in a transaction of its own; nil when another process answered it first.
+    private static func answer(_ message: Pending, app: Application) async throws -> Answered? {
+        do {
+            // Read before the transaction: on SQLite it holds the one connection this loop has.
+            let engine = try await app.botEngine()
+            let answered = try await app.write { db -> (Answered, [LiveEvent])? in
+                // Whoever removes the row answers the message.
+                guard try await claim(message, on: db) else { return nil }
+                var answered = Answered(entryID: message.entryId, caseID: message.caseId)
+                guard let engine, let supportCase = try await locked(message.caseId, on: db), supportCase.withBot
+                else { return (answered, []) }
+                let work = try await app.caseWork(on: db, actor: BotConversations.actor)
+                let outcome = try await BotConversations(work: work, engine: engine, options: app.fairdesk.config.bot)
+                    .respond(to: message.body, on: supportCase)
+                answered.reply = outcome?.reply
+                let events = (outcome?.entries ?? []).map {
+                    LiveEvent(kind: .entry, supportCase: supportCase, entry: $0)
+                }
+                return (answered, events)
+            }
+            guard let (done, events) = answered else { return nil }
+            await app.fairdesk.live.publish(events)
+            return done
+        } catch {
+            app.logger.error(
+                "The bot failed on a message; a person takes the case",
+                metadata: ["case": .string(message.caseId.uuidString), "error": .string(String(reflecting: error))])
+            return try await giveToPerson(message, app: app)
+        }
+    }
+
+    /// The bot failed on `message`: its case goes to the people's waiting list, with a note saying why.
+    private static func giveToPerson(_ message: Pending, app: Application) async throws -> Answered? {
+        let events = try await app.write { db -> [LiveEvent]? in
+            guard try await claim(message, on: db) else { return nil }
+            guard let supportCase = try await locked(message.caseId, on: db), supportCase.withBot else { return [] }
+            let work = try await app.caseWork(on: db, actor: BotConversations.actor)
+            try await work.takeFromBot(supportCase)
+            let note = try await work.addEntry(
+                to: supportCase, kind: .note, direction: .internal, channel: .bot,
+                body: "The bot could not answer the customer's last message, so the case waits for a person.",
+                author: BotConversations.actor, details: ["handOver": "bot_failed"])
+            return [LiveEvent(kind: .entry, supportCase: supportCase, entry: note)]
+        }
+        guard let events else { return nil }
+        await app.fairdesk.live.publish(events)
+        return Answered(entryID: message.entryId, caseID: message.caseId, reply: nil, failed: true)
+    }
+
+    private static func claim(_ message: Pending, on db: any Database) async throws -> Bool {
+        try await db.sql.raw("DELETE FROM bot_pending WHERE entry_id = \(bind: message.entryId) RETURNING entry_id")
+            .first() != nil
+    }
+
+    /// The case, locked on PostgreSQL until the transaction ends, so two processes never answer the
+    /// same conversation at once (SQLite's single writer does this by itself).
+    private static func locked(_ caseID: UUID, on db: any Database) async throws -> SupportCase? {
+        if db.isPostgres {
+            try await db.sql.raw("SELECT id FROM cases WHERE id = \(bind: caseID) FOR UPDATE").run()
+        }
+        return try await SupportCase.find(caseID, on: db)
+    }
+}
