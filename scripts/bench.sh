@@ -70,6 +70,18 @@ out=$(FAIRDESK_TOKEN=$token wrk -t2 -c16 -d20s --latency -s "$root/benchmarks/in
 echo "$out" | grep -E "Latency|99%|Requests/sec|Non-2xx|non-2xx" || true
 record inbound_rps "$(echo "$out" | rps)" req/s
 record inbound_p99_ms "$(echo "$out" | p99)" ms
+# The bot answers each new email conversation after the message is stored (docs/bot.md): how many
+# answers were still to write when the load stopped, and how long the bot took to catch up.
+if command -v sqlite3 >/dev/null; then
+  pending() { sqlite3 "$work/fairdesk.sqlite" "SELECT COUNT(*) FROM bot_pending"; }
+  left=$(pending)
+  start=$(date +%s.%N)
+  while [ "$(pending)" != 0 ]; do sleep 0.2; done
+  record bot_pending_at_end "$left" messages
+  record bot_catch_up_seconds "$(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f')" s
+else
+  echo "  (sqlite3 is not installed: apt-get install -y sqlite3 to measure how far the bot lagged)"
+fi
 
 kill $server; wait $server 2>/dev/null || true; server=""
 python3 "$root/scripts/bench_chart.py" "$results" "$root/benchmarks/chart.svg"
