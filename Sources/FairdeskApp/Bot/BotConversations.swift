@@ -209,11 +209,10 @@ struct BotConversations {
         count += queue.map { " queue_id = \(bind: $0)" } ?? " queue_id IS NULL"
         let ahead = try await db.sql.raw(count).first(decoding: Count.self)?.n ?? 0
         let agents = try await RoutingService(db: db, now: now, catalog: work.catalog, config: work.config)
-            .availableAgents().filter { AgentSnapshot.serves(queue, queueIDs: $0.queueIDs) }
+            .room(in: queue, on: supportCase.channel)
         let estimate = WaitEstimate(
-            ahead: ahead, agentsWithRoom: agents.filter { $0.hasRoom(on: supportCase.channel) }.count,
-            agentsAvailable: agents.count, handleTime: Double(options.handleMinutes) * 60,
-            firstResponseDue: firstResponseDue)
+            ahead: ahead, agentsWithRoom: agents.withRoom, agentsAvailable: agents.available,
+            handleTime: Double(options.handleMinutes) * 60, firstResponseDue: firstResponseDue)
         return estimate.expected(at: now)
     }
 

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Picks the database from the configuration and registers it, logging the choice.
@@ -45,18 +46,29 @@ enum DatabaseSetup {
         return try await db.sql.raw(query).first(decoding: Row.self)?.found == 1
     }
 
-    /// Per-connection settings, applied before each write transaction (SQLiteKit offers no hook
-    /// when a connection opens; the statements cost microseconds):
+    /// Per-connection settings, applied at start and before a write transaction on a connection
+    /// not tuned yet (SQLiteKit offers no hook when a connection opens):
     /// - `synchronous = NORMAL`: in WAL mode a commit survives a process crash and skips an fsync.
     /// - `cache_size = -131072` (128 MiB instead of 2 MiB): inserts land at random places in the
     ///   UUID indexes; with the default cache, pages are written out and read back over and over.
     /// - `temp_store = MEMORY`: sorts and temporary indexes stay off the disk.
+    ///
+    /// A connection is tuned once: the settings last as long as it does. The connections already
+    /// tuned are known by identity, so a write transaction costs no extra statements. (Should a
+    /// closed connection's memory be reused by a new one, the new one would only run untuned, with
+    /// SQLite's safer defaults.)
     static func tuneSQLiteConnection(_ connection: any Database) async throws {
+        guard let sqlite = connection as? any SQLiteDatabase else { return }
+        let id = try await sqlite.withConnection { ObjectIdentifier($0) }
+        guard !tunedConnections.withLockedValue({ $0.contains(id) }) else { return }
         let sql = connection as! any SQLDatabase
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA cache_size = -131072").run()
         try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        tunedConnections.withLockedValue { _ = $0.insert(id) }
     }
+
+    private static let tunedConnections = NIOLockedValueBox(Set<ObjectIdentifier>())
 
     /// Tunes the connection each event loop's pool holds (SQLite keeps one per loop), so reads get the
     /// larger page cache from the start, not only after the connection's first write: a reader with

@@ -32,6 +32,7 @@ enum FairdeskMigrations {
             CoverScorecardReads(),  // indexes an agent's scorecard is counted from alone
             AddWarningWithdrawal(),  // written warnings withdrawn when the records they rested on are corrected
             CreateBotPending(),  // customer messages the bot answers after they are stored
+            IndexWaitsByQueue(),  // the waiting list by queue, for the expected wait the bot tells
         ]
     }
 }

@@ -94,6 +94,53 @@ struct RoutingService {
         return nil
     }
 
+    /// How many available agents serve `queue`, and how many of them have room for one more case on
+    /// `channel`: what a customer's expected wait is worked out from.
+    ///
+    /// Each agent's open cases on the channel are counted only up to their capacity there, so the
+    /// cost does not grow with how many cases an agent holds (``availableAgents()`` counts them all,
+    /// for the router's least-loaded choice).
+    func room(in queue: UUID?, on channel: ContactChannel) async throws -> (available: Int, withRoom: Int) {
+        var query: SQLQueryString = """
+            SELECT p.user_id, p.capacity FROM agent_profiles p JOIN users u ON u.id = p.user_id \
+            WHERE p.availability = 'available' AND u.active = \(bind: true) AND u.role IN ('agent', 'lead', 'admin')
+            """
+        // Every agent works a case without a queue.
+        if let queue {
+            query += " AND p.user_id IN (SELECT user_id FROM queue_members WHERE queue_id = \(bind: queue))"
+        }
+        struct Profile: Decodable {
+            var userId: UUID
+            var capacity: String
+        }
+        let profiles = try await db.sql.raw(query).all(
+            decoding: Profile.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var withRoom = 0
+        let open: SQLQueryString = "status IN ('new', 'open', 'pending_customer', 'pending_internal')"
+        for start in stride(from: 0, to: profiles.count, by: 500) {
+            var counts: SQLQueryString = ""
+            var limits: [Int] = []
+            for profile in profiles[start..<min(start + 500, profiles.count)] {
+                let capacity =
+                    ((try? AgentProfile.parseCapacity(profile.capacity)) ?? AgentProfile.defaultCapacity)[channel] ?? 0
+                // An agent with no capacity on the channel never has room there.
+                guard capacity > 0 else { continue }
+                if !limits.isEmpty { counts += " UNION ALL " }
+                counts += """
+                    SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases WHERE owner_id = \(bind: profile.userId) \
+                    AND \(open) AND channel = \(bind: channel.rawValue) LIMIT \(bind: capacity)) AS capped
+                    """
+                limits.append(capacity)
+            }
+            guard !limits.isEmpty else { continue }
+            let rows = try await db.sql.raw(counts).all()
+            for (row, capacity) in zip(rows, limits) where try row.decode(column: "n", as: Int.self) < capacity {
+                withRoom += 1
+            }
+        }
+        return (profiles.count, withRoom)
+    }
+
     /// The available, active agents with their queues, skills, capacity and current load.
     func availableAgents() async throws -> [AgentSnapshot] {
         let profiles = try await db.sql.raw(

@@ -201,6 +201,40 @@ struct BotConversationTests {
         }
     }
 
+    @Test(
+        "the wait the bot tells counts the queue's available agents and those with room on the customer's channel, up to each one's capacity"
+    )
+    func roomForTheWait() async throws {
+        try await TestFairdesk.with { t in
+            // setup: the agent takes two chats at once and is available; two chats reach them
+            let profile = try await t.send(
+                .PUT, "api/v1/agents/\(t.agent.id)/profile", as: t.lead,
+                json: AgentProfileRequest(skills: "", capacity: "chat=2, email=5"))
+            #expect(profile.status == .ok)
+            try await t.setAvailable(t.agent)
+            let first = try await t.inbound(channel: "chat", kind: "chat", from: "visitor-r1", body: "Hello")
+            let queue = try #require(try await SupportCase.find(first.caseId, on: t.app.db)?.$queue.id)
+            let service = RoutingService(
+                db: t.app.db, now: t.clock.now, catalog: try await t.app.serviceCatalog(on: t.app.db),
+                config: t.app.fairdesk.config)
+            _ = try await RoutingService.assignAndRecord(app: t.app)
+            let withOne = try await service.room(in: queue, on: .chat)
+            _ = try await t.inbound(channel: "chat", kind: "chat", from: "visitor-r2", body: "Hello again")
+            _ = try await RoutingService.assignAndRecord(app: t.app)
+            // MUT
+            let chat = try await service.room(in: queue, on: .chat)
+            let email = try await service.room(in: queue, on: .email)
+            let phone = try await service.room(in: queue, on: .phone)
+            // validate
+            #expect(try await t.owner(of: first.caseId) == t.agent.id)
+            #expect(withOne.available == 1 && withOne.withRoom == 1)
+            #expect(chat.available == 1 && chat.withRoom == 0)
+            #expect(email.available == 1 && email.withRoom == 1)
+            // no capacity on a channel is never room there
+            #expect(phone.withRoom == 0)
+        }
+    }
+
     @Test("a message from a social network meets the bot too, and the bridge gets the answer to post back")
     func social() async throws {
         try await TestFairdesk.with(Self.botOn) { t in
