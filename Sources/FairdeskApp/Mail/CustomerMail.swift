@@ -43,28 +43,35 @@ enum CustomerMail {
         at now: Date, on db: any Database
     ) async throws {
         guard supportCase.channel == .email, let caseID = supportCase.id,
-            let address = try await address(for: supportCase, on: db)
+            let recipient = try await recipient(for: supportCase, on: db)
         else { return }
-        let name = try await Customer.find(supportCase.$customer.id, on: db)?.displayName
         try await Outbox.queue(
-            [Outbox.Recipient(userID: nil, address: address, name: name)], subject: subject, body: body, kind: kind,
+            [recipient], subject: subject, body: body, kind: kind,
             thread: Outbox.Thread(caseID: caseID, entryID: entryID, automatic: automatic), at: now, on: db)
     }
 
-    /// Where mail about the case goes: the address the customer last wrote from about it (their
-    /// Reply-To, if they set one), else the first email address on their record.
-    static func address(for supportCase: SupportCase, on db: any Database) async throws -> String? {
-        struct Found: Decodable { var replyAddress: String? }
-        if let caseID = supportCase.id,
-            let last = try await db.sql.raw(
-                """
-                SELECT reply_address FROM inbound_emails WHERE case_id = \(bind: caseID) AND state = 'filed' \
-                ORDER BY received_at DESC LIMIT 1
-                """
-            ).first(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase)?.replyAddress
-        {
-            return last
+    /// Where mail about the case goes, with the customer's name: the address the customer last
+    /// wrote from about it (their Reply-To, if they set one), else the first email address on their
+    /// record. One query: it runs for every reply on an email case.
+    static func recipient(for supportCase: SupportCase, on db: any Database) async throws -> Outbox.Recipient? {
+        struct Found: Decodable {
+            var name: String
+            var replyAddress: String?
+            var email: String?
         }
-        return try await Surveys.emailAddress(of: supportCase.$customer.id, on: db)
+        guard let caseID = supportCase.id else { return nil }
+        let customerID = supportCase.$customer.id
+        let found = try await db.sql.raw(
+            """
+            SELECT c.display_name AS name, \
+            (SELECT reply_address FROM inbound_emails WHERE case_id = \(bind: caseID) AND state = 'filed' \
+            ORDER BY received_at DESC LIMIT 1) AS reply_address, \
+            (SELECT value FROM identities WHERE customer_id = \(bind: customerID) AND kind = 'email' \
+            ORDER BY created_at LIMIT 1) AS email \
+            FROM customers c WHERE c.id = \(bind: customerID)
+            """
+        ).first(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase)
+        guard let found, let address = found.replyAddress ?? found.email else { return nil }
+        return Outbox.Recipient(userID: nil, address: address, name: found.name)
     }
 }
