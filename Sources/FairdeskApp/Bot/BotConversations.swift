@@ -258,6 +258,19 @@ extension CaseWork {
         ).run()
     }
 
+    /// The bot cannot answer on `supportCase`: it failed on the customer's message, or it was switched
+    /// off while it held the conversation. People take the case as at a hand-over: it goes on the
+    /// waiting list with its response targets running from now, and a note tells the agent `why`.
+    func botCannotAnswer(_ supportCase: SupportCase, why: String) async throws -> TimelineEntry {
+        try await takeFromBot(supportCase)
+        let due = try await clocks.handedOver(
+            caseID: supportCase.requireID(), tier: supportCase.tier, channel: supportCase.channel)
+        try await waits.sync(supportCase, dueAt: due)
+        return try await addEntry(
+            to: supportCase, kind: .note, direction: .internal, channel: .bot, body: why,
+            author: BotConversations.actor, details: ["handOver": "bot_unavailable"])
+    }
+
     /// A person took the case while the bot still held it: the bot falls silent, and the case is an
     /// ordinary one again (on the waiting list if nobody owns it).
     func takeFromBot(_ supportCase: SupportCase) async throws {

@@ -129,9 +129,16 @@ final class BotDesk: Sendable {
                 // Whoever removes the row answers the message.
                 guard try await claim(message, on: db) else { return nil }
                 var answered = Answered(entryID: message.entryId, caseID: message.caseId)
-                guard let engine, let supportCase = try await locked(message.caseId, on: db), supportCase.withBot
-                else { return (answered, []) }
+                guard let supportCase = try await locked(message.caseId, on: db), supportCase.withBot else {
+                    return (answered, [])
+                }
                 let work = try await app.caseWork(on: db, actor: BotConversations.actor)
+                guard let engine else {
+                    // Switched off since the message came: people answer from here.
+                    let note = try await work.botCannotAnswer(
+                        supportCase, why: "The bot is switched off, so a person answers this conversation from here.")
+                    return (answered, [LiveEvent(kind: .entry, supportCase: supportCase, entry: note)])
+                }
                 let outcome = try await BotConversations(work: work, engine: engine, options: app.fairdesk.config.bot)
                     .respond(to: message.body, on: supportCase)
                 answered.reply = outcome?.reply
@@ -157,11 +164,9 @@ final class BotDesk: Sendable {
             guard try await claim(message, on: db) else { return nil }
             guard let supportCase = try await locked(message.caseId, on: db), supportCase.withBot else { return [] }
             let work = try await app.caseWork(on: db, actor: BotConversations.actor)
-            try await work.takeFromBot(supportCase)
-            let note = try await work.addEntry(
-                to: supportCase, kind: .note, direction: .internal, channel: .bot,
-                body: "The bot could not answer the customer's last message, so the case waits for a person.",
-                author: BotConversations.actor, details: ["handOver": "bot_failed"])
+            let note = try await work.botCannotAnswer(
+                supportCase,
+                why: "The bot could not answer the customer's last message, so the case waits for a person.")
             return [LiveEvent(kind: .entry, supportCase: supportCase, entry: note)]
         }
         guard let events else { return nil }

@@ -220,9 +220,18 @@ struct InboundService: Sendable {
             to: supportCase, kind: .message, direction: .inbound, channel: message.channel, body: message.body,
             author: customerActor, details: message.details, externalID: message.externalID)
         try await work.customerWrote(to: supportCase)
-        // The bot answers once this transaction has committed (see ``BotDesk``).
+        // The bot answers once this transaction has committed (see ``BotDesk``). A conversation it
+        // held while it was switched off (or one an imported email joins) goes to people instead:
+        // nobody waits for a bot that will not answer.
         let botAnswers = botOn && supportCase.withBot
-        if botAnswers { try await BotDesk.hold(entry, on: supportCase, at: now, on: db) }
+        if botAnswers {
+            try await BotDesk.hold(entry, on: supportCase, at: now, on: db)
+        } else if supportCase.withBot {
+            let botWork = CaseWork(
+                db: db, now: now, actor: BotConversations.actor, config: config, catalog: work.catalog)
+            _ = try await botWork.botCannotAnswer(
+                supportCase, why: "The bot is switched off, so a person answers this conversation from here.")
+        }
         var result = InboundResultDTO(
             customerId: customerID, caseId: try supportCase.requireID(), caseNumber: supportCase.number,
             entryId: try entry.requireID(), customerCreated: customerCreated, caseCreated: caseCreated,

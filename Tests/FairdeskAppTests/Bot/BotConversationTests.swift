@@ -197,7 +197,31 @@ struct BotConversationTests {
             #expect(entries.map(\.body).contains("And for sale items?"))
             #expect(entries.last?.kind == .note)
             #expect(entries.last?.body.contains("The bot could not answer") == true)
+            #expect(try await t.clocks(first.caseId)["first_response"]?.state == "running")
             #expect(try await t.count("bot_pending") == 0)
+        }
+    }
+
+    @Test("a conversation the bot held when it was switched off goes to people, with its response targets running")
+    func switchedOff() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup: the bot answers a first message, then an admin switches it off
+            try await seedArticles(t)
+            let first = try await chat(t, "visitor-7", "What is your returns policy?")
+            #expect(first.bot != nil)
+            t.app.fairdesk.config.bot.enabled = false
+            // MUT
+            let second = try await chat(t, "visitor-7", "And for sale items?")
+            // validate: not left waiting for a bot that will not answer
+            #expect(!second.botAnswers)
+            #expect(try await SupportCase.find(first.caseId, on: t.app.db)?.withBot == false)
+            #expect(
+                try await count(t, "SELECT COUNT(*) AS n FROM routing_waits WHERE case_id = \(bind: first.caseId)") == 1
+            )
+            #expect(try await t.clocks(first.caseId)["first_response"]?.state == "running")
+            let last = try await TimelineEntry.query(on: t.app.db).filter(\.$supportCase.$id == first.caseId)
+                .sort(\.$occurredAt, .descending).sort(\.$id, .descending).first()
+            #expect(last?.body.contains("The bot is switched off") == true)
         }
     }
 
