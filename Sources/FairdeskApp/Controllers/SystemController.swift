@@ -32,6 +32,20 @@ struct SystemController: RouteCollection {
     @Sendable func metrics(req: Request) async throws -> Response {
         var buffer: [UInt8] = []
         req.fairdesk.metrics.emit(into: &buffer)
+        // Read from this database when asked, so the figure is exact whichever process answers; left
+        // out when the database does not answer, so the process's own figures still come.
+        struct Count: Decodable { var n: Int }
+        if let waiting = try? await req.db.sql.raw("SELECT COUNT(*) AS n FROM bot_pending")
+            .first(decoding: Count.self)?.n
+        {
+            buffer += Array(
+                """
+                # HELP fairdesk_bot_pending Customer messages stored and still waiting for the bot's answer.
+                # TYPE fairdesk_bot_pending gauge
+                fairdesk_bot_pending \(waiting)
+
+                """.utf8)
+        }
         let response = Response(status: .ok, body: .init(data: Data(buffer)))
         response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         return response

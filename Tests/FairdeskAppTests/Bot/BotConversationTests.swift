@@ -175,6 +175,23 @@ struct BotConversationTests {
         }
     }
 
+    @Test("/metrics shows how many stored messages still wait for the bot's answer")
+    func backlogOnMetrics() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup: two messages stored, the bot not yet at work
+            try await seedArticles(t)
+            _ = try await t.inbound(channel: "chat", kind: "chat", from: "visitor-m1", body: "Returns policy?")
+            _ = try await t.inbound(channel: "chat", kind: "chat", from: "visitor-m2", body: "Refund times?")
+            // MUT
+            let before = try await t.send(.GET, "metrics").body.string
+            try await BotDesk.drain(app: t.app)
+            let after = try await t.send(.GET, "metrics").body.string
+            // validate
+            #expect(before.contains("# TYPE fairdesk_bot_pending gauge\nfairdesk_bot_pending 2\n"))
+            #expect(after.contains("fairdesk_bot_pending 0\n"))
+        }
+    }
+
     @Test("when the bot fails on a message, the message is kept and a person takes the case, with a note saying why")
     func failureGoesToPerson() async throws {
         try await TestFairdesk.with(Self.botOn) { t in
