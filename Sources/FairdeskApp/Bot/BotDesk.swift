@@ -98,8 +98,9 @@ final class BotDesk: Sendable {
                 "SELECT entry_id, case_id, body FROM bot_pending ORDER BY received_at, entry_id LIMIT 100"
             ).all(decoding: Pending.self, keyDecodingStrategy: .convertFromSnakeCase)
             if waiting.isEmpty { return answered }
+            let engine = await engine(app: app)
             for message in waiting {
-                if let done = try await answer(message, app: app) { answered.append(done) }
+                if let done = try await answer(message, engine: engine, app: app) { answered.append(done) }
             }
         }
     }
@@ -113,18 +114,31 @@ final class BotDesk: Sendable {
             ORDER BY received_at, entry_id
             """
         ).all(decoding: Pending.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let engine = await engine(app: app)
         for message in waiting {
-            let done = try await answer(message, app: app)
+            let done = try await answer(message, engine: engine, app: app)
             if message.entryId == entryID { return done?.reply }
         }
         return nil
     }
 
-    /// Answers one message in a transaction of its own; nil when another process answered it first.
-    private static func answer(_ message: Pending, app: Application) async throws -> Answered? {
+    /// The bot as it is now, read once for a batch of messages and before any transaction (on
+    /// SQLite a transaction holds the one connection its loop has). A failure to build it fails each
+    /// message, which then goes to a person.
+    private static func engine(app: Application) async -> Result<BotEngine?, any Error> {
         do {
-            // Read before the transaction: on SQLite it holds the one connection this loop has.
-            let engine = try await app.botEngine()
+            return .success(try await app.botEngine())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Answers one message in a transaction of its own; nil when another process answered it first.
+    private static func answer(
+        _ message: Pending, engine: Result<BotEngine?, any Error>, app: Application
+    ) async throws -> Answered? {
+        do {
+            let engine = try engine.get()
             let answered = try await app.write { db -> (Answered, [LiveEvent])? in
                 // Whoever removes the row answers the message.
                 guard try await claim(message, on: db) else { return nil }

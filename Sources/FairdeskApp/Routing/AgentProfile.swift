@@ -27,7 +27,7 @@ struct AgentProfile: Sendable, Equatable {
     init(row: Row) {
         userID = row.userId
         skills = Self.parseSkillsLeniently(row.skills)
-        capacity = (try? Self.parseCapacity(row.capacity)) ?? Self.defaultCapacity
+        capacity = Self.parseCapacityLeniently(row.capacity)
         availability = row.availability
         availabilitySince = row.availabilitySince
         lastAssignedAt = row.lastAssignedAt
@@ -83,6 +83,11 @@ struct AgentProfile: Sendable, Equatable {
     }
 
     private static func parseSkillsLeniently(_ text: String) -> Set<String> { (try? parseSkills(text)) ?? [] }
+
+    /// The stored capacity, or the default when the stored text cannot be read.
+    static func parseCapacityLeniently(_ text: String) -> [ContactChannel: Int] {
+        (try? parseCapacity(text)) ?? defaultCapacity
+    }
 
     static func skillsText(_ skills: Set<String>) -> String { skills.sorted().joined(separator: ", ") }
 

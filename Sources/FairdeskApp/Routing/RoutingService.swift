@@ -121,8 +121,7 @@ struct RoutingService {
             var counts: SQLQueryString = ""
             var limits: [Int] = []
             for profile in profiles[start..<min(start + 500, profiles.count)] {
-                let capacity =
-                    ((try? AgentProfile.parseCapacity(profile.capacity)) ?? AgentProfile.defaultCapacity)[channel] ?? 0
+                let capacity = AgentProfile.parseCapacityLeniently(profile.capacity)[channel] ?? 0
                 // An agent with no capacity on the channel never has room there.
                 guard capacity > 0 else { continue }
                 if !limits.isEmpty { counts += " UNION ALL " }
