@@ -112,9 +112,9 @@ struct StandingBench: AsyncCommand {
             _ = try await app.write { db in
                 var days = try await DriverStandingCounters.days(touching: ["bench-p\(round)"], driver: id, on: db)
                 days.insert(day)
-                try await DriverStandingCounters.refresh(
-                    driver: id, days: days, scanRule: ScanRule(used.policy), on: db)
-                return try await DriverStandingCounters.numbers(of: driver, policy: used, at: now, on: db).0.tier
+                return try await DriverStandingCounters.refreshAndRead(
+                    driver: driver, days: days, policy: used, at: now, on: db
+                ).tier
             }
             if round > 0 { times.append(BenchCommands.seconds(began.duration(to: clock.now)) * 1000) }
         }

@@ -28,6 +28,26 @@ struct CaseDTO: Content {
     /// Everyone and every queue that has held the case, oldest first (case detail only).
     var owners: [OwnerDTO]?
 
+    /// A case straight from its stored row, for lists (no model in between).
+    init(row: SupportCase.Row) {
+        self.id = row.id
+        self.number = row.number
+        self.customerId = row.customerId
+        self.subject = row.subject
+        self.status = row.status.rawValue
+        self.channel = row.channel.rawValue
+        self.queueId = row.queueId
+        self.ownerId = row.ownerId
+        self.ownerCount = row.ownerCount
+        self.bounceCount = row.bounceCount
+        self.createdAt = row.createdAt
+        self.updatedAt = row.updatedAt
+        self.lastActivityAt = row.lastActivityAt
+        self.resolvedAt = row.resolvedAt
+        self.closedAt = row.closedAt
+        self.owners = nil
+    }
+
     init(_ supportCase: SupportCase, owners: [CaseOwner]? = nil) throws {
         self.id = try supportCase.requireID()
         self.number = supportCase.number
@@ -45,6 +65,38 @@ struct CaseDTO: Content {
         self.resolvedAt = supportCase.resolvedAt
         self.closedAt = supportCase.closedAt
         self.owners = owners?.map { OwnerDTO(userId: $0.$user.id, queueId: $0.$queue.id, startedAt: $0.startedAt) }
+    }
+}
+
+extension CaseDTO: JSONTextWritable {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.field("id", id)
+            json.field("number", number)
+            json.field("customerId", customerId)
+            json.field("subject", subject)
+            json.field("status", status)
+            json.field("channel", channel)
+            json.field("queueId", queueId)
+            json.field("ownerId", ownerId)
+            json.field("ownerCount", ownerCount)
+            json.field("bounceCount", bounceCount)
+            json.field("createdAt", createdAt)
+            json.field("updatedAt", updatedAt)
+            json.field("lastActivityAt", lastActivityAt)
+            json.field("resolvedAt", resolvedAt)
+            json.field("closedAt", closedAt)
+            if let owners {
+                json.key("owners")
+                json.array(owners) { json, owner in
+                    json.object { json in
+                        json.field("userId", owner.userId)
+                        json.field("queueId", owner.queueId)
+                        json.field("startedAt", owner.startedAt)
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -43,10 +43,39 @@ enum DriverStandingCounters {
 
     /// Counts `days` of `driver` again from their records under `scanRule`.
     static func refresh(driver: UUID, days: Set<Int>, scanRule: ScanRule, on db: any Database) async throws {
-        guard let first = days.min(), let last = days.max() else { return }
-        let span = DateInterval(
-            start: StandingCounters.start(ofDay: first), end: StandingCounters.start(ofDay: last + 1))
+        guard let span = span(of: days) else { return }
         let records = try await DriverRecordStore.records(of: driver, in: [span], on: db)
+        try await write(driver: driver, days: days, from: records, scanRule: scanRule, on: db)
+    }
+
+    /// Counts `days` of `driver` again and reads their standing back, reading the records once for
+    /// both: those of the days counted and those of the window's part-days (usually the same day,
+    /// today). What a delivery that just arrived runs, so it is kept to as few queries as it can be.
+    static func refreshAndRead(
+        driver: User, days: Set<Int>, policy used: DriverStandings.PolicyUsed, at now: Date, on db: any Database
+    ) async throws -> StandingNumbers {
+        let id = try driver.requireID()
+        let scanRule = ScanRule(used.policy)
+        let parts = StandingCounters.split(StandingRules.window(policy: used.policy, now: now)).parts
+        let span = span(of: days)
+        let records = try await DriverRecordStore.records(of: id, in: (span.map { [$0] } ?? []) + parts, on: db)
+        if let span {
+            try await write(driver: id, days: days, from: records.placed(in: [span]), scanRule: scanRule, on: db)
+        }
+        return try await numbers(of: driver, policy: used, at: now, partRecords: records.placed(in: parts), on: db).0
+    }
+
+    /// From the start of the first of `days` to the end of the last; nil when there are none.
+    private static func span(of days: Set<Int>) -> DateInterval? {
+        guard let first = days.min(), let last = days.max() else { return nil }
+        return DateInterval(start: StandingCounters.start(ofDay: first), end: StandingCounters.start(ofDay: last + 1))
+    }
+
+    /// Replaces the counter rows of `days` with those counted from `records` (which must hold every
+    /// record placed in those days).
+    private static func write(
+        driver: UUID, days: Set<Int>, from records: DriverRecords, scanRule: ScanRule, on db: any Database
+    ) async throws {
         let counted = StandingCounters.days(of: driver.uuidString, records: records, scanRule: scanRule)
         let sorted = days.sorted()
         for start in stride(from: 0, to: sorted.count, by: 500) {
@@ -117,8 +146,10 @@ enum DriverStandingCounters {
 
     /// The numbers and tier of `driver` at `now`, from the kept counters and the records of the
     /// window's part-days; from every record when a counted day was judged under another scan rule.
+    /// `partRecords`, when the caller has them, are the driver's records placed in the window's part-days.
     static func numbers(
-        of driver: User, policy: DriverStandings.PolicyUsed? = nil, at now: Date, on db: any Database
+        of driver: User, policy: DriverStandings.PolicyUsed? = nil, at now: Date, partRecords: DriverRecords? = nil,
+        on db: any Database
     ) async throws -> (StandingNumbers, DriverStandings.PolicyUsed) {
         let used: DriverStandings.PolicyUsed
         if let policy { used = policy } else { used = try await DriverStandings.policy(for: driver, at: now, on: db) }
@@ -145,7 +176,12 @@ enum DriverStandingCounters {
                 return (StandingNumbers(standing), used)
             }
         }
-        let parts = try await DriverRecordStore.records(of: id, in: split.parts, on: db)
+        let parts: DriverRecords
+        if let partRecords {
+            parts = partRecords
+        } else {
+            parts = try await DriverRecordStore.records(of: id, in: split.parts, on: db)
+        }
         return (
             StandingCounters.standing(
                 of: id.uuidString, wholeDays: whole, partRecords: parts, policy: used.policy, now: now), used

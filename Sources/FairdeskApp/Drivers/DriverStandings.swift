@@ -93,6 +93,9 @@ struct DriverStandings: Sendable {
         let records = try DriverRecordStore.parse(input, driverID: id.uuidString)
         let now = app.fairdesk.clock.now
         let result = try await app.write { db in
+            // Taken first rather than at the warning check: two deliveries of one driver at once
+            // count the same days, and on PostgreSQL the second waits for the first.
+            try await Self.lockDriver(id, on: db)
             let used = try await Self.policy(for: driver, at: now, on: db)
             // The days the records leave (a re-sent record may move) and those they arrive in; the
             // days of stored records an excuse on them reaches are among the first.
@@ -104,8 +107,8 @@ struct DriverStandings: Sendable {
                     + records.packages.map { StandingCounters.day(of: $0.window.start) }
                     + records.feedback.map { StandingCounters.day(of: $0.receivedAt) })
             try await DriverRecordStore.save(records, driver: id, at: now, on: db)
-            try await DriverStandingCounters.refresh(
-                driver: id, days: days, scanRule: ScanRule(used.policy), on: db)
+            let numbers = try await DriverStandingCounters.refreshAndRead(
+                driver: driver, days: days, policy: used, at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: viewer.actor, action: "driver.records", subjectType: Self.auditSubject,
                 subjectID: id, reason: "records received from the depot",
@@ -114,7 +117,8 @@ struct DriverStandings: Sendable {
                     "packages": records.packages.map(\.id).joined(separator: ", "),
                     "feedback": records.feedback.map(\.id).joined(separator: ", "),
                 ], policyVersion: used.citation)
-            let (tier, warning) = try await Self.warnIfAtRisk(driver, at: now, on: db, app: app, policy: used)
+            let (tier, warning) = try await Self.warnIfAtRisk(
+                driver, at: now, on: db, app: app, policy: used, numbers: numbers)
             return DriverRecordsResultDTO(
                 driverId: id, blocks: records.blocks.count, packages: records.packages.count,
                 feedback: records.feedback.count, tier: tier?.rawValue, warningId: warning)
@@ -187,13 +191,20 @@ struct DriverStandings: Sendable {
     /// caller's transaction, unless a standing warning's period to improve is still open: a driver
     /// is warned once per period, and the period is theirs to use. Answers the tier and the new
     /// warning's id.
-    /// The numbers come from the kept counters; the records are read only to write a warning.
+    /// The numbers come from the kept counters (or are `numbers`, when the caller just read them in
+    /// the same transaction); the records are read only to write a warning.
     static func warnIfAtRisk(
-        _ driver: User, at now: Date, on db: any Database, app: Application, policy: PolicyUsed? = nil
+        _ driver: User, at now: Date, on db: any Database, app: Application, policy: PolicyUsed? = nil,
+        numbers known: StandingNumbers? = nil
     ) async throws -> (StandingTier?, UUID?) {
         let id = try driver.requireID()
         try await lockDriver(id, on: db)
-        let (numbers, _) = try await DriverStandingCounters.numbers(of: driver, policy: policy, at: now, on: db)
+        let numbers: StandingNumbers
+        if let known {
+            numbers = known
+        } else {
+            numbers = try await DriverStandingCounters.numbers(of: driver, policy: policy, at: now, on: db).0
+        }
         guard numbers.tier == .atRisk else { return (numbers.tier, nil) }
         let computed = try await compute(driver, at: now, on: db)
         let warningID = TimeOrderedID.next(at: now)

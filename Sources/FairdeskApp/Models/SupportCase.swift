@@ -126,7 +126,13 @@ final class SupportCase: Model, @unchecked Sendable {
 
     /// Runs `query` (selecting whole `cases` rows) and builds the models.
     static func fetch(_ query: SQLQueryString, on db: any Database) async throws -> [SupportCase] {
-        try await db.sql.raw(query).all(decoding: Row.self).map(SupportCase.init(row:))
+        try await rows(query, on: db).map(SupportCase.init(row:))
+    }
+
+    /// Runs `query` (selecting whole `cases` rows) and returns the rows as they are.
+    static func rows(_ query: SQLQueryString, on db: any Database) async throws -> [Row] {
+        let postgres = db.isPostgres
+        return try await db.sql.raw(query).all().map { try Row(ColumnReader(row: $0, postgres: postgres)) }
     }
 
     /// All cases of a customer (checked on every timeline read, to see which the reader may see).
@@ -146,6 +152,32 @@ final class SupportCase: Model, @unchecked Sendable {
     var accessFacts: CaseAccess.Facts {
         CaseAccess.Facts(
             customerKey: $customer.id.uuidString, queueKey: $queue.id?.uuidString, ownerKey: $owner.id?.uuidString)
+    }
+}
+
+extension SupportCase.Row {
+    /// The row read column by column (see ``ColumnReader``), the way lists read it.
+    init(_ columns: ColumnReader) throws {
+        id = try columns.uuid("id")
+        number = try columns.value("number")
+        customerId = try columns.uuid("customer_id")
+        subject = try columns.value("subject")
+        status = try columns.code("status")
+        channel = try columns.code("channel")
+        queueId = try columns.optionalUUID("queue_id")
+        ownerId = try columns.optionalUUID("owner_id")
+        ownerCount = try columns.value("owner_count")
+        bounceCount = try columns.value("bounce_count")
+        createdAt = try columns.value("created_at")
+        updatedAt = try columns.value("updated_at")
+        lastActivityAt = try columns.value("last_activity_at")
+        resolvedAt = try columns.optional("resolved_at")
+        closedAt = try columns.optional("closed_at")
+        tier = try columns.value("tier")
+        frustrated = try columns.value("frustrated")
+        withBot = try columns.value("with_bot")
+        firstResponseAt = try columns.optional("first_response_at")
+        escalatedAt = try columns.optional("escalated_at")
     }
 }
 

@@ -15,6 +15,19 @@ struct CaseQueries {
         queues: [UUID], owner: UUID? = nil, statuses: [CaseStatus], channel: ContactChannel?, limit: Int,
         after cursor: PageCursor?, oldestFirst: Bool = false
     ) async throws -> [SupportCase] {
+        try await inboxRows(
+            queues: queues, owner: owner, statuses: statuses, channel: channel, limit: limit, after: cursor,
+            oldestFirst: oldestFirst
+        ).map(SupportCase.init(row:))
+    }
+
+    /// ``inbox(queues:owner:statuses:channel:limit:after:oldestFirst:)`` as plain rows, in page order.
+    /// The API's inbox builds its answer from these: a page of Fluent models cost more than the
+    /// queries (every property read goes through Fluent's property wrappers).
+    func inboxRows(
+        queues: [UUID], owner: UUID? = nil, statuses: [CaseStatus], channel: ContactChannel?, limit: Int,
+        after cursor: PageCursor?, oldestFirst: Bool = false
+    ) async throws -> [SupportCase.Row] {
         // Newest first reads each index backwards from the cursor; oldest waiting reads it forwards.
         let order: SQLQueryString = oldestFirst ? "ASC" : "DESC"
         let beyond: SQLQueryString = oldestFirst ? ">" : "<"
@@ -44,9 +57,13 @@ struct CaseQueries {
         struct Row: Decodable { var id: UUID }
         let ids = try await db.sql.raw(query).all(decoding: Row.self).map(\.id)
         guard !ids.isEmpty else { return [] }
+        // Put back in page order by each row's place in `ids` (looked up once per row, not per comparison).
         let position = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        return try await SupportCase.fetch("SELECT * FROM cases WHERE id IN (\(binds: ids))", on: db)
-            .sorted { position[$0.id!]! < position[$1.id!]! }
+        var ordered = [SupportCase.Row?](repeating: nil, count: ids.count)
+        for row in try await SupportCase.rows("SELECT * FROM cases WHERE id IN (\(binds: ids))", on: db) {
+            if let at = position[row.id] { ordered[at] = row }
+        }
+        return ordered.compactMap { $0 }
     }
 
     /// A customer's timeline, newest first. `caseIDs` limits it to cases the reader may see

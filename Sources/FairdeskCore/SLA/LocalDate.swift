@@ -73,7 +73,7 @@ extension LocalDate {
     }
 
     /// The date `dayNumber` days after 1970-01-01 (Hinnant's `civil_from_days`).
-    init(dayNumber: Int) {
+    public init(dayNumber: Int) {
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -134,22 +134,24 @@ struct StandingCountersTests {
         #expect(compared >= 400)
     }
 
+    /// A block of an hour from `at`.
+    static func block(_ id: String, _ at: Date, _ status: BlockStatus = .accepted) -> DeliveryBlock {
+        DeliveryBlock(
+            id: id, driverID: DriverFixture.driver, scheduledStart: at, scheduledEnd: at.addingTimeInterval(3600),
+            status: status)
+    }
+
     @Test("a record on the window's first instant counts; one a second earlier does not")
     func boundaryDay() {
         // setup: the window of 14 days at 15:30 starts at 15:30 on day 6, a part-day.
         let policy = DriverFixture.policy(["metric_window_days": .number(14)])
         let now = DriverFixture.at(days: 20, hours: 15.5)
         let start = StandingRules.window(policy: policy, now: now).start
-        func block(_ id: String, _ at: Date) -> DeliveryBlock {
-            DeliveryBlock(
-                id: id, driverID: DriverFixture.driver, scheduledStart: at, scheduledEnd: at.addingTimeInterval(3600),
-                status: .missed)
-        }
         let records = DriverRecords(
             blocks: [
-                block("edge", start), block("before", start.addingTimeInterval(-1)),
-                block("today", DriverFixture.at(days: 20, hours: 15)),
-                block("future", DriverFixture.at(days: 20, hours: 16)),
+                Self.block("edge", start, .missed), Self.block("before", start.addingTimeInterval(-1), .missed),
+                Self.block("today", DriverFixture.at(days: 20, hours: 15), .missed),
+                Self.block("future", DriverFixture.at(days: 20, hours: 16), .missed),
             ])
         // MUT
         let kept = Self.fromCounters(records, policy: policy, now: now)
@@ -165,5 +167,53 @@ struct StandingCountersTests {
         #expect(StandingCounters.start(ofDay: day) == midnight)
         #expect(StandingCounters.day(of: midnight.addingTimeInterval(-0.000_001)) == day - 1)
         #expect(StandingCounters.day(of: midnight.addingTimeInterval(86_399.999)) == day)
+    }
+
+    @Test("one read over several spans, cut to one span, counts that span as a read of it alone would")
+    func placedInSpans() {
+        for seed in 1...20 {
+            // setup: the records a read of days 12 to 14 and two part-days would bring back together
+            let records = Self.records(seed: UInt64(seed))
+            let span = DateInterval(start: DriverFixture.at(days: 12), end: DriverFixture.at(days: 15))
+            let parts = [
+                DateInterval(start: DriverFixture.at(days: 3, hours: 9), end: DriverFixture.at(days: 4)),
+                DateInterval(start: DriverFixture.at(days: 31), end: DriverFixture.at(days: 31, hours: 17)),
+            ]
+            let together = records.placed(in: [span] + parts)
+            let rule = ScanRule(DriverFixture.policy())
+            // MUT
+            let fromTogether = StandingCounters.days(
+                of: DriverFixture.driver, records: together.placed(in: [span]), scanRule: rule)
+            // validate
+            let alone = StandingCounters.days(
+                of: DriverFixture.driver, records: records.placed(in: [span]), scanRule: rule)
+            #expect(fromTogether == alone, "seed \(seed)")
+            #expect(together.placed(in: parts) == records.placed(in: parts), "seed \(seed)")
+        }
+    }
+
+    @Test("a span keeps what starts in it, not what starts at its end, and the packages its feedback is about")
+    func placedEdges() {
+        // setup
+        let span = DateInterval(start: DriverFixture.at(days: 5), end: DriverFixture.at(days: 6))
+        let early = DriverFixture.package("early", day: 2, outcome: nil)
+        let inside = DriverFixture.package("inside", day: 5.5, outcome: nil)
+        let records = DriverRecords(
+            blocks: [
+                Self.block("first", span.start), Self.block("at-the-end", span.end),
+                Self.block("a-second-before", span.start.addingTimeInterval(-1)),
+            ],
+            packages: [early, inside],
+            feedback: [
+                CustomerFeedback(
+                    id: "late-word", driverID: DriverFixture.driver, packageID: "early",
+                    receivedAt: DriverFixture.at(days: 5, hours: 2), sentiment: .negative, comment: nil)
+            ])
+        // MUT
+        let placed = records.placed(in: [span])
+        // validate
+        #expect(placed.blocks.map(\.id) == ["first"])
+        #expect(placed.packages.map(\.id) == ["early", "inside"])
+        #expect(placed.feedback.map(\.id) == ["late-word"])
     }
 }
