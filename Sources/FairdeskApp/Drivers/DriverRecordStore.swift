@@ -325,20 +325,25 @@ enum DriverRecordStore {
     private static func read(where condition: SQLQueryString, in intervals: [DateInterval]?, on db: any Database)
         async throws -> [UUID: DriverRecords]
     {
+        // `condition` is repeated inside each interval's term, (driver AND range) OR (driver AND
+        // range): SQLite then reads one index range per interval. Written as driver AND (range OR
+        // range) it read every record of the driver.
         func placed(_ column: String) -> SQLQueryString {
-            guard let intervals else { return "" }
-            var clause: SQLQueryString = " AND ("
+            guard let intervals else { return condition }
+            guard !intervals.isEmpty else { return "1 = 0" }
+            var clause: SQLQueryString = "("
             for (index, interval) in intervals.enumerated() {
                 if index > 0 { clause += " OR " }
+                clause += "("
+                clause += condition
                 clause +=
-                    "(\(ident: column) >= \(bind: interval.start) AND \(ident: column) < \(bind: interval.end))"
+                    " AND \(ident: column) >= \(bind: interval.start) AND \(ident: column) < \(bind: interval.end))"
             }
             return clause + ")"
         }
         var result: [UUID: DriverRecords] = [:]
         var blockQuery: SQLQueryString =
             "SELECT driver_id, record_id, scheduled_start, scheduled_end, status, started_at FROM driver_blocks WHERE "
-        blockQuery += condition
         blockQuery += placed("scheduled_start")
         for row in try await db.sql.raw(blockQuery).all() {
             let driver = try row.decode(column: "driver_id", as: UUID.self)
@@ -347,7 +352,6 @@ enum DriverRecordStore {
             }
         }
         var packageQuery: SQLQueryString = "SELECT driver_id, \(unsafeRaw: packageColumns) FROM driver_packages WHERE "
-        packageQuery += condition
         packageQuery += placed("window_start")
         for row in try await db.sql.raw(packageQuery).all() {
             let driver = try row.decode(column: "driver_id", as: UUID.self)
@@ -355,7 +359,6 @@ enum DriverRecordStore {
         }
         var feedbackQuery: SQLQueryString =
             "SELECT driver_id, record_id, package_id, feedback_at, sentiment, comment FROM driver_feedback WHERE "
-        feedbackQuery += condition
         feedbackQuery += placed("feedback_at")
         var missing: [UUID: Set<String>] = [:]
         for row in try await db.sql.raw(feedbackQuery).all() {
