@@ -93,6 +93,10 @@ struct BotReportDTO: Content {
     var timeToHumanP90Seconds: Double?
     /// Customers whose tier skips the bot, who opened a case on a bot channel in the period.
     var bypassed: Int
+    /// Customers' messages stored and still waiting for the bot's answer now, whatever the period.
+    var awaitingAnswer = 0
+    /// How long the oldest of them has waited, in seconds; nil when none waits.
+    var oldestAwaitingSeconds: Double?
 
     init(_ report: BotReport, from: Date, to: Date, bypassed: Int) {
         self.from = from

@@ -42,6 +42,23 @@ final class BotDesk: Sendable {
 
     init() {}
 
+    /// How many stored messages wait for the bot's answer, and since when the oldest has waited.
+    struct Backlog: Sendable, Equatable {
+        var messages: Int
+        var oldestSince: Date?
+    }
+
+    /// The messages waiting for the bot's answer now (`/metrics` and the leads' bot report show it).
+    static func backlog(on db: any Database) async throws -> Backlog {
+        struct Row: Decodable {
+            var n: Int
+            var oldest: Date?
+        }
+        let row = try await db.sql.raw("SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM bot_pending")
+            .first(decoding: Row.self)
+        return Backlog(messages: row?.n ?? 0, oldestSince: row?.oldest)
+    }
+
     /// Puts the customer's message `entry` on `supportCase` on the bot's list, inside the message's
     /// transaction.
     static func hold(_ entry: TimelineEntry, on supportCase: SupportCase, at now: Date, on db: any Database)

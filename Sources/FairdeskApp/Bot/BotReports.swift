@@ -42,7 +42,11 @@ enum BotReports {
                 AND c.created_at >= \(bind: from) AND c.created_at < \(bind: to)
                 """
             ).first(decoding: Count.self)?.n ?? 0
-        return BotReportDTO(BotReport(conversations, now: now), from: from, to: to, bypassed: bypassed)
+        var dto = BotReportDTO(BotReport(conversations, now: now), from: from, to: to, bypassed: bypassed)
+        let backlog = try await BotDesk.backlog(on: db)
+        dto.awaitingAnswer = backlog.messages
+        dto.oldestAwaitingSeconds = backlog.oldestSince.map { max(0, now.timeIntervalSince($0)) }
+        return dto
     }
 
     struct Contact: Hashable {

@@ -34,10 +34,7 @@ struct SystemController: RouteCollection {
         req.fairdesk.metrics.emit(into: &buffer)
         // Read from this database when asked, so the figure is exact whichever process answers; left
         // out when the database does not answer, so the process's own figures still come.
-        struct Count: Decodable { var n: Int }
-        if let waiting = try? await req.db.sql.raw("SELECT COUNT(*) AS n FROM bot_pending")
-            .first(decoding: Count.self)?.n
-        {
+        if let waiting = try? await BotDesk.backlog(on: req.db).messages {
             buffer += Array(
                 """
                 # HELP fairdesk_bot_pending Customer messages stored and still waiting for the bot's answer.

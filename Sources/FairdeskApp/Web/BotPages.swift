@@ -22,6 +22,9 @@ struct BotPages: RouteCollection {
         var reasonChart: String
         var weekChart: String
         var hasConversations: Bool
+        /// How long the oldest message waiting for the bot's answer has waited ("" when none waits).
+        var oldestAwaiting: String
+        var hasBacklog: Bool
     }
 
     struct ReasonRow: Encodable {
@@ -55,7 +58,9 @@ struct BotPages: RouteCollection {
                     ReasonRow(label: $0.label, count: $0.count, rate: Self.percent($0.rate))
                 },
                 reasonChart: BotCharts.reasons(report.byReason), weekChart: BotCharts.weeks(weeks),
-                hasConversations: report.conversations > 0))
+                hasConversations: report.conversations > 0,
+                oldestAwaiting: report.oldestAwaitingSeconds.map { Self.duration($0) } ?? "",
+                hasBacklog: report.awaitingAnswer > 0))
     }
 
     static func percent(_ rate: Double?) -> String {

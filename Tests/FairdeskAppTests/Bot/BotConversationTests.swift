@@ -192,6 +192,31 @@ struct BotConversationTests {
         }
     }
 
+    @Test("the leads' bot report shows the messages waiting for the bot's answer and how long the oldest has waited")
+    func backlogOnReport() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup: two messages stored a minute and a half apart, the bot not yet at work
+            try await seedArticles(t)
+            _ = try await t.inbound(channel: "chat", kind: "chat", from: "visitor-r1", body: "Returns policy?")
+            t.clock.advance(by: 90)
+            _ = try await t.inbound(channel: "chat", kind: "chat", from: "visitor-r2", body: "Refund times?")
+            t.clock.advance(by: 30)
+            var lead = WebSession(t)
+            _ = try await lead.logIn("lead@example.com")
+            // MUT
+            let waiting = try t.decode(BotReportDTO.self, try await t.send(.GET, "api/v1/reports/bot", as: t.lead))
+            let page = try await lead.get("reports/bot").body.string
+            try await BotDesk.drain(app: t.app)
+            let answered = try t.decode(BotReportDTO.self, try await t.send(.GET, "api/v1/reports/bot", as: t.lead))
+            // validate
+            #expect(waiting.awaitingAnswer == 2)
+            #expect(abs((waiting.oldestAwaitingSeconds ?? 0) - 120) < 0.01)
+            #expect(page.contains(#"<dd id="bot-backlog">2 (the oldest for 2 min 0 s)</dd>"#))
+            #expect(answered.awaitingAnswer == 0)
+            #expect(answered.oldestAwaitingSeconds == nil)
+        }
+    }
+
     @Test("when the bot fails on a message, the message is kept and a person takes the case, with a note saying why")
     func failureGoesToPerson() async throws {
         try await TestFairdesk.with(Self.botOn) { t in
