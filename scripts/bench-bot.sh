@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 export FAIRDESK_DATA_DIR=$work/data LOG_LEVEL=warning
 echo "== fairdesk bench bot --articles $articles"
 out=$("$bin" bench bot --articles "$articles" --file "$root/Tests/FairdeskCoreTests/Bot/EvalSet/messages.tsv" \
-  | tee /dev/stderr)
+  | tee >(cat >&2))
 for metric in bot_build_seconds bot_reply_p50_ms bot_reply_p99_ms bot_reply_max_ms; do
   line=$(echo "$out" | grep "^RESULT $metric ")
   record "$metric" "$(echo "$line" | awk '{print $3}')" "$(echo "$line" | awk '{print $4}')"

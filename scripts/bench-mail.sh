@@ -17,7 +17,7 @@ python3 "$root/scripts/make-mailbox.py" "$count" "$work/mailbox.mbox" 2>/dev/nul
 export FAIRDESK_DATA_DIR=$work/data
 "$bin" migrate -y > /dev/null
 echo "== fairdesk ingest-mail --mbox"
-out=$("$bin" ingest-mail --mbox "$work/mailbox.mbox" | tee /dev/stderr | tail -1)
+out=$("$bin" ingest-mail --mbox "$work/mailbox.mbox" | tee >(cat >&2) | tail -1)
 rate=$(echo "$out" | sed -n 's/.*s (\([0-9]*\) a second).*/\1/p')
 seconds=$(echo "$out" | sed -n 's/.* in \([0-9.]*\) s (.*/\1/p')
 record mail_ingest_per_second "$rate" msg/s

@@ -22,7 +22,7 @@ if [ ! -f "$work/fairdesk.sqlite" ]; then
   record reports_seed_seconds "$(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f')" s
 fi
 echo "== fairdesk bench reports"
-out=$("$bin" bench reports --rounds 50 | tee /dev/stderr)
+out=$("$bin" bench reports --rounds 50 | tee >(cat >&2))
 for metric in report_month_24_p99 report_quarter_8_p99 report_year_5_p99 report_day_30_p99 scorecard_30d_p99 \
   scorecard_30d_each_agent_p99 scorecard_list_contacts_p99 scorecard_list_satisfaction_p99 \
   scorecard_list_first_contact_resolution_p99 team_scorecard_30d_p99; do

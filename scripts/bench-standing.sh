@@ -31,7 +31,7 @@ start=$(date +%s.%N)
 "$bin" drivers recompute
 record "standing_recompute_seconds_$scale" "$(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.1f')" s
 echo "== fairdesk bench standing"
-out=$("$bin" bench standing --rounds "$rounds" | tee /dev/stderr)
+out=$("$bin" bench standing --rounds "$rounds" | tee >(cat >&2))
 for metric in standing_all_seconds standing_delivery_p50 standing_delivery_p99 standing_counters_p50 \
   standing_counters_p99 standing_sweep_seconds standing_sweep_again_seconds; do
   line=$(echo "$out" | grep "^RESULT $metric " || true)
