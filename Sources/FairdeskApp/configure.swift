@@ -20,6 +20,7 @@ public func configure(_ app: Application, config: FairdeskConfig, clock: any Wal
         writeGate: config.storage.isSQLite ? WriteGate() : nil, metrics: FairdeskMetrics.registry,
         live: LiveHub(), inbound: InboundBatcher(app: app), logins: LoginCache())
     app.fairdesk.jobs = BackgroundWork.handlers()
+    app.lifecycle.use(BotDeskShutdown())
     app.fairdesk.mail = config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) }
     app.migrations.add(FairdeskMigrations.all(clock: clock, timeZone: config.timeZone))
     if case .sqlite(let path?) = config.storage {

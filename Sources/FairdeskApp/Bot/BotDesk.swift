@@ -37,6 +37,9 @@ final class BotDesk: Sendable {
     private struct State {
         var running = false
         var again = false
+        /// The application is shutting down: no drain starts or goes round again.
+        var closed = false
+        var task: Task<Void, Never>?
     }
     private let state = NIOLockedValueBox(State())
 
@@ -76,50 +79,65 @@ final class BotDesk: Sendable {
     /// nudge while a drain runs makes it look again when it ends, so nothing is left behind.
     func nudge(app: Application) {
         guard app.fairdesk.config.bot.answersInBackground else { return }
-        let start = state.withLockedValue { state -> Bool in
+        state.withLockedValue { state in
+            guard !state.closed else { return }
             if state.running {
                 state.again = true
-                return false
+                return
             }
             state.running = true
-            return true
-        }
-        guard start else { return }
-        Task.detached {
-            while true {
-                do {
-                    try await Self.drain(app: app)
-                } catch {
-                    // The bot's sweep tries again within a minute.
-                    app.logger.error("The bot could not answer waiting messages: \(String(reflecting: error))")
-                }
-                let more = self.state.withLockedValue { state -> Bool in
-                    if state.again {
-                        state.again = false
-                        return true
-                    }
-                    state.running = false
-                    return false
-                }
-                if !more { return }
-            }
+            // Kept so that shutting down waits for it (``close()``), while the database is still there.
+            state.task = Task.detached { await self.drainUntilDone(app: app) }
         }
     }
 
-    /// Answers every waiting message, oldest first, until none is left.
-    @discardableResult
-    static func drain(app: Application) async throws -> [Answered] {
-        var answered: [Answered] = []
+    /// Starts no more drains, and waits for the one running to finish its current round: the
+    /// application calls it as it shuts down (``BotDeskShutdown``). A message it did not reach stays
+    /// on `bot_pending` for the next start.
+    func close() async {
+        let running = state.withLockedValue { state -> Task<Void, Never>? in
+            state.closed = true
+            return state.task
+        }
+        await running?.value
+    }
+
+    private func drainUntilDone(app: Application) async {
         while true {
+            do {
+                try await Self.drain(app: app) { [state] in state.withLockedValue { $0.closed } }
+            } catch {
+                // The bot's sweep tries again within a minute.
+                app.logger.error("The bot could not answer waiting messages: \(String(reflecting: error))")
+            }
+            let more = state.withLockedValue { state -> Bool in
+                if state.again && !state.closed {
+                    state.again = false
+                    return true
+                }
+                state.running = false
+                return false
+            }
+            if !more { return }
+        }
+    }
+
+    /// Answers every waiting message, oldest first, until none is left or `stopping` says the
+    /// application is shutting down.
+    @discardableResult
+    static func drain(app: Application, stopping: @Sendable () -> Bool = { false }) async throws -> [Answered] {
+        var answered: [Answered] = []
+        while !stopping() {
             let waiting = try await app.db.sql.raw(
                 "SELECT entry_id, case_id, body FROM bot_pending ORDER BY received_at, entry_id LIMIT 100"
             ).all(decoding: Pending.self, keyDecodingStrategy: .convertFromSnakeCase)
             if waiting.isEmpty { return answered }
             let engine = await engine(app: app)
-            for message in waiting {
+            for message in waiting where !stopping() {
                 if let done = try await answer(message, engine: engine, app: app) { answered.append(done) }
             }
         }
+        return answered
     }
 
     /// Answers the messages waiting on one case, up to and including `entryID`, and says what the bot
@@ -217,5 +235,13 @@ final class BotDesk: Sendable {
             try await db.sql.raw("SELECT id FROM cases WHERE id = \(bind: caseID) FOR UPDATE").run()
         }
         return try await SupportCase.find(caseID, on: db)
+    }
+}
+
+/// Waits for the bot's background answers to stop before the database goes, when the application
+/// shuts down.
+struct BotDeskShutdown: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        await application.fairdesk.botDesk.close()
     }
 }
