@@ -15,6 +15,10 @@ final class BotBrain: Sendable {
         var engine: BotEngine?
         /// The revision being built in the background, if any.
         var building: Int64?
+        /// That build, so shutting down can wait for it (``close()``).
+        var rebuild: Task<Void, Never>?
+        /// The application is shutting down: no build starts in the background.
+        var closed = false
     }
     private let state = NIOLockedValueBox(State())
 
@@ -31,20 +35,28 @@ final class BotBrain: Sendable {
         }
         let plan = state.withLockedValue { state -> Plan in
             guard let engine = state.engine else { return .build }
-            // Up to date, or a rebuild is already under way.
-            if state.revision >= revision || state.building != nil { return .use(engine) }
+            // Up to date, a rebuild already under way, or shutting down.
+            if state.revision >= revision || state.building != nil || state.closed { return .use(engine) }
             state.building = revision
+            state.rebuild = Task.detached { _ = try? await self.build(app: app) }
             return .useWhileRebuilding(engine)
         }
         switch plan {
-        case .use(let engine):
-            return engine
-        case .useWhileRebuilding(let engine):
-            Task.detached { try? await self.build(app: app) }
+        case .use(let engine), .useWhileRebuilding(let engine):
             return engine
         case .build:
             return try await build(app: app)
         }
+    }
+
+    /// Starts no more builds in the background and waits for the one under way: the application
+    /// calls it as it shuts down (``BotDeskShutdown``), before the database goes.
+    func close() async {
+        let running = state.withLockedValue { state -> Task<Void, Never>? in
+            state.closed = true
+            return state.rebuild
+        }
+        await running?.value
     }
 
     /// Reads the published articles and builds the engine; keeps it unless a newer one got there first.

@@ -238,10 +238,11 @@ final class BotDesk: Sendable {
     }
 }
 
-/// Waits for the bot's background answers to stop before the database goes, when the application
-/// shuts down.
+/// Waits for the bot's background work (answers, and a rebuild after an article changed) to stop
+/// before the database goes, when the application shuts down.
 struct BotDeskShutdown: LifecycleHandler {
     func shutdownAsync(_ application: Application) async {
         await application.fairdesk.botDesk.close()
+        await application.fairdesk.bot.close()
     }
 }
