@@ -17,6 +17,8 @@ struct BotConversations {
 
     /// The bot's name on the timeline and the audit log.
     static let actor = Actor(id: nil, label: "Fairdesk bot")
+    /// The note on a conversation the bot held when it was switched off (``CaseWork/botCannotAnswer(_:why:)``).
+    static let switchedOffNote = "The bot is switched off, so a person answers this conversation from here."
 
     /// What the bot did with one customer message.
     struct Outcome: Sendable {

@@ -185,7 +185,7 @@ final class BotDesk: Sendable {
                 guard let engine else {
                     // Switched off since the message came: people answer from here.
                     let note = try await work.botCannotAnswer(
-                        supportCase, why: "The bot is switched off, so a person answers this conversation from here.")
+                        supportCase, why: BotConversations.switchedOffNote)
                     return (answered, [LiveEvent(kind: .entry, supportCase: supportCase, entry: note)])
                 }
                 let outcome = try await BotConversations(work: work, engine: engine, options: app.fairdesk.config.bot)

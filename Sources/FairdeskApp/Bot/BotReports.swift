@@ -5,8 +5,19 @@ import SQLKit
 
 /// The bot's figures for leads over a period: containment, escalation by reason, time-to-human.
 enum BotReports {
-    /// The conversations that started in `from ..< to`, judged as things stand at `now`.
+    /// The report for `from ..< to` as the API and the page give it: the period's figures, and the
+    /// messages waiting for the bot's answer now.
     static func build(from: Date, to: Date, now: Date, on db: any Database) async throws -> BotReportDTO {
+        var dto = try await figures(from: from, to: to, now: now, on: db)
+        let backlog = try await BotDesk.backlog(on: db)
+        dto.awaitingAnswer = backlog.messages
+        dto.oldestAwaitingSeconds = backlog.oldestSince.map { max(0, now.timeIntervalSince($0)) }
+        return dto
+    }
+
+    /// The conversations that started in `from ..< to`, judged as things stand at `now` (the
+    /// backlog left at zero: it is not a figure of the period).
+    static func figures(from: Date, to: Date, now: Date, on db: any Database) async throws -> BotReportDTO {
         struct Row: Decodable {
             var customerId: UUID
             var state: BotReport.State
@@ -42,11 +53,7 @@ enum BotReports {
                 AND c.created_at >= \(bind: from) AND c.created_at < \(bind: to)
                 """
             ).first(decoding: Count.self)?.n ?? 0
-        var dto = BotReportDTO(BotReport(conversations, now: now), from: from, to: to, bypassed: bypassed)
-        let backlog = try await BotDesk.backlog(on: db)
-        dto.awaitingAnswer = backlog.messages
-        dto.oldestAwaitingSeconds = backlog.oldestSince.map { max(0, now.timeIntervalSince($0)) }
-        return dto
+        return BotReportDTO(BotReport(conversations, now: now), from: from, to: to, bypassed: bypassed)
     }
 
     struct Contact: Hashable {

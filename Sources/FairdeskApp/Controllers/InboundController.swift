@@ -230,7 +230,7 @@ struct InboundService: Sendable {
             let botWork = CaseWork(
                 db: db, now: now, actor: BotConversations.actor, config: config, catalog: work.catalog)
             _ = try await botWork.botCannotAnswer(
-                supportCase, why: "The bot is switched off, so a person answers this conversation from here.")
+                supportCase, why: BotConversations.switchedOffNote)
         }
         var result = InboundResultDTO(
             customerId: customerID, caseId: try supportCase.requireID(), caseNumber: supportCase.number,

@@ -22,7 +22,7 @@ struct ColumnReader {
     func uuid(_ column: String) throws -> UUID {
         if postgres { return try value(column) }
         let text = try value(column, as: String.self)
-        guard let id = Self.uuid(text) ?? UUID(uuidString: text) else {
+        guard let id = Self.uuid(text) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "\(column) is not a UUID: \(text)"))
         }

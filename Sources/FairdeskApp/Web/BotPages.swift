@@ -44,7 +44,7 @@ struct BotPages: RouteCollection {
         var start = from
         while start < to, weeks.count < 26 {
             let end = min(start.addingTimeInterval(7 * 86_400), to)
-            weeks.append((start, try await BotReports.build(from: start, to: end, now: req.now, on: req.db)))
+            weeks.append((start, try await BotReports.figures(from: start, to: end, now: req.now, on: req.db)))
             start = end
         }
         return try await req.view.render(
