@@ -6,7 +6,9 @@ extension Application {
     /// Runs `work` in one transaction: every row it writes is committed together, or none is.
     ///
     /// On SQLite, write transactions of this process take turns (see ``WriteGate``), on a connection
-    /// tuned by ``DatabaseSetup/tuneSQLiteConnection(_:)``.
+    /// tuned by ``DatabaseSetup/tuneSQLiteConnection(_:)``, and each takes the file's write lock
+    /// before it reads anything (see ``DatabaseSetup/takeWriteLock(_:)``), so a write by another
+    /// process (`fairdesk worker`, a command) makes it wait, never fail.
     func write<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await write(on: db, work)
     }
@@ -21,7 +23,10 @@ extension Application {
         do {
             let result = try await database.withConnection { connection in
                 try await DatabaseSetup.tuneSQLiteConnection(connection)
-                return try await connection.transaction { try await work($0) }
+                return try await connection.transaction { db in
+                    try await DatabaseSetup.takeWriteLock(db)
+                    return try await work(db)
+                }
             }
             await gate.release()
             return result

@@ -52,11 +52,17 @@ enum DatabaseSetup {
     /// - `cache_size = -131072` (128 MiB instead of 2 MiB): inserts land at random places in the
     ///   UUID indexes; with the default cache, pages are written out and read back over and over.
     /// - `temp_store = MEMORY`: sorts and temporary indexes stay off the disk.
+    /// - `busy_timeout`: while another process holds the write lock, wait for it, sleeping between
+    ///   tries (SQLiteNIO's own handler retries without pause, for ever), and give up with "database
+    ///   is locked" after ``busyTimeoutMilliseconds``.
     ///
     /// A connection is tuned once: the settings last as long as it does. The connections already
     /// tuned are known by identity, so a write transaction costs no extra statements. (Should a
     /// closed connection's memory be reused by a new one, the new one would only run untuned, with
     /// SQLite's safer defaults.)
+    /// How long a write waits for another process's write lock before it fails.
+    static let busyTimeoutMilliseconds = 30_000
+
     static func tuneSQLiteConnection(_ connection: any Database) async throws {
         guard let sqlite = connection as? any SQLiteDatabase else { return }
         let id = try await sqlite.withConnection { ObjectIdentifier($0) }
@@ -65,7 +71,21 @@ enum DatabaseSetup {
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA cache_size = -131072").run()
         try await sql.raw("PRAGMA temp_store = MEMORY").run()
+        try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeoutMilliseconds))").run()
         tunedConnections.withLockedValue { _ = $0.insert(id) }
+    }
+
+    /// Takes SQLite's write lock as the first step of a write transaction.
+    ///
+    /// SQLite's `BEGIN` takes no lock: a transaction that reads first and writes later holds a view
+    /// of the file from its first read. Should another process (a `fairdesk worker` beside `serve`,
+    /// a command) commit in between, the first write fails at once with `SQLITE_BUSY_SNAPSHOT`, since
+    /// the transaction read data that is no longer current. A write before any read takes the lock
+    /// and a current view together, waiting (up to the busy timeout) while another process writes.
+    /// An update that matches no row is enough: SQLite takes the lock to run any write statement.
+    static func takeWriteLock(_ db: any Database) async throws {
+        guard !db.isPostgres else { return }
+        try await db.sql.raw("UPDATE counters SET value = value WHERE name = 'write_lock'").run()
     }
 
     private static let tunedConnections = NIOLockedValueBox(Set<ObjectIdentifier>())
