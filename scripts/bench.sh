@@ -84,5 +84,19 @@ else
 fi
 
 kill $server; wait $server 2>/dev/null || true; server=""
+
+# The same load with the bot switched off (FAIRDESK_BOT=off): what storing a message costs on its
+# own, without the bot's answers taking turns at the database (run after the first, so more of the
+# addresses are returning customers).
+echo "== inbound messages with the bot off, 20 s, 16 connections"
+FAIRDESK_BOT=off "$bin" serve > "$work/serve-nobot.log" 2>&1 &
+server=$!
+for _ in $(seq 1 120); do curl -sf "localhost:$port/health" >/dev/null && break; sleep 0.5; done
+out=$(FAIRDESK_TOKEN=$token wrk -t2 -c16 -d20s --latency -s "$root/benchmarks/inbound.lua" "http://127.0.0.1:$port")
+echo "$out" | grep -E "Latency|99%|Requests/sec|Non-2xx|non-2xx" || true
+record inbound_bot_off_rps "$(echo "$out" | rps)" req/s
+record inbound_bot_off_p99_ms "$(echo "$out" | p99)" ms
+kill $server; wait $server 2>/dev/null || true; server=""
+
 python3 "$root/scripts/bench_chart.py" "$results" "$root/benchmarks/chart.svg"
 echo "figures appended to $results; chart in benchmarks/chart.svg"

@@ -14,6 +14,7 @@ PANELS = {
     "timeline_p99_ms": ("Customer timeline p99 (ms)", 20, True),
     "inbox_p99_ms": ("Agent inbox p99 (ms)", 20, True),
     "inbound_rps": ("Inbound messages (req/s)", 1000, False),
+    "inbound_bot_off_rps": ("Inbound messages, bot off (req/s)", 1000, False),
     "routing_choose_p99_us": ("Choose an agent among 10,000, p99 (µs)", 1000, True),
     "jobs_per_second": ("No-op jobs, PostgreSQL, 2 workers (jobs/s)", 2000, False),
     # A minute's worth of due clocks must be handled within the minute, at any total.

@@ -55,7 +55,7 @@ struct BotConversations {
                 ("channel", supportCase.channel.rawValue), ("tier", supportCase.tier),
                 ("state", BotReport.State.withBot.rawValue), ("started_at", now), ("last_turn_at", now),
                 ("customer_turns", 0), ("turns", "[]"),
-            ])
+            ], deferrable: true)
         try await work.rollups.record(.botStarted(at: now), for: supportCase)
     }
 

@@ -72,7 +72,7 @@ final class BotDesk: Sendable {
             [
                 ("entry_id", try entry.requireID()), ("case_id", try supportCase.requireID()), ("body", entry.body),
                 ("received_at", now),
-            ])
+            ], deferrable: true)
     }
 
     /// Answers what is waiting, in the background, once the caller's transaction has committed. A

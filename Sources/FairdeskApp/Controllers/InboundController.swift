@@ -152,8 +152,20 @@ struct InboundService: Sendable {
         try await receive(message, defaultQueue: CaseWork.defaultQueue(on: db, config: config), on: db)
     }
 
+    /// What the caller already knows of a message's sender (see ``InboundBatcher/Rounds``).
+    enum Sender: Sendable, Equatable {
+        /// Look the address up.
+        case unknown
+        /// Nobody has the address yet.
+        case new
+        /// The customer who has it.
+        case known(CustomerDirectory.Ref)
+    }
+
     /// Receives `message` inside the caller's transaction; new cases go to `defaultQueue`.
-    func receive(_ message: Message, defaultQueue: UUID?, on db: any Database) async throws -> Outcome {
+    func receive(_ message: Message, sender: Sender = .unknown, defaultQueue: UUID?, on db: any Database) async throws
+        -> Outcome
+    {
         if let externalID = message.externalID,
             let existing = try await TimelineEntry.query(on: db).filter(\.$channel == message.channel)
                 .filter(\.$externalID == externalID).first(),
@@ -174,7 +186,7 @@ struct InboundService: Sendable {
         {
             threaded = found
             customer = .init(id: try owner.requireID(), displayName: owner.displayName, tier: owner.tier)
-        } else if let known = try await directory.owner(of: message.identity) {
+        } else if let known = try await known(sender, message.identity, directory) {
             customer = known
         } else {
             let made = try await directory.create(
@@ -241,6 +253,16 @@ struct InboundService: Sendable {
         return Outcome(
             result: result,
             event: LiveEvent(kind: caseCreated ? .supportCase : .entry, supportCase: supportCase, entry: entry))
+    }
+
+    private func known(_ sender: Sender, _ identity: Identity, _ directory: CustomerDirectory) async throws
+        -> CustomerDirectory.Ref?
+    {
+        switch sender {
+        case .unknown: try await directory.owner(of: identity)
+        case .new: nil
+        case .known(let customer): customer
+        }
     }
 
     /// Tells live pages about the message (nothing for a duplicate), then lets the bot answer it in

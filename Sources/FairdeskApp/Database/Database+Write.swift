@@ -47,7 +47,16 @@ extension Request {
 extension Database {
     /// Inserts one row with a single prepared statement. Used on the hot paths (timeline entries,
     /// cases, customers), where Fluent's per-model reflection cost more than the write itself.
-    func insertRow(_ table: String, _ values: [(String, (any Encodable & Sendable)?)]) async throws {
+    ///
+    /// `deferrable`: nothing reads, updates or deletes the row in the rest of the caller's work, so
+    /// a batch collecting rows (see ``DeferredWrites``) may write it later with others.
+    func insertRow(_ table: String, _ values: [(String, (any Encodable & Sendable)?)], deferrable: Bool = false)
+        async throws
+    {
+        if deferrable, let deferred = DeferredWrites.current {
+            deferred.insert(table, columns: values.map(\.0), rows: [values.map(\.1)])
+            return
+        }
         var statement: SQLQueryString = "INSERT INTO \(ident: table) ("
         statement += SQLQueryString(values.map { "\"\($0.0)\"" }.joined(separator: ", "))
         statement += ") VALUES ("
@@ -59,9 +68,15 @@ extension Database {
         try await sql.raw(statement).run()
     }
 
-    /// Inserts several rows of the same columns with one statement.
-    func insertRows(_ table: String, columns: [String], _ rows: [[(any Encodable & Sendable)?]]) async throws {
+    /// Inserts several rows of the same columns with one statement (`deferrable`: see ``insertRow(_:_:deferrable:)``).
+    func insertRows(
+        _ table: String, columns: [String], _ rows: [[(any Encodable & Sendable)?]], deferrable: Bool = false
+    ) async throws {
         guard !rows.isEmpty else { return }
+        if deferrable, let deferred = DeferredWrites.current {
+            deferred.insert(table, columns: columns, rows: rows)
+            return
+        }
         var statement: SQLQueryString = "INSERT INTO \(ident: table) ("
         statement += SQLQueryString(columns.map { "\"\($0)\"" }.joined(separator: ", "))
         statement += ") VALUES "

@@ -26,8 +26,17 @@ struct ReportRollups {
         try await record(event, tier: supportCase.tier, channel: supportCase.channel)
     }
 
-    /// Adds `increments` to their day and month rows, with as few statements as the bind limit allows.
+    /// Adds `increments` to their day and month rows, with as few statements as the bind limit allows,
+    /// or leaves them to a batch's single write when one is collecting (see ``DeferredWrites``).
     func add(_ increments: [RollupIncrement]) async throws {
+        if let deferred = DeferredWrites.current {
+            deferred.add(increments)
+            return
+        }
+        try await Self.add(increments, on: db)
+    }
+
+    static func add(_ increments: [RollupIncrement], on db: any Database) async throws {
         var rows: [(Grain, String, RollupIncrement)] = []
         for increment in RollupIncrement.merged(increments) {
             rows.append((.day, increment.day.description, increment))

@@ -14,8 +14,11 @@ struct RoutingWaits {
     /// and has no owner; takes it off otherwise.
     /// A case that was already waiting keeps its place (its original waiting time).
     /// `dueAt` is the case's earliest SLA due time when the caller knows it (it is read otherwise);
-    /// a `newCustomer` has no other case, so no agent to return to.
-    func sync(_ supportCase: SupportCase, dueAt known: Date? = nil, newCustomer: Bool = false) async throws {
+    /// a `newCustomer` has no other case, so no agent to return to. A `newCase` (opened in this
+    /// transaction) has no row yet, so its row may wait for a batch's single write (see ``DeferredWrites``).
+    func sync(_ supportCase: SupportCase, dueAt known: Date? = nil, newCustomer: Bool = false, newCase: Bool = false)
+        async throws
+    {
         let caseID = try supportCase.requireID()
         guard supportCase.status.isActive, supportCase.status != .pendingCustomer, supportCase.$owner.id == nil,
             !supportCase.withBot
@@ -47,6 +50,18 @@ struct RoutingWaits {
                 ).first(decoding: Owner.self, keyDecodingStrategy: .convertFromSnakeCase)?.ownerId
             }
         let priority = catalog.tier(supportCase.tier)?.priority ?? 0
+        if newCase {
+            try await db.insertRow(
+                "routing_waits",
+                [
+                    ("id", caseID), ("case_id", caseID), ("queue_id", supportCase.$queue.id),
+                    ("channel", supportCase.channel.rawValue), ("tier_key", supportCase.tier),
+                    ("tier_priority", priority),
+                    ("waiting_since", now), ("due_at", due), ("frustrated", supportCase.frustrated),
+                    ("returning_agent_id", returning),
+                ], deferrable: true)
+            return
+        }
         try await db.sql.raw(
             """
             INSERT INTO routing_waits (id, case_id, queue_id, channel, tier_key, tier_priority, waiting_since, \

@@ -83,12 +83,15 @@ struct CaseClocks {
 
     /// Starts a new case's clocks; returns the earliest due time, for routing.
     @discardableResult
-    func caseOpened(caseID: UUID, tier: String, channel: ContactChannel) async throws -> Date? {
+    /// `deferrable`: the caller reads no clock of the case afterwards (see ``DeferredWrites``).
+    func caseOpened(caseID: UUID, tier: String, channel: ContactChannel, deferrable: Bool = false) async throws
+        -> Date?
+    {
         let rows = [SLAMetric.firstResponse, .resolution].compactMap {
             newClock($0, caseID: caseID, tier: tier, channel: channel)
         }
         // One statement for both clocks: this runs for every new case.
-        try await db.insertRows("sla_clocks", columns: Self.columns, rows.map(\.values))
+        try await db.insertRows("sla_clocks", columns: Self.columns, rows.map(\.values), deferrable: deferrable)
         return rows.compactMap(\.dueAt).min()
     }
 

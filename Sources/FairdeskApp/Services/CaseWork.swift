@@ -19,6 +19,7 @@ struct CaseWork {
 
     /// The next case number, from a counter row that PostgreSQL locks until commit.
     func nextCaseNumber() async throws -> Int64 {
+        if let reserved = DeferredWrites.current?.takeCaseNumber() { return reserved }
         struct Row: Decodable { var value: Int64 }
         guard
             let row = try await db.sql.raw(
@@ -68,17 +69,18 @@ struct CaseWork {
                 ("queue_id", queue), ("owner_id", nil), ("owner_count", 0), ("bounce_count", 0), ("created_at", now),
                 ("updated_at", now), ("last_activity_at", now), ("resolved_at", nil), ("closed_at", nil),
                 ("tier", tier), ("frustrated", false), ("with_bot", withBot),
-            ])
+            ], deferrable: true)
         supportCase.$id.exists = true
         try await db.insertRow(
             "case_owners",
             [
                 ("id", UUID()), ("case_id", supportCase.id), ("user_id", nil), ("queue_id", queue),
                 ("started_at", now), ("started_by_id", actor.id),
-            ])
+            ], deferrable: true)
         if !withBot {
-            let due = try await clocks.caseOpened(caseID: supportCase.id!, tier: tier, channel: channel)
-            try await waits.sync(supportCase, dueAt: due, newCustomer: newCustomer)
+            let due = try await clocks.caseOpened(
+                caseID: supportCase.id!, tier: tier, channel: channel, deferrable: true)
+            try await waits.sync(supportCase, dueAt: due, newCustomer: newCustomer, newCase: true)
         }
         try await rollups.record(.caseOpened(at: now), for: supportCase)
         try await Webhooks.emit(.caseCreated, data: CaseEventData(supportCase), at: now, on: db)
@@ -112,7 +114,7 @@ struct CaseWork {
                 ("author_id", author.id), ("author_label", author.label), ("body", body), ("talk_seconds", call?.talk),
                 ("hold_seconds", call?.hold), ("after_call_work_seconds", call?.afterCallWork),
                 ("details", entry.details), ("external_id", externalID), ("occurred_at", now),
-            ])
+            ], deferrable: true)
         entry.$id.exists = true
         // A case opened (or already touched) at this instant already says so.
         if supportCase.lastActivityAt != now || supportCase.updatedAt != now {

@@ -21,7 +21,7 @@ struct CustomerDirectory {
     }
 
     /// A customer found by an address: just what the callers need.
-    struct Ref: Sendable {
+    struct Ref: Sendable, Equatable {
         var id: UUID
         var displayName: String
         var tier: String
@@ -56,7 +56,7 @@ struct CustomerDirectory {
             [
                 ("id", customer.id), ("display_name", displayName), ("name_key", customer.nameKey), ("tier", tier),
                 ("merged_into_id", nil), ("created_at", now), ("updated_at", now),
-            ])
+            ], deferrable: true)
         customer.$id.exists = true
         for identity in identities {
             try await db.insertRow(
@@ -64,7 +64,7 @@ struct CustomerDirectory {
                 [
                     ("id", UUID()), ("customer_id", customer.id), ("kind", identity.kind.rawValue),
                     ("value", identity.value), ("created_at", now),
-                ])
+                ], deferrable: true)
         }
         return customer
     }

@@ -59,9 +59,15 @@ enum Webhooks {
     static func emit(
         _ event: WebhookEvent, data: some Encodable & Sendable, at now: Date, on db: any Database
     ) async throws {
-        let endpoints = try await db.sql.raw("SELECT * FROM webhook_endpoints WHERE active = \(bind: true)")
-            .all(decoding: Endpoint.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .filter { $0.eventList.contains(event.rawValue) }
+        let read = {
+            try await db.sql.raw("SELECT * FROM webhook_endpoints WHERE active = \(bind: true)")
+                .all(decoding: Endpoint.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        let all =
+            if let deferred = DeferredWrites.current { try await deferred.webhookEndpoints(read) } else {
+                try await read()
+            }
+        let endpoints = all.filter { $0.eventList.contains(event.rawValue) }
         guard !endpoints.isEmpty else { return }
         for endpoint in endpoints {
             let id = TimeOrderedID.next(at: now)
