@@ -51,7 +51,8 @@ struct BotConversations {
         try await work.db.insertRow(
             "bot_conversations",
             [
-                ("id", UUID()), ("case_id", try supportCase.requireID()), ("customer_id", supportCase.$customer.id),
+                ("id", TimeOrderedID.next(at: now)), ("case_id", try supportCase.requireID()),
+                ("customer_id", supportCase.$customer.id),
                 ("channel", supportCase.channel.rawValue), ("tier", supportCase.tier),
                 ("state", BotReport.State.withBot.rawValue), ("started_at", now), ("last_turn_at", now),
                 ("customer_turns", 0), ("turns", "[]"),

@@ -97,7 +97,7 @@ struct InboundController: RouteCollection {
         let outcome = try await service.receive(message, app: req.application)
         await service.publish(outcome, app: req.application)
         let result = outcome.result
-        return try await result.encodeResponse(status: result.duplicate ? .ok : .created, for: req)
+        return result.jsonResponse(status: result.duplicate ? .ok : .created)
     }
 }
 

@@ -63,6 +63,13 @@ struct JSONText {
         date(value)
     }
 
+    mutating func field(_ name: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        key(name)
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     mutating func field<Number: BinaryInteger>(_ name: StaticString, _ value: Number?) {
         guard let value else { return }
         key(name)

@@ -98,3 +98,21 @@ struct InboundResultDTO: Content {
     /// What the bot answered, on the social route, which waits for it so the bridge can post it back.
     var bot: BotReplyDTO? = nil
 }
+
+/// The inbound route answers every message with this, so it is written by hand (see ``JSONText``);
+/// the social route, whose answer can carry the bot's reply, encodes it as usual.
+extension InboundResultDTO: JSONTextWritable {
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.field("customerId", customerId)
+            json.field("caseId", caseId)
+            json.field("caseNumber", caseNumber)
+            json.field("entryId", entryId)
+            json.field("customerCreated", customerCreated)
+            json.field("caseCreated", caseCreated)
+            json.field("caseReopened", caseReopened)
+            json.field("duplicate", duplicate)
+            json.field("botAnswers", botAnswers)
+        }
+    }
+}

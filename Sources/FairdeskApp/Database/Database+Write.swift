@@ -7,8 +7,8 @@ extension Application {
     ///
     /// On SQLite, write transactions of this process take turns (see ``WriteGate``), on a connection
     /// tuned by ``DatabaseSetup/tuneSQLiteConnection(_:)``, and each takes the file's write lock
-    /// before it reads anything (see ``DatabaseSetup/takeWriteLock(_:)``), so a write by another
-    /// process (`fairdesk worker`, a command) makes it wait, never fail.
+    /// before it reads anything (see ``DatabaseSetup/immediateTransaction(on:_:)``), so a write by
+    /// another process (`fairdesk worker`, a command) makes it wait, never fail.
     func write<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await write(on: db, work)
     }
@@ -23,10 +23,7 @@ extension Application {
         do {
             let result = try await database.withConnection { connection in
                 try await DatabaseSetup.tuneSQLiteConnection(connection)
-                return try await connection.transaction { db in
-                    try await DatabaseSetup.takeWriteLock(db)
-                    return try await work(db)
-                }
+                return try await DatabaseSetup.immediateTransaction(on: connection, work)
             }
             await gate.release()
             return result

@@ -75,17 +75,27 @@ enum DatabaseSetup {
         tunedConnections.withLockedValue { _ = $0.insert(id) }
     }
 
-    /// Takes SQLite's write lock as the first step of a write transaction.
+    /// Runs `work` in a transaction that takes SQLite's write lock at its start (`BEGIN IMMEDIATE`).
     ///
-    /// SQLite's `BEGIN` takes no lock: a transaction that reads first and writes later holds a view
-    /// of the file from its first read. Should another process (a `fairdesk worker` beside `serve`,
-    /// a command) commit in between, the first write fails at once with `SQLITE_BUSY_SNAPSHOT`, since
-    /// the transaction read data that is no longer current. A write before any read takes the lock
-    /// and a current view together, waiting (up to the busy timeout) while another process writes.
-    /// An update that matches no row is enough: SQLite takes the lock to run any write statement.
-    static func takeWriteLock(_ db: any Database) async throws {
-        guard !db.isPostgres else { return }
-        try await db.sql.raw("UPDATE counters SET value = value WHERE name = 'write_lock'").run()
+    /// SQLite's plain `BEGIN` (what Fluent's `transaction` sends) takes no lock: a transaction that
+    /// reads first and writes later holds a view of the file from its first read. Should another
+    /// process (a `fairdesk worker` beside `serve`, a command) commit in between, the first write
+    /// fails at once with `SQLITE_BUSY_SNAPSHOT`, since the transaction read data that is no longer
+    /// current. `BEGIN IMMEDIATE` takes the lock and a current view together, waiting (up to the
+    /// busy timeout) while another process writes. `connection` must be one leased connection; the
+    /// work must not open a transaction of its own (none in Fairdesk does).
+    static func immediateTransaction<T: Sendable>(
+        on connection: any Database, _ work: @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        try await connection.sql.raw("BEGIN IMMEDIATE").run()
+        do {
+            let result = try await work(connection)
+            try await connection.sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await connection.sql.raw("ROLLBACK").run()
+            throw error
+        }
     }
 
     private static let tunedConnections = NIOLockedValueBox(Set<ObjectIdentifier>())

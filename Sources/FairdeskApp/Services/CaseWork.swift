@@ -58,7 +58,8 @@ struct CaseWork {
                     .first(decoding: Tier.self)?.tier ?? "standard"
             }
         let supportCase = SupportCase(
-            id: UUID(), number: try await nextCaseNumber(), customerID: customerID, subject: subject, channel: channel,
+            id: TimeOrderedID.next(at: now), number: try await nextCaseNumber(), customerID: customerID,
+            subject: subject, channel: channel,
             queueID: queue, ownerID: nil, at: now, tier: tier)
         supportCase.withBot = withBot
         try await db.insertRow(
@@ -74,7 +75,7 @@ struct CaseWork {
         try await db.insertRow(
             "case_owners",
             [
-                ("id", UUID()), ("case_id", supportCase.id), ("user_id", nil), ("queue_id", queue),
+                ("id", TimeOrderedID.next(at: now)), ("case_id", supportCase.id), ("user_id", nil), ("queue_id", queue),
                 ("started_at", now), ("started_by_id", actor.id),
             ], deferrable: true)
         if !withBot {

@@ -50,7 +50,7 @@ struct CustomerDirectory {
     /// Creates a customer with these identities. The identities must be free (checked by the caller
     /// or by the unique index, which rolls the whole transaction back).
     func create(displayName: String, tier: String, identities: [Identity]) async throws -> Customer {
-        let customer = Customer(id: UUID(), displayName: displayName, tier: tier, createdAt: now)
+        let customer = Customer(id: TimeOrderedID.next(at: now), displayName: displayName, tier: tier, createdAt: now)
         try await db.insertRow(
             "customers",
             [
@@ -62,7 +62,7 @@ struct CustomerDirectory {
             try await db.insertRow(
                 "identities",
                 [
-                    ("id", UUID()), ("customer_id", customer.id), ("kind", identity.kind.rawValue),
+                    ("id", TimeOrderedID.next(at: now)), ("customer_id", customer.id), ("kind", identity.kind.rawValue),
                     ("value", identity.value), ("created_at", now),
                 ], deferrable: true)
         }

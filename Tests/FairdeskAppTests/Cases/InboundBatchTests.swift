@@ -77,6 +77,11 @@ struct InboundBatchTests {
             for id in created { numbers.append(try #require(try await SupportCase.find(id, on: fd.app.db)).number) }
             let before = try #require(try await SupportCase.find(resolved.caseId, on: fd.app.db)).number
             #expect(numbers.sorted() == Array(before + 1...before + 4))
+            // new ids are time-ordered (UUIDv7), so each table's index grows at its end: sorted as
+            // SQLite sorts them (text), the cases come in the order they were opened
+            let byNumber = zip(numbers, created).sorted { $0.0 < $1.0 }.map(\.1.uuidString)
+            #expect(byNumber == byNumber.sorted())
+            #expect(created.allSatisfy { $0.uuidString.dropFirst(14).hasPrefix("7") })
             for id in created {
                 #expect(try await SupportCase.find(id, on: fd.app.db)?.status == .new)
                 #expect(try await StoredClock.of(caseID: id, on: fd.app.db).count == 2)

@@ -19,6 +19,22 @@ struct JSONTextTests {
         try #require(try JSONSerialization.jsonObject(with: data) as? NSDictionary)
     }
 
+    @Test("an inbound message's result, every combination of its flags")
+    func inboundResult() throws {
+        for flags in 0..<32 {
+            let bit = { (index: Int) in flags & (1 << index) != 0 }
+            var result = InboundResultDTO(
+                customerId: UUID(), caseId: UUID(), caseNumber: Int64(flags) * 1_000_003, entryId: UUID(),
+                customerCreated: bit(0), caseCreated: bit(1), caseReopened: bit(2), duplicate: bit(3))
+            result.botAnswers = bit(4)
+            var json = JSONText()
+            result.write(to: &json)
+            let written = try parsed(Data(json.bytes))
+            #expect(written == (try parsed(try encoded(result))))
+            #expect(written["botAnswers"] as? Bool == bit(4))
+        }
+    }
+
     func page(seed: UInt64) -> ListPage<CaseDTO> {
         var random = SeededRandom(seed: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
