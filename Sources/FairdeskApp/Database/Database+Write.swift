@@ -47,10 +47,12 @@ extension Database {
     ///
     /// `deferrable`: nothing reads, updates or deletes the row in the rest of the caller's work, so
     /// a batch collecting rows (see ``DeferredWrites``) may write it later with others.
-    func insertRow(_ table: String, _ values: [(String, (any Encodable & Sendable)?)], deferrable: Bool = false)
-        async throws
-    {
-        if deferrable, let deferred = DeferredWrites.current {
+    /// `onConflict`: when a row with the same `key` exists, set its `update` columns instead.
+    func insertRow(
+        _ table: String, _ values: [(String, (any Encodable & Sendable)?)], deferrable: Bool = false,
+        onConflict: (key: String, update: [String])? = nil
+    ) async throws {
+        if deferrable, onConflict == nil, let deferred = DeferredWrites.current {
             deferred.insert(table, columns: values.map(\.0), rows: [values.map(\.1)])
             return
         }
@@ -62,6 +64,11 @@ extension Database {
             if let value { statement += "\(bind: value)" } else { statement += "NULL" }
         }
         statement += ")"
+        if let onConflict {
+            statement += " ON CONFLICT (\(ident: onConflict.key)) DO UPDATE SET "
+            statement += SQLQueryString(
+                onConflict.update.map { "\"\($0)\" = excluded.\"\($0)\"" }.joined(separator: ", "))
+        }
         try await sql.raw(statement).run()
     }
 

@@ -46,6 +46,9 @@ enum DatabaseSetup {
         return try await db.sql.raw(query).first(decoding: Row.self)?.found == 1
     }
 
+    /// How long a write waits for another process's write lock before it fails.
+    static let busyTimeoutMilliseconds = 30_000
+
     /// Per-connection settings, applied at start and before a write transaction on a connection
     /// not tuned yet (SQLiteKit offers no hook when a connection opens):
     /// - `synchronous = NORMAL`: in WAL mode a commit survives a process crash and skips an fsync.
@@ -60,9 +63,6 @@ enum DatabaseSetup {
     /// tuned are known by identity, so a write transaction costs no extra statements. (Should a
     /// closed connection's memory be reused by a new one, the new one would only run untuned, with
     /// SQLite's safer defaults.)
-    /// How long a write waits for another process's write lock before it fails.
-    static let busyTimeoutMilliseconds = 30_000
-
     static func tuneSQLiteConnection(_ connection: any Database) async throws {
         guard let sqlite = connection as? any SQLiteDatabase else { return }
         let id = try await sqlite.withConnection { ObjectIdentifier($0) }

@@ -10,7 +10,7 @@ import SQLKit
 /// On SQLite one transaction writes at a time, and each statement is a round trip to SQLite's
 /// thread and back (about 0.1 ms here, mostly waking threads). A batch of inbound messages (see
 /// ``InboundBatcher``) spent most of its turn on those round trips, so while it ran one core sat
-/// idle and other messages waited. Inside ``with(_:)``, inserts marked `deferrable` and report
+/// idle and other messages waited. Inside ``with(on:_:)``, inserts marked `deferrable` and report
 /// increments are collected instead; ``flush(on:)`` writes them before the transaction commits.
 ///
 /// A deferred row is invisible until the flush, so only rows that nothing reads, updates or deletes
@@ -64,13 +64,8 @@ final class DeferredWrites: @unchecked Sendable {
     /// in order (SQLite only, like the collection).
     func reserveCaseNumbers(_ count: Int, on db: any Database) async throws {
         guard count > 0, !db.isPostgres else { return }
-        struct Row: Decodable { var value: Int64 }
-        guard
-            let last = try await db.sql.raw(
-                "UPDATE counters SET value = value + \(bind: count) WHERE name = 'case_number' RETURNING value"
-            ).first(decoding: Row.self)?.value
-        else { throw AuditLogError.missingCounter }
-        lock.withLock { caseNumbers += (last - Int64(count) + 1)...last }
+        let numbers = try await CaseWork.takeCaseNumbers(count, on: db)
+        lock.withLock { caseNumbers += numbers }
     }
 
     /// The next reserved case number, if any is left.

@@ -50,28 +50,16 @@ struct RoutingWaits {
                 ).first(decoding: Owner.self, keyDecodingStrategy: .convertFromSnakeCase)?.ownerId
             }
         let priority = catalog.tier(supportCase.tier)?.priority ?? 0
-        if newCase {
-            try await db.insertRow(
-                "routing_waits",
-                [
-                    ("id", caseID), ("case_id", caseID), ("queue_id", supportCase.$queue.id),
-                    ("channel", supportCase.channel.rawValue), ("tier_key", supportCase.tier),
-                    ("tier_priority", priority),
-                    ("waiting_since", now), ("due_at", due), ("frustrated", supportCase.frustrated),
-                    ("returning_agent_id", returning),
-                ], deferrable: true)
-            return
-        }
-        try await db.sql.raw(
-            """
-            INSERT INTO routing_waits (id, case_id, queue_id, channel, tier_key, tier_priority, waiting_since, \
-            due_at, frustrated, returning_agent_id) VALUES (\(bind: caseID), \(bind: caseID), \
-            \(bind: supportCase.$queue.id), \(bind: supportCase.channel.rawValue), \(bind: supportCase.tier), \
-            \(bind: priority), \(bind: now), \(bind: due), \(bind: supportCase.frustrated), \(bind: returning)) \
-            ON CONFLICT (case_id) DO UPDATE SET queue_id = excluded.queue_id, due_at = excluded.due_at, \
-            frustrated = excluded.frustrated, tier_priority = excluded.tier_priority
-            """
-        ).run()
+        let row: [(String, (any Encodable & Sendable)?)] = [
+            ("id", caseID), ("case_id", caseID), ("queue_id", supportCase.$queue.id),
+            ("channel", supportCase.channel.rawValue), ("tier_key", supportCase.tier), ("tier_priority", priority),
+            ("waiting_since", now), ("due_at", due), ("frustrated", supportCase.frustrated),
+            ("returning_agent_id", returning),
+        ]
+        // A case already waiting keeps its place (`waiting_since`) and the agent it may return to.
+        try await db.insertRow(
+            "routing_waits", row, deferrable: newCase,
+            onConflict: newCase ? nil : (key: "case_id", update: ["queue_id", "due_at", "frustrated", "tier_priority"]))
     }
 
     func remove(_ caseID: UUID) async throws {

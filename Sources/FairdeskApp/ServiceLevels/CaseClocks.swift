@@ -81,9 +81,9 @@ struct CaseClocks {
     let now: Date
     let catalog: ServiceCatalog
 
-    /// Starts a new case's clocks; returns the earliest due time, for routing.
+    /// Starts a new case's clocks; returns the earliest due time, for routing. `deferrable`: the
+    /// caller reads no clock of the case afterwards (see ``DeferredWrites``).
     @discardableResult
-    /// `deferrable`: the caller reads no clock of the case afterwards (see ``DeferredWrites``).
     func caseOpened(caseID: UUID, tier: String, channel: ContactChannel, deferrable: Bool = false) async throws
         -> Date?
     {

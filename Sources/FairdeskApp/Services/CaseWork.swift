@@ -17,16 +17,22 @@ struct CaseWork {
     var waits: RoutingWaits { RoutingWaits(db: db, now: now, catalog: catalog) }
     var rollups: ReportRollups { ReportRollups(db: db, timeZone: config.timeZone) }
 
-    /// The next case number, from a counter row that PostgreSQL locks until commit.
+    /// The next case number (one reserved for this batch if any is left, see ``DeferredWrites``).
     func nextCaseNumber() async throws -> Int64 {
         if let reserved = DeferredWrites.current?.takeCaseNumber() { return reserved }
+        return try await Self.takeCaseNumbers(1, on: db).lowerBound
+    }
+
+    /// Takes the next `count` case numbers with one statement, from a counter row that PostgreSQL
+    /// locks until commit.
+    static func takeCaseNumbers(_ count: Int, on db: any Database) async throws -> ClosedRange<Int64> {
         struct Row: Decodable { var value: Int64 }
         guard
-            let row = try await db.sql.raw(
-                "UPDATE counters SET value = value + 1 WHERE name = 'case_number' RETURNING value"
-            ).first(decoding: Row.self)
+            let last = try await db.sql.raw(
+                "UPDATE counters SET value = value + \(bind: count) WHERE name = 'case_number' RETURNING value"
+            ).first(decoding: Row.self)?.value
         else { throw AuditLogError.missingCounter }
-        return row.value
+        return (last - Int64(count) + 1)...last
     }
 
     /// The queue new cases go to when nothing else says where: the configured one, else the oldest.
