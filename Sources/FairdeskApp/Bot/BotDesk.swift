@@ -32,6 +32,8 @@ final class BotDesk: Sendable {
         var entryId: UUID
         var caseId: UUID
         var body: String
+        /// The case's channel (nil if the case is gone).
+        var channel: ContactChannel?
     }
 
     private struct State {
@@ -123,21 +125,54 @@ final class BotDesk: Sendable {
     }
 
     /// Answers every waiting message, oldest first, until none is left or `stopping` says the
-    /// application is shutting down.
+    /// application is shutting down. Conversations the customer watches live (chat, social) go
+    /// first, and the others give way to customers' messages being stored (``giveWay(for:busy:longest:)``).
     @discardableResult
     static func drain(app: Application, stopping: @Sendable () -> Bool = { false }) async throws -> [Answered] {
         var answered: [Answered] = []
+        let inbound = app.fairdesk.inbound
         while !stopping() {
             let waiting = try await app.db.sql.raw(
-                "SELECT entry_id, case_id, body FROM bot_pending ORDER BY received_at, entry_id LIMIT 100"
+                """
+                SELECT p.entry_id, p.case_id, p.body, c.channel FROM bot_pending p \
+                LEFT JOIN cases c ON c.id = p.case_id ORDER BY p.received_at, p.entry_id LIMIT 100
+                """
             ).all(decoding: Pending.self, keyDecodingStrategy: .convertFromSnakeCase)
             if waiting.isEmpty { return answered }
             let engine = await engine(app: app)
-            for message in waiting where !stopping() {
+            // A case's messages share its channel, so each conversation keeps its order.
+            let live = waiting.filter { $0.channel.map(isWatchedLive) ?? false }
+            let later = waiting.filter { !($0.channel.map(isWatchedLive) ?? false) }
+            for message in live + later where !stopping() {
+                await giveWay(for: message.channel, busy: { inbound.isBusy })
                 if let done = try await answer(message, engine: engine, app: app) { answered.append(done) }
             }
         }
         return answered
+    }
+
+    /// Whether the customer watches for the bot's answer as it is written (the chat widget, a social
+    /// network's conversation), rather than reading it later (email, a web form).
+    static func isWatchedLive(_ channel: ContactChannel) -> Bool {
+        channel == .chat || channel == .social
+    }
+
+    /// The longest an answer read later waits for customers' messages being stored: during a flood of
+    /// messages the bot still takes SQLite's write turn at least this often.
+    static let longestGiveWay: Duration = .milliseconds(100)
+
+    /// Storing what customers send comes before the bot's answers. The database has one writer, and
+    /// under a flood of messages the bot's answers would take turns with storing them and slow it
+    /// down. So while messages wait to be stored (`busy`), an answer read later (email, web form)
+    /// waits, up to `longest`; one watched live never waits. The answers held back are written as
+    /// soon as the flood eases: the backlog shows on `/metrics` and the leads' bot report.
+    static func giveWay(for channel: ContactChannel?, busy: () -> Bool, longest: Duration = longestGiveWay) async {
+        if let channel, isWatchedLive(channel) { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now + longest
+        while busy() && clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
     }
 
     /// Answers the messages waiting on one case, up to and including `entryID`, and says what the bot
@@ -145,7 +180,7 @@ final class BotDesk: Sendable {
     static func answerNow(_ entryID: UUID, of caseID: UUID, app: Application) async throws -> BotReplyDTO? {
         let waiting = try await app.db.sql.raw(
             """
-            SELECT entry_id, case_id, body FROM bot_pending WHERE case_id = \(bind: caseID) \
+            SELECT entry_id, case_id, body, NULL AS channel FROM bot_pending WHERE case_id = \(bind: caseID) \
             ORDER BY received_at, entry_id
             """
         ).all(decoding: Pending.self, keyDecodingStrategy: .convertFromSnakeCase)

@@ -62,14 +62,14 @@ enum BackgroundWork {
             struct Payload: Decodable { var id: UUID }
             try await Outbox.deliver(
                 try context.payload(Payload.self).id, app: context.app,
-                lastAttempt: context.job.attempts >= context.job.maxAttempts)
+                lastAttempt: context.job.attempts >= context.job.maxAttempts, records: context.records)
             return .done
         }
         handlers.register(.webhookDeliver) { context in
             struct Payload: Decodable { var id: UUID }
             try await Webhooks.deliver(
                 try context.payload(Payload.self).id, app: context.app,
-                lastAttempt: context.job.attempts >= context.job.maxAttempts)
+                lastAttempt: context.job.attempts >= context.job.maxAttempts, records: context.records)
             return .done
         }
         return handlers

@@ -1,7 +1,9 @@
 import FairdeskCore
+import Fluent
 import Foundation
 import Logging
 import Metrics
+import NIOConcurrencyHelpers
 import Vapor
 
 /// What a handler tells the worker when it has finished a job.
@@ -12,12 +14,48 @@ enum JobOutcome: Sendable {
     case again(at: Date)
 }
 
+/// A write that records what a job did (a message sent, a delivery refused).
+typealias JobWrite = @Sendable (any Database) async throws -> Void
+
+/// What a job has to record about its work. The worker writes it with the job's completion, in the
+/// transaction that closes the job's batch: one turn at the database's writer for a whole batch of
+/// emails, instead of one each (on SQLite, every turn is taken from customers' messages waiting to
+/// be stored). Outside a worker's batch, each record is written at once.
+final class JobRecords: Sendable {
+    private let app: Application
+    private let writes: NIOLockedValueBox<[JobWrite]>?
+
+    /// Records collected for the worker to write with the batch.
+    init(collectingFor app: Application) {
+        self.app = app
+        self.writes = NIOLockedValueBox([])
+    }
+
+    /// Records written at once, each in its own transaction.
+    init(writingAtOnceOn app: Application) {
+        self.app = app
+        self.writes = nil
+    }
+
+    func add(_ write: @escaping JobWrite) async throws {
+        guard let writes else { return try await app.write(write) }
+        writes.withLockedValue { $0.append(write) }
+    }
+
+    /// Writes what was collected, on `db` (the batch's closing transaction).
+    func write(on db: any Database) async throws {
+        for write in writes?.withLockedValue({ $0 }) ?? [] { try await write(db) }
+    }
+}
+
 /// The work behind one kind of job.
 struct JobContext: Sendable {
     var app: Application
     var job: ClaimedJob
     var now: Date
     var logger: Logger
+    /// What the job did, written with its completion.
+    var records: JobRecords
 
     /// The job's payload, decoded.
     func payload<T: Decodable>(_ type: T.Type) throws -> T {
@@ -95,9 +133,10 @@ struct JobWorker: Sendable {
             try await JobQueue.claim(on: db, limit: batchSize, now: now, lease: lease)
         }
         if jobs.isEmpty { return BatchResult() }
+        let records = jobs.map { _ in JobRecords(collectingFor: app) }
         let outcomes = await withTaskGroup(of: (ClaimedJob, Result<JobOutcome, any Error>).self) { group in
-            for job in jobs {
-                group.addTask { (job, await run(job)) }
+            for (job, records) in zip(jobs, records) {
+                group.addTask { (job, await run(job, records: records)) }
             }
             var all: [(ClaimedJob, Result<JobOutcome, any Error>)] = []
             for await outcome in group { all.append(outcome) }
@@ -121,10 +160,25 @@ struct JobWorker: Sendable {
         result.ran = finished.count + again.count
         result.failed = failures.count
         let end = app.fairdesk.clock.now
-        try await app.write { [finished, again, failures] db in
+        let close: JobWrite = { [finished, again, failures] db in
             if !finished.isEmpty { try await JobQueue.finish(on: db, finished) }
             for (job, at) in again { try await JobQueue.reschedule(on: db, job, at: at, now: end) }
             for (job, error) in failures { try await JobQueue.fail(on: db, job, error: error, now: end) }
+        }
+        do {
+            try await app.write { db in
+                for records in records { try await records.write(on: db) }
+                try await close(db)
+            }
+        } catch {
+            // One job's record could not be written: write each job's on its own, so it holds back no other.
+            app.logger.warning("A batch of jobs could not be closed in one go: \(String(reflecting: error))")
+            for records in records {
+                do { try await app.write { db in try await records.write(on: db) } } catch {
+                    app.logger.error("A job's record could not be written: \(String(reflecting: error))")
+                }
+            }
+            try await app.write(close)
         }
         for (job, error) in failures {
             app.logger.warning(
@@ -172,14 +226,15 @@ struct JobWorker: Sendable {
         return total
     }
 
-    private func run(_ job: ClaimedJob) async -> Result<JobOutcome, any Error> {
+    private func run(_ job: ClaimedJob, records: JobRecords) async -> Result<JobOutcome, any Error> {
         guard let handler = handlers[job.kind] else {
             return .failure(UnknownJobKind(kind: job.kind.rawValue))
         }
         var logger = app.logger
         logger[metadataKey: "job"] = .string(job.id.uuidString)
         do {
-            let context = JobContext(app: app, job: job, now: app.fairdesk.clock.now, logger: logger)
+            let context = JobContext(
+                app: app, job: job, now: app.fairdesk.clock.now, logger: logger, records: records)
             return .success(try await handler(context))
         } catch {
             return .failure(error)

@@ -97,15 +97,19 @@ enum Outbox {
 
     /// Delivers one queued message: sent, held when no mail server is configured, failed when the
     /// server refuses it for good. A server that is down or busy throws, so the job tries again.
-    /// `lastAttempt`: the job will not run again, so a failure now is final.
-    static func deliver(_ id: UUID, app: Application, lastAttempt: Bool = false) async throws {
+    /// `lastAttempt`: the job will not run again, so a failure now is final. The outcome is written
+    /// through `records` (by default, at once).
+    static func deliver(
+        _ id: UUID, app: Application, lastAttempt: Bool = false, records: JobRecords? = nil
+    ) async throws {
         guard
             let row = try await app.db.sql.raw("SELECT * FROM outbound_emails WHERE id = \(bind: id)")
                 .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase), row.state == "queued"
         else { return }
+        let records = records ?? JobRecords(writingAtOnceOn: app)
         let now = app.fairdesk.clock.now
         func mark(_ state: String, error: String?) async throws {
-            try await app.write { db in
+            try await records.add { db in
                 try await db.sql.raw(
                     """
                     UPDATE outbound_emails SET state = \(bind: state), attempts = attempts + 1, \
@@ -132,22 +136,22 @@ enum Outbox {
         }
         do {
             try await transport.deliver(message)
-            try await mark("sent", error: nil)
-            if row.caseId != nil {
-                try await app.write { [message] db in
-                    try await db.sql.raw(
-                        """
-                        UPDATE outbound_emails SET in_reply_to = \(bind: message.inReplyTo), \
-                        references_ids = \(bind: message.references.joined(separator: " ")) WHERE id = \(bind: id)
-                        """
-                    ).run()
-                }
+            // Sent, with the threading headers it went out with (a message about a case has them).
+            let references = row.caseId == nil ? nil : message.references.joined(separator: " ")
+            try await records.add { [message] db in
+                try await db.sql.raw(
+                    """
+                    UPDATE outbound_emails SET state = 'sent', attempts = attempts + 1, last_error = NULL, \
+                    sent_at = \(bind: now), in_reply_to = \(bind: message.inReplyTo), \
+                    references_ids = \(bind: references) WHERE id = \(bind: id)
+                    """
+                ).run()
             }
         } catch let error as SMTPError where error.permanent {
             try await mark("failed", error: error.description)
         } catch {
             let state = lastAttempt ? "failed" : "queued"
-            try await app.write { db in
+            try await records.add { db in
                 try await db.sql.raw(
                     """
                     UPDATE outbound_emails SET state = \(bind: state), attempts = attempts + 1, \

@@ -1,6 +1,7 @@
 import FairdeskCore
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Writes inbound messages many to a transaction ("group commit").
@@ -24,13 +25,37 @@ actor InboundBatcher {
     private let app: Application
     private var pending: [Item] = []
     private var draining = false
+    /// Messages received and not yet answered (waiting for a batch or being written), and when the
+    /// last batch ended.
+    private let activity = NIOLockedValueBox(Activity())
+
+    private struct Activity {
+        var unwritten = 0
+        var lastEnded: ContinuousClock.Instant?
+    }
+
+    /// How long after a batch the batcher still counts as busy: under a flood the next messages come
+    /// within a millisecond or two of the last answers, so a gap this short is not the flood's end.
+    static let quietAfter: Duration = .milliseconds(10)
 
     init(app: Application) { self.app = app }
+
+    /// Whether customers' messages are being stored: some wait or are being written, or a batch ended
+    /// less than ``quietAfter`` ago. The bot's desk gives way to them (``BotDesk``): storing what
+    /// customers send comes before the bot's answers.
+    nonisolated var isBusy: Bool {
+        activity.withLockedValue { activity in
+            if activity.unwritten > 0 { return true }
+            guard let ended = activity.lastEnded else { return false }
+            return ContinuousClock.now - ended < Self.quietAfter
+        }
+    }
 
     func receive(_ message: InboundService.Message, with service: InboundService) async throws
         -> InboundService.Outcome
     {
         try await withCheckedThrowingContinuation { reply in
+            activity.withLockedValue { $0.unwritten += 1 }
             pending.append(Item(message: message, service: service, reply: reply))
             if !draining {
                 draining = true
@@ -49,6 +74,12 @@ actor InboundBatcher {
     }
 
     private func write(_ batch: [Item]) async {
+        defer {
+            activity.withLockedValue {
+                $0.unwritten -= batch.count
+                $0.lastEnded = ContinuousClock.now
+            }
+        }
         do {
             let results = try await Self.write(batch.map { ($0.message, $0.service) }, app: app)
             for (item, result) in zip(batch, results) { item.reply.resume(returning: result) }

@@ -104,8 +104,10 @@ enum Webhooks {
     // MARK: Delivering
 
     /// Sends one delivery. A 2xx answer delivers it; anything else is recorded and thrown, so the
-    /// job tries again after its back-off; on the last attempt the delivery is marked failed.
-    static func deliver(_ id: UUID, app: Application, lastAttempt: Bool) async throws {
+    /// job tries again after its back-off; on the last attempt the delivery is marked failed. The
+    /// outcome is written through `records` (by default, at once).
+    static func deliver(_ id: UUID, app: Application, lastAttempt: Bool, records: JobRecords? = nil) async throws {
+        let records = records ?? JobRecords(writingAtOnceOn: app)
         guard
             let delivery = try await app.db.sql.raw("SELECT * FROM webhook_deliveries WHERE id = \(bind: id)")
                 .first(decoding: Delivery.self, keyDecodingStrategy: .convertFromSnakeCase),
@@ -117,7 +119,7 @@ enum Webhooks {
         let now = app.fairdesk.clock.now
         guard endpoint.active else {
             try await record(
-                id, state: "failed", status: nil, error: "the endpoint was switched off", at: now, app: app)
+                id, state: "failed", status: nil, error: "the endpoint was switched off", at: now, records: records)
             return
         }
         let timestamp = Int(now.timeIntervalSince1970)
@@ -140,7 +142,7 @@ enum Webhooks {
             }
             status = Int(response.status.code)
             if (200..<300).contains(response.status.code) {
-                try await record(id, state: "delivered", status: status, error: nil, at: now, app: app)
+                try await record(id, state: "delivered", status: status, error: nil, at: now, records: records)
                 return
             }
             let text = response.body.map { String(buffer: $0) } ?? ""
@@ -151,7 +153,7 @@ enum Webhooks {
             failure = "could not reach the endpoint: \(error)"
         }
         try await record(
-            id, state: lastAttempt ? "failed" : "pending", status: status, error: failure, at: now, app: app)
+            id, state: lastAttempt ? "failed" : "pending", status: status, error: failure, at: now, records: records)
         throw WebhookFailure(description: failure)
     }
 
@@ -167,9 +169,9 @@ enum Webhooks {
     }
 
     private static func record(
-        _ id: UUID, state: String, status: Int?, error: String?, at now: Date, app: Application
+        _ id: UUID, state: String, status: Int?, error: String?, at now: Date, records: JobRecords
     ) async throws {
-        try await app.write { db in
+        try await records.add { db in
             try await db.sql.raw(
                 """
                 UPDATE webhook_deliveries SET state = \(bind: state), attempts = attempts + 1, \

@@ -116,6 +116,50 @@ struct BotConversationTests {
         }
     }
 
+    @Test(
+        "the wait told at a hand-over counts the cases ahead in the queue, never the customer's own: nobody ahead and an agent with room is about a minute"
+    )
+    func waitCountsOthersOnly() async throws {
+        try await TestFairdesk.with(Self.botOn) { t in
+            // setup: one available agent with room for one chat
+            let profile = try await t.send(
+                .PUT, "api/v1/agents/\(t.agent.id)/profile", as: t.lead,
+                json: AgentProfileRequest(skills: "", capacity: "chat=1"))
+            #expect(profile.status == .ok)
+            try await t.setAvailable(t.agent)
+            // MUT
+            let first = try await chat(t, "visitor-w1", "I want to talk to a person")
+            let second = try await chat(t, "visitor-w2", "I want to talk to a person")
+            // validate
+            #expect(try #require(first.bot).handedOver)
+            #expect(try #require(first.bot).expectedWaitSeconds == 60)
+            // The first customer is ahead of the second, and the one agent has room for one chat.
+            let handle = t.app.fairdesk.config.bot.handleMinutes * 60
+            #expect(try #require(second.bot).expectedWaitSeconds == handle)
+        }
+    }
+
+    @Test(
+        "while customers' messages are being stored, an email answer waits for them, up to its limit; a chat or social answer never waits"
+    )
+    func givesWayToStoring() async {
+        let clock = ContinuousClock()
+        func waited(_ channel: ContactChannel, busy: () -> Bool, longest: Duration) async -> Duration {
+            let start = clock.now
+            await BotDesk.giveWay(for: channel, busy: busy, longest: longest)
+            return clock.now - start
+        }
+        #expect(await waited(.chat, busy: { true }, longest: .seconds(5)) < .seconds(1))
+        #expect(await waited(.social, busy: { true }, longest: .seconds(5)) < .seconds(1))
+        #expect(await waited(.email, busy: { false }, longest: .seconds(5)) < .seconds(1))
+        // Storing goes on for ever: the answer waits its limit, then takes its turn.
+        #expect(await waited(.email, busy: { true }, longest: .milliseconds(300)) >= .milliseconds(300))
+        // Storing ends after 200 ms: the answer goes then, not at its limit.
+        let ends = clock.now + .milliseconds(200)
+        let untilEnd = await waited(.webForm, busy: { clock.now < ends }, longest: .seconds(5))
+        #expect(untilEnd >= .milliseconds(190) && untilEnd < .seconds(4))
+    }
+
     @Test("the bot answers order questions from the customer's own order record, and tells nobody else about it")
     func ordersFromRecords() async throws {
         try await TestFairdesk.with(Self.botOn) { t in

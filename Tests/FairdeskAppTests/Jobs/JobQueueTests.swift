@@ -1,5 +1,6 @@
 import FairdeskCore
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -93,6 +94,47 @@ struct JobQueueTests {
             #expect(log.counts["try"] == 4)
             let audit = try await fd.send(.GET, "api/v1/audit?subjectId=\(id)", as: fd.admin)
             #expect(audit.body.string.contains("job.retried"))
+        }
+    }
+
+    @Test(
+        "what jobs record is written with their batch's completion, and a record that cannot be written holds back no other job's"
+    )
+    func recordsWithTheBatch() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: each job records a row of its own; one job's record breaks a rule of the table.
+            fd.app.fairdesk.jobs.register("test.note") { context in
+                let n = try context.payload(Payload.self).n
+                try await context.records.add { db in
+                    try await db.sql.raw(
+                        "INSERT INTO counters (name, value) VALUES (\(bind: "test-\(n)"), \(bind: n))"
+                    ).run()
+                }
+                if n == 2 {
+                    // The same name twice: the unique key refuses it.
+                    try await context.records.add { db in
+                        try await db.sql.raw("INSERT INTO counters (name, value) VALUES ('test-2', 0)").run()
+                    }
+                }
+                return .done
+            }
+            let now = fd.clock.now
+            try await fd.app.write { db in
+                for n in 1...3 {
+                    try await JobQueue.enqueue(
+                        on: db, kind: "test.note", payload: #"{"n":\#(n)}"#, dueAt: now, now: now)
+                }
+            }
+            // MUT
+            let batch = try await JobWorker(app: fd.app).drain()
+            // validate: every job ran and left; the sound records are written.
+            #expect(batch.ran == 3)
+            #expect(try await fd.count("jobs") == 0)
+            struct Row: Decodable { var name: String }
+            let names = try await fd.app.db.sql.raw(
+                "SELECT name FROM counters WHERE name LIKE 'test-%' ORDER BY name"
+            ).all(decoding: Row.self).map(\.name)
+            #expect(names == ["test-1", "test-3"])
         }
     }
 
