@@ -49,20 +49,12 @@ enum DatabaseSetup {
     /// How long a write waits for another process's write lock before it fails.
     static let busyTimeoutMilliseconds = 30_000
 
-    /// How much of the file a connection reads through memory mapping (SQLite's own ceiling, 2 GiB).
-    static let mmapBytes = 2_147_418_112
-
     /// Per-connection settings, applied at start and before a write transaction on a connection
     /// not tuned yet (SQLiteKit offers no hook when a connection opens):
     /// - `synchronous = NORMAL`: in WAL mode a commit survives a process crash and skips an fsync.
     /// - `cache_size = -131072` (128 MiB instead of 2 MiB): inserts land at random places in the
     ///   UUID indexes; with the default cache, pages are written out and read back over and over.
     /// - `temp_store = MEMORY`: sorts and temporary indexes stay off the disk.
-    /// - `mmap_size` (the first ``mmapBytes`` of the file): pages are read through memory mapping,
-    ///   not copied in by a system call. A connection drops its page cache whenever another
-    ///   connection has written, so under writes most of its reads go to the file again; mapped,
-    ///   those reads cost no copy (answering the bot's waiting messages spent about a tenth of its
-    ///   time copying pages without it).
     /// - `busy_timeout`: while another process holds the write lock, wait for it, sleeping between
     ///   tries (SQLiteNIO's own handler retries without pause, for ever), and give up with "database
     ///   is locked" after ``busyTimeoutMilliseconds``.
@@ -79,7 +71,6 @@ enum DatabaseSetup {
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA cache_size = -131072").run()
         try await sql.raw("PRAGMA temp_store = MEMORY").run()
-        try await sql.raw("PRAGMA mmap_size = \(unsafeRaw: String(mmapBytes))").run()
         try await sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeoutMilliseconds))").run()
         tunedConnections.withLockedValue { _ = $0.insert(id) }
     }
