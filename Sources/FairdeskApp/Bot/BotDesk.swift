@@ -34,6 +34,8 @@ final class BotDesk: Sendable {
         var body: String
         /// The case's channel (nil if the case is gone).
         var channel: ContactChannel?
+
+        var watchedLive: Bool { channel.map(BotDesk.isWatchedLive) ?? false }
     }
 
     private struct State {
@@ -126,11 +128,14 @@ final class BotDesk: Sendable {
 
     /// Answers every waiting message, oldest first, until none is left or `stopping` says the
     /// application is shutting down. Conversations the customer watches live (chat, social) go
-    /// first, and the others give way to customers' messages being stored (``giveWay(for:busy:longest:)``).
+    /// first, and on SQLite the others give way to customers' messages being stored
+    /// (``giveWay(for:busy:longest:)``).
     @discardableResult
     static func drain(app: Application, stopping: @Sendable () -> Bool = { false }) async throws -> [Answered] {
         var answered: [Answered] = []
         let inbound = app.fairdesk.inbound
+        // PostgreSQL writes side by side: nothing there waits for the bot's turn, so it never gives way.
+        let givesWay = !app.db.isPostgres
         while !stopping() {
             let waiting = try await app.db.sql.raw(
                 """
@@ -141,10 +146,10 @@ final class BotDesk: Sendable {
             if waiting.isEmpty { return answered }
             let engine = await engine(app: app)
             // A case's messages share its channel, so each conversation keeps its order.
-            let live = waiting.filter { $0.channel.map(isWatchedLive) ?? false }
-            let later = waiting.filter { !($0.channel.map(isWatchedLive) ?? false) }
+            let live = waiting.filter(\.watchedLive)
+            let later = waiting.filter { !$0.watchedLive }
             for message in live + later where !stopping() {
-                await giveWay(for: message.channel, busy: { inbound.isBusy })
+                if givesWay { await giveWay(for: message.channel, busy: { inbound.isBusy }) }
                 if let done = try await answer(message, engine: engine, app: app) { answered.append(done) }
             }
         }
@@ -161,7 +166,7 @@ final class BotDesk: Sendable {
     /// messages the bot still takes SQLite's write turn at least this often.
     static let longestGiveWay: Duration = .milliseconds(100)
 
-    /// Storing what customers send comes before the bot's answers. The database has one writer, and
+    /// Storing what customers send comes before the bot's answers. SQLite has one writer, and
     /// under a flood of messages the bot's answers would take turns with storing them and slow it
     /// down. So while messages wait to be stored (`busy`), an answer read later (email, web form)
     /// waits, up to `longest`; one watched live never waits. The answers held back are written as

@@ -98,22 +98,24 @@ enum Outbox {
     /// Delivers one queued message: sent, held when no mail server is configured, failed when the
     /// server refuses it for good. A server that is down or busy throws, so the job tries again.
     /// `lastAttempt`: the job will not run again, so a failure now is final. The outcome is written
-    /// through `records` (by default, at once).
-    static func deliver(
-        _ id: UUID, app: Application, lastAttempt: Bool = false, records: JobRecords? = nil
-    ) async throws {
+    /// through `records`, with the job's completion.
+    static func deliver(_ id: UUID, app: Application, lastAttempt: Bool = false, records: JobRecords) async throws {
         guard
             let row = try await app.db.sql.raw("SELECT * FROM outbound_emails WHERE id = \(bind: id)")
                 .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase), row.state == "queued"
         else { return }
-        let records = records ?? JobRecords(writingAtOnceOn: app)
         let now = app.fairdesk.clock.now
-        func mark(_ state: String, error: String?) async throws {
+        /// The attempt's outcome; a sent message keeps the threading headers it went out with.
+        func mark(_ state: String, error: String?, sent: MailMessage? = nil) async throws {
+            // Only a message about a case carries a thread.
+            let references = row.caseId == nil ? nil : sent?.references.joined(separator: " ")
+            let inReplyTo = sent?.inReplyTo
             try await records.add { db in
                 try await db.sql.raw(
                     """
                     UPDATE outbound_emails SET state = \(bind: state), attempts = attempts + 1, \
-                    last_error = \(bind: error), sent_at = \(bind: state == "sent" ? now : nil) WHERE id = \(bind: id)
+                    last_error = \(bind: error), sent_at = \(bind: sent == nil ? nil : now), \
+                    in_reply_to = \(bind: inReplyTo), references_ids = \(bind: references) WHERE id = \(bind: id)
                     """
                 ).run()
             }
@@ -136,29 +138,11 @@ enum Outbox {
         }
         do {
             try await transport.deliver(message)
-            // Sent, with the threading headers it went out with (a message about a case has them).
-            let references = row.caseId == nil ? nil : message.references.joined(separator: " ")
-            try await records.add { [message] db in
-                try await db.sql.raw(
-                    """
-                    UPDATE outbound_emails SET state = 'sent', attempts = attempts + 1, last_error = NULL, \
-                    sent_at = \(bind: now), in_reply_to = \(bind: message.inReplyTo), \
-                    references_ids = \(bind: references) WHERE id = \(bind: id)
-                    """
-                ).run()
-            }
+            try await mark("sent", error: nil, sent: message)
         } catch let error as SMTPError where error.permanent {
             try await mark("failed", error: error.description)
         } catch {
-            let state = lastAttempt ? "failed" : "queued"
-            try await records.add { db in
-                try await db.sql.raw(
-                    """
-                    UPDATE outbound_emails SET state = \(bind: state), attempts = attempts + 1, \
-                    last_error = \(bind: String(describing: error)) WHERE id = \(bind: id)
-                    """
-                ).run()
-            }
+            try await mark(lastAttempt ? "failed" : "queued", error: String(describing: error))
             throw error
         }
     }

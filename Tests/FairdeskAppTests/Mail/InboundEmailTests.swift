@@ -122,6 +122,11 @@ struct InboundEmailTests {
             #expect(sent.text.contains("Here is your label."))
             #expect(sent.attachments.map(\.filename) == ["label.pdf"])
             #expect(sent.attachments.first?.data == Data("%PDF-1.4 label".utf8))
+            // The outbox row says it went, in which thread, written with the job's completion.
+            let stored = try #require(try await Outbox.recent(on: fd.app.db).first { $0.caseId == caseID })
+            #expect(stored.state == "sent" && stored.sentAt != nil && stored.attempts == 1)
+            #expect(stored.inReplyTo == "c1@mail.example.com")
+            #expect(stored.referencesIds == "c1@mail.example.com")
             let ourID = try #require(sent.messageID)
 
             // The customer answers and changes the subject: the headers still lead back.
