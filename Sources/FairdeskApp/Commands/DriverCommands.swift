@@ -11,10 +11,7 @@ struct DriverCommands: AsyncCommandGroup {
     /// Counts every driver's records into `driver_standing_days` again, from scratch, in one
     /// transaction: after a driver policy changes the scan rule, or to check the counters.
     struct Recompute: AsyncCommand {
-        struct Signature: CommandSignature {
-            @Option(name: "chunk", help: "Drivers read at a time (default 500)")
-            var chunk: Int?
-        }
+        struct Signature: CommandSignature {}
 
         var help: String { "Counts every driver's standing days again from their records" }
 
@@ -22,10 +19,9 @@ struct DriverCommands: AsyncCommandGroup {
             let app = context.application
             let now = app.fairdesk.clock.now
             let printer = ProgressPrinter()
-            let chunk = max(1, signature.chunk ?? 500)
             let rebuilt = try await app.write { db in
-                try await DriverStandingCounters.rebuild(at: now, on: db, chunk: chunk) { done, total in
-                    printer.report("drivers", done: done, total: total)
+                try await DriverStandingCounters.rebuild(at: now, on: db) { _, done, total in
+                    printer.report("steps", done: done, total: total)
                 }
             }
             context.console.print(

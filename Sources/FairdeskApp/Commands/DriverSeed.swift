@@ -11,7 +11,8 @@ import Vapor
 /// about 5 % late, 3 % scanned away from the door), about 6 % of packages get feedback, about 1 % of
 /// blocks are excused. Everything is written by the database itself (`INSERT … SELECT` from a
 /// number table), a batch of drivers per transaction, with deterministic values from the seed.
-/// The counters are not kept while seeding: run `fairdesk drivers recompute` afterwards.
+/// Each record is written with its facts; the counters are not kept while seeding: run
+/// `fairdesk drivers recompute` afterwards.
 struct DriverSeed: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "drivers", help: "How many drivers (default 1000)")
@@ -30,6 +31,17 @@ struct DriverSeed: AsyncCommand {
 
     /// Records a block brings on average: itself, 30 packages, 6 % of them with feedback.
     static let eventsPerBlock = 1 + 30 + 30 * 0.06
+
+    /// The day (`StandingCounters.day`) of a whole number of seconds since 1970 in SQLite.
+    static func day(_ seconds: String) -> String { "CAST(\(seconds) / 86400 AS INTEGER)" }
+
+    /// The block statuses that count as missed, as an SQL list.
+    static let missed = BlockStatus.allCases.filter(\.countsAsMissed).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    /// Undeliverable reasons the driver answers for, as an SQL list.
+    static let driversOwn = UndeliverableReason.allCases.filter { !$0.isOutsideDriversControl }.map {
+        "'\($0.rawValue)'"
+    }.joined(separator: ", ")
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -92,21 +104,24 @@ struct DriverSeed: AsyncCommand {
                 let blockKey = "(d.i * 10000 + k.i)"
                 let start =
                     "(\(Int(firstDayStart)) + \(hash(blockKey, days)) * 86400 + (6 + \(hash(blockKey + " + 7", 9))) * 3600)"
+                // Each record's facts (`BlockFacts`, `PackageFacts`, `FeedbackFacts`) are worked out by
+                // the outer SELECT from the values the inner one makes up.
                 try await sql.raw(
                     """
                     INSERT INTO driver_blocks (id, driver_id, record_id, scheduled_start, scheduled_end, status, \
-                    started_at, received_at) \
-                    SELECT printf('00000001-0000-4000-8000-%012X', \(unsafeRaw: blockKey)), \
-                    printf('00000000-0000-4000-8000-%012X', d.i), 'b' || k.i, \(unsafeRaw: start), \
-                    \(unsafeRaw: start) + 14400, \
+                    started_at, received_at, day, missed) \
+                    SELECT id, driver_id, record_id, start, start + 14400, status, NULL, start + 86400, \
+                    \(unsafeRaw: Self.day("start")), CASE WHEN status IN (\(unsafeRaw: Self.missed)) THEN 1 ELSE 0 END \
+                    FROM (SELECT printf('00000001-0000-4000-8000-%012X', \(unsafeRaw: blockKey)) AS id, \
+                    printf('00000000-0000-4000-8000-%012X', d.i) AS driver_id, 'b' || k.i AS record_id, \
+                    \(unsafeRaw: start) AS start, \
                     CASE WHEN \(unsafeRaw: hash(blockKey + " + 3", 100)) < 92 THEN 'accepted' \
                     WHEN \(unsafeRaw: hash(blockKey + " + 3", 100)) < 95 THEN 'started_late' \
                     WHEN \(unsafeRaw: hash(blockKey + " + 3", 100)) < 97 THEN 'cancelled_with_notice' \
-                    WHEN \(unsafeRaw: hash(blockKey + " + 3", 100)) < 99 THEN 'missed' ELSE 'cancelled_late' END, \
-                    NULL, \(unsafeRaw: start) + 86400 \
+                    WHEN \(unsafeRaw: hash(blockKey + " + 3", 100)) < 99 THEN 'missed' ELSE 'cancelled_late' END AS status \
                     FROM (WITH RECURSIVE n(i) AS (SELECT \(unsafeRaw: String(lo)) UNION ALL SELECT i + 1 FROM n \
                     WHERE i < \(unsafeRaw: String(hi - 1))) SELECT i FROM n) d \
-                    CROSS JOIN seed_numbers k WHERE k.i < \(unsafeRaw: String(blocksPerDriver)) ORDER BY d.i, k.i
+                    CROSS JOIN seed_numbers k WHERE k.i < \(unsafeRaw: String(blocksPerDriver)) ORDER BY d.i, k.i)
                     """
                 ).run()
                 // Packages: 20 to 40 a block, each promised a two-hour window inside its block.
@@ -118,28 +133,45 @@ struct DriverSeed: AsyncCommand {
                 let lon = "(13.1 + \(hash(packageKey + " + 5", 100000)) / 100000.0)"
                 let away = "CASE WHEN \(hash(packageKey + " + 6", 100)) < 3 THEN 0.004 ELSE 0.00005 END"
                 let kind = hash(packageKey + " + 8", 1000)
+                // A seeded package has one scan, right at the attempt, due north of the door by `away`
+                // degrees: its distance is the earth's radius times that angle (what the haversine
+                // works out to, up to rounding; no seeded scan is near the fence's edge).
                 try await sql.raw(
                     """
                     INSERT INTO driver_packages (id, driver_id, record_id, block_id, latitude, longitude, geofence_m, \
-                    window_start, window_end, scans, outcome, outcome_at, photo_id, undeliverable_reason, received_at) \
-                    SELECT printf('00000002-0000-4000-8000-%012X', \(unsafeRaw: packageKey)), b.driver_id, \
-                    b.record_id || '-p' || p.i, b.record_id, \(unsafeRaw: lat), \(unsafeRaw: lon), NULL, \
-                    \(unsafeRaw: windowStart), \(unsafeRaw: windowStart) + 7200, \
-                    CASE WHEN \(unsafeRaw: kind) < 960 THEN '[{"id":"s' || p.i || '","time":' || \
-                    (\(unsafeRaw: attempt) - 978307200) || ',"position":{"latitude":' || (\(unsafeRaw: lat) + \(unsafeRaw: away)) || \
-                    ',"longitude":' || \(unsafeRaw: lon) || '},"accuracyMetres":' || (3 + \(unsafeRaw: hash(packageKey + " + 9", 30))) || '}]' \
-                    ELSE '[]' END, \
+                    window_start, window_end, scans, outcome, outcome_at, photo_id, undeliverable_reason, received_at, \
+                    day, finished, attempted, late, completion_counted, completion_against, delivered, \
+                    scan_seconds, scan_distance_m, scan_credit_m, scans_mixed) \
+                    SELECT id, driver_id, record_id, block_id, latitude, longitude, NULL, window_start, window_start + 7200, \
+                    CASE WHEN outcome = 'delivered' THEN '[{"id":"s' || n || '","time":' || (outcome_at - 978307200) || \
+                    ',"position":{"latitude":' || (latitude + away) || ',"longitude":' || longitude || \
+                    '},"accuracyMetres":' || accuracy || '}]' ELSE '[]' END, \
+                    outcome, outcome_at, NULL, reason, received_at, \
+                    \(unsafeRaw: Self.day("window_start")), CASE WHEN outcome IS NULL THEN 0 ELSE 1 END, \
+                    CASE WHEN outcome IN ('delivered', 'undeliverable') THEN 1 ELSE 0 END, \
+                    CASE WHEN outcome IN ('delivered', 'undeliverable') AND outcome_at > window_start + 7200 THEN 1 ELSE 0 END, \
+                    CASE WHEN outcome IN ('delivered', 'returned') OR reason IN (\(unsafeRaw: Self.driversOwn)) THEN 1 ELSE 0 END, \
+                    CASE WHEN outcome = 'returned' OR reason IN (\(unsafeRaw: Self.driversOwn)) THEN 1 ELSE 0 END, \
+                    CASE WHEN outcome = 'delivered' THEN 1 ELSE 0 END, \
+                    CASE WHEN outcome = 'delivered' THEN 0.0 ELSE NULL END, \
+                    CASE WHEN outcome = 'delivered' THEN away * \(unsafeRaw: String(GeoPoint.earthRadiusMetres)) * 3.141592653589793 / 180 \
+                    ELSE NULL END, \
+                    CASE WHEN outcome = 'delivered' THEN accuracy ELSE NULL END, 0 \
+                    FROM (SELECT printf('00000002-0000-4000-8000-%012X', \(unsafeRaw: packageKey)) AS id, b.driver_id AS driver_id, \
+                    b.record_id || '-p' || p.i AS record_id, b.record_id AS block_id, p.i AS n, \(unsafeRaw: lat) AS latitude, \
+                    \(unsafeRaw: lon) AS longitude, \(unsafeRaw: windowStart) AS window_start, \(unsafeRaw: away) AS away, \
+                    3 + \(unsafeRaw: hash(packageKey + " + 9", 30)) AS accuracy, \
                     CASE WHEN \(unsafeRaw: kind) < 960 THEN 'delivered' WHEN \(unsafeRaw: kind) < 990 THEN 'undeliverable' \
-                    WHEN \(unsafeRaw: kind) < 995 THEN 'returned' ELSE NULL END, \
-                    CASE WHEN \(unsafeRaw: kind) < 995 THEN \(unsafeRaw: attempt) ELSE NULL END, NULL, \
+                    WHEN \(unsafeRaw: kind) < 995 THEN 'returned' ELSE NULL END AS outcome, \
+                    CASE WHEN \(unsafeRaw: kind) < 995 THEN \(unsafeRaw: attempt) ELSE NULL END AS outcome_at, \
                     CASE WHEN \(unsafeRaw: kind) >= 960 AND \(unsafeRaw: kind) < 990 THEN \
                     (CASE \(unsafeRaw: hash(packageKey + " + 10", 4)) WHEN 0 THEN 'recipient_absent' WHEN 1 THEN 'access_denied' \
-                    WHEN 2 THEN 'damaged' ELSE 'out_of_time' END) ELSE NULL END, b.start + 86400 \
+                    WHEN 2 THEN 'damaged' ELSE 'out_of_time' END) ELSE NULL END AS reason, b.start + 86400 AS received_at \
                     FROM (SELECT driver_id, record_id, scheduled_start AS start, rowid AS n FROM driver_blocks \
                     WHERE driver_id >= printf('00000000-0000-4000-8000-%012X', \(unsafeRaw: String(lo))) \
                     AND driver_id <= printf('00000000-0000-4000-8000-%012X', \(unsafeRaw: String(hi - 1)))) b \
                     CROSS JOIN seed_numbers p WHERE p.i < 20 + (b.n * 7 + \(unsafeRaw: String(seed))) % 21 \
-                    ORDER BY b.driver_id, b.n, p.i
+                    ORDER BY b.driver_id, b.n, p.i)
                     """
                 ).run()
                 // Feedback on about 6 % of packages with an outcome, up to two days after it.
@@ -147,15 +179,18 @@ struct DriverSeed: AsyncCommand {
                 try await sql.raw(
                     """
                     INSERT INTO driver_feedback (id, driver_id, record_id, package_id, feedback_at, sentiment, comment, \
-                    received_at) \
-                    SELECT printf('00000003-0000-4000-8000-%012X', pk.rowid), pk.driver_id, pk.record_id || '-f', \
-                    pk.record_id, pk.outcome_at + \(unsafeRaw: hash(feedbackKey + " + 1", 48)) * 3600, \
+                    received_at, day, negative) \
+                    SELECT id, driver_id, record_id, package_id, feedback_at, sentiment, NULL, received_at, \
+                    \(unsafeRaw: Self.day("feedback_at")), CASE WHEN sentiment = 'negative' THEN 1 ELSE 0 END \
+                    FROM (SELECT printf('00000003-0000-4000-8000-%012X', pk.rowid) AS id, pk.driver_id AS driver_id, \
+                    pk.record_id || '-f' AS record_id, pk.record_id AS package_id, \
+                    pk.outcome_at + \(unsafeRaw: hash(feedbackKey + " + 1", 48)) * 3600 AS feedback_at, \
                     CASE WHEN \(unsafeRaw: hash(feedbackKey + " + 2", 100)) < 88 THEN 'positive' \
-                    ELSE 'negative' END, NULL, \
-                    pk.outcome_at + 172800 FROM driver_packages pk \
+                    ELSE 'negative' END AS sentiment, \
+                    pk.outcome_at + 172800 AS received_at FROM driver_packages pk \
                     WHERE pk.driver_id >= printf('00000000-0000-4000-8000-%012X', \(unsafeRaw: String(lo))) \
                     AND pk.driver_id <= printf('00000000-0000-4000-8000-%012X', \(unsafeRaw: String(hi - 1))) \
-                    AND pk.outcome_at IS NOT NULL AND \(unsafeRaw: hash(feedbackKey, 100)) < 6 ORDER BY pk.driver_id
+                    AND pk.outcome_at IS NOT NULL AND \(unsafeRaw: hash(feedbackKey, 100)) < 6 ORDER BY pk.driver_id)
                     """
                 ).run()
                 // About 1 % of blocks excused by the depot's weather feed.

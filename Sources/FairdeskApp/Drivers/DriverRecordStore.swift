@@ -150,9 +150,14 @@ enum DriverRecordStore {
     // MARK: Writing
 
     /// Stores `records` of `driver` inside the caller's transaction, replacing records of the same
-    /// kind and id. Refused (422, nothing written) when an id is already used by a record of another
-    /// kind, or a package's block or a feedback's package is neither sent nor stored.
-    static func save(_ records: DriverRecords, driver: UUID, at now: Date, on db: any Database) async throws {
+    /// kind and id, each with the facts its standing is counted from (`PackageFacts`, `BlockFacts`,
+    /// `FeedbackFacts`). Refused (422, nothing written) when an id is already used by a record of
+    /// another kind, or a package's block or a feedback's package is neither sent nor stored.
+    /// Answers the days whose counts the replaced records reached (none when every record is new).
+    @discardableResult
+    static func save(_ records: DriverRecords, driver: UUID, at now: Date, on db: any Database) async throws
+        -> Set<Int>
+    {
         let blockIDs = records.blocks.map(\.id)
         let packageIDs = records.packages.map(\.id)
         let feedbackIDs = records.feedback.map(\.id)
@@ -188,6 +193,12 @@ enum DriverRecordStore {
         }
         try checks.finish()
 
+        // The days the records being replaced counted in, and those an excuse on them reaches.
+        let replaced =
+            blockIDs.filter(storedBlocks.contains) + packageIDs.filter(storedPackages.contains)
+            + feedbackIDs.filter(storedFeedback.contains)
+        let leftDays =
+            replaced.isEmpty ? [] : try await DriverStandingCounters.days(touching: replaced, driver: driver, on: db)
         try await remove("driver_blocks", driver: driver, ids: blockIDs, on: db)
         try await remove("driver_packages", driver: driver, ids: packageIDs, on: db)
         try await remove("driver_feedback", driver: driver, ids: feedbackIDs, on: db)
@@ -195,42 +206,88 @@ enum DriverRecordStore {
             "driver_blocks",
             columns: [
                 "id", "driver_id", "record_id", "scheduled_start", "scheduled_end", "status", "started_at",
-                "received_at",
+                "received_at", "day", "missed",
             ],
             records.blocks.map { block -> [(any Encodable & Sendable)?] in
-                [
-                    UUID(), driver, block.id, block.scheduledStart, block.scheduledEnd, block.status.rawValue,
-                    block.startedAt, now,
-                ]
-            })
-        try await db.insertRows(
-            "driver_packages",
-            columns: [
-                "id", "driver_id", "record_id", "block_id", "latitude", "longitude", "geofence_m", "window_start",
-                "window_end", "scans", "outcome", "outcome_at", "photo_id", "undeliverable_reason", "received_at",
-            ],
-            records.packages.map { package -> [(any Encodable & Sendable)?] in
-                var outcome: (String, Date, String?, String?)?
-                switch package.outcome {
-                case .delivered(let at, let photo): outcome = ("delivered", at, photo, nil)
-                case .undeliverable(let at, let reason): outcome = ("undeliverable", at, nil, reason.rawValue)
-                case .returned(let at): outcome = ("returned", at, nil, nil)
-                case nil: outcome = nil
-                }
+                let facts = BlockFacts(block)
                 return [
-                    UUID(), driver, package.id, package.blockID, package.address.latitude, package.address.longitude,
-                    package.geofenceRadiusMetres, package.window.start, package.window.end, scansJSON(package.scans),
-                    outcome?.0, outcome?.1, outcome?.2, outcome?.3, now,
+                    UUID(), driver, block.id, block.scheduledStart, block.scheduledEnd, block.status.rawValue,
+                    block.startedAt, now, facts.day, facts.missed ? 1 : 0,
                 ]
             })
+        var mixedScans: [[(any Encodable & Sendable)?]] = []
+        let packageRows = records.packages.map { package -> [(any Encodable & Sendable)?] in
+            let id = UUID()
+            let facts = PackageFacts(package)
+            for scan in facts.scanFacts {
+                mixedScans.append([UUID(), id, scan.seconds, scan.distanceMetres, scan.creditMetres])
+            }
+            return [id] + packageRow(package, driver: driver, at: now) + packageFactValues(facts)
+        }
+        // 26 values a row: 1,000 rows a statement stays under SQLite's 32,766 bound values.
+        for start in stride(from: 0, to: packageRows.count, by: 1000) {
+            try await db.insertRows(
+                "driver_packages",
+                columns: [
+                    "id", "driver_id", "record_id", "block_id", "latitude", "longitude", "geofence_m", "window_start",
+                    "window_end", "scans", "outcome", "outcome_at", "photo_id", "undeliverable_reason", "received_at",
+                ] + packageFactColumns, Array(packageRows[start..<min(start + 1000, packageRows.count)]))
+        }
+        for start in stride(from: 0, to: mixedScans.count, by: 5000) {
+            try await db.insertRows(
+                "driver_package_scans",
+                columns: ["id", "package_id", "scan_seconds", "scan_distance_m", "scan_credit_m"],
+                Array(mixedScans[start..<min(start + 5000, mixedScans.count)]))
+        }
         try await db.insertRows(
             "driver_feedback",
             columns: [
                 "id", "driver_id", "record_id", "package_id", "feedback_at", "sentiment", "comment", "received_at",
+                "day", "negative",
             ],
             records.feedback.map { item -> [(any Encodable & Sendable)?] in
-                [UUID(), driver, item.id, item.packageID, item.receivedAt, item.sentiment.rawValue, item.comment, now]
+                let facts = FeedbackFacts(item)
+                return [
+                    UUID(), driver, item.id, item.packageID, item.receivedAt, item.sentiment.rawValue, item.comment,
+                    now,
+                    facts.day, facts.negative ? 1 : 0,
+                ]
             })
+        return leftDays
+    }
+
+    /// The columns a package's facts are stored in, in `packageFactValues` order.
+    static let packageFactColumns = [
+        "day", "finished", "attempted", "late", "completion_counted", "completion_against", "delivered",
+        "scan_seconds", "scan_distance_m", "scan_credit_m", "scans_mixed",
+    ]
+
+    /// The values of `packageFactColumns`.
+    static func packageFactValues(_ facts: PackageFacts) -> [(any Encodable & Sendable)?] {
+        func bit(_ value: Bool) -> Int { value ? 1 : 0 }
+        return [
+            facts.day, bit(facts.finished), bit(facts.attempted), bit(facts.late), bit(facts.completionCounted),
+            bit(facts.completionAgainst), bit(facts.delivered), facts.scan?.seconds, facts.scan?.distanceMetres,
+            facts.scan?.creditMetres, bit(facts.scansMixed),
+        ]
+    }
+
+    /// A package's own columns after its id, up to `received_at`.
+    private static func packageRow(_ package: PackageDelivery, driver: UUID, at now: Date)
+        -> [(any Encodable & Sendable)?]
+    {
+        var outcome: (String, Date, String?, String?)?
+        switch package.outcome {
+        case .delivered(let at, let photo): outcome = ("delivered", at, photo, nil)
+        case .undeliverable(let at, let reason): outcome = ("undeliverable", at, nil, reason.rawValue)
+        case .returned(let at): outcome = ("returned", at, nil, nil)
+        case nil: outcome = nil
+        }
+        return [
+            driver, package.id, package.blockID, package.address.latitude, package.address.longitude,
+            package.geofenceRadiusMetres, package.window.start, package.window.end, scansJSON(package.scans),
+            outcome?.0, outcome?.1, outcome?.2, outcome?.3, now,
+        ]
     }
 
     /// Which of `ids` are record ids of `driver` in `table`.
@@ -256,6 +313,17 @@ enum DriverRecordStore {
     private static func remove(_ table: String, driver: UUID, ids: [String], on db: any Database) async throws {
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = ids[start..<min(start + 500, ids.count)]
+            if table == "driver_packages" {
+                // A package's kept scans go with it (written for mixed scans only, so usually none).
+                var scans: SQLQueryString =
+                    """
+                    DELETE FROM driver_package_scans WHERE package_id IN (SELECT id FROM driver_packages \
+                    WHERE driver_id = \(bind: driver) AND scans_mixed = 1 AND record_id IN (
+                    """
+                scans += binds(chunk)
+                scans += "))"
+                try await db.sql.raw(scans).run()
+            }
             var query: SQLQueryString =
                 "DELETE FROM \(ident: table) WHERE driver_id = \(bind: driver) AND record_id IN ("
             query += binds(chunk)

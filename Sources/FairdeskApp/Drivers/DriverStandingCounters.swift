@@ -43,69 +43,33 @@ enum DriverStandingCounters {
 
     /// Counts `days` of `driver` again from their records under `scanRule`.
     static func refresh(driver: UUID, days: Set<Int>, scanRule: ScanRule, on db: any Database) async throws {
-        guard let span = span(of: days) else { return }
-        let records = try await DriverRecordStore.records(of: driver, in: [span], on: db)
-        try await write(driver: driver, days: days, from: records, scanRule: scanRule, on: db)
+        let sorted = days.sorted()
+        // 500 days a statement keeps the bound values well under SQLite's limit.
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
+            try await delete(driver: driver, days: chunk, on: db)
+            try await StandingCountSQL.add(
+                StandingCountSQL.all(.days(chunk, of: driver), rule: scanRule), rule: scanRule, on: db.sql)
+        }
     }
 
-    /// Counts `days` of `driver` again and reads their standing back, reading the records once for
-    /// both: those of the days counted and those of the window's part-days (usually the same day,
-    /// today). What a delivery that just arrived runs, so it is kept to as few queries as it can be.
+    /// Counts `days` of `driver` again and reads their standing back: what a delivery that just
+    /// arrived runs, kept to three statements (the days' rows removed, counted again, and the
+    /// window read back with its part-days counted on the spot, all by the database).
     static func refreshAndRead(
         driver: User, days: Set<Int>, policy used: DriverStandings.PolicyUsed, at now: Date, on db: any Database
     ) async throws -> StandingNumbers {
         let id = try driver.requireID()
-        let scanRule = ScanRule(used.policy)
-        let parts = StandingCounters.split(StandingRules.window(policy: used.policy, now: now)).parts
-        let span = span(of: days)
-        let records = try await DriverRecordStore.records(of: id, in: (span.map { [$0] } ?? []) + parts, on: db)
-        if let span {
-            try await write(driver: id, days: days, from: records.placed(in: [span]), scanRule: scanRule, on: db)
-        }
-        return try await numbers(of: driver, policy: used, at: now, partRecords: records.placed(in: parts), on: db).0
+        try await refresh(driver: id, days: days, scanRule: ScanRule(used.policy), on: db)
+        return try await numbers(of: driver, policy: used, at: now, on: db).0
     }
 
-    /// From the start of the first of `days` to the end of the last; nil when there are none.
-    private static func span(of days: Set<Int>) -> DateInterval? {
-        guard let first = days.min(), let last = days.max() else { return nil }
-        return DateInterval(start: StandingCounters.start(ofDay: first), end: StandingCounters.start(ofDay: last + 1))
-    }
-
-    /// Replaces the counter rows of `days` with those counted from `records` (which must hold every
-    /// record placed in those days).
-    private static func write(
-        driver: UUID, days: Set<Int>, from records: DriverRecords, scanRule: ScanRule, on db: any Database
-    ) async throws {
-        let counted = StandingCounters.days(of: driver.uuidString, records: records, scanRule: scanRule)
-        let sorted = days.sorted()
-        for start in stride(from: 0, to: sorted.count, by: 500) {
-            var query: SQLQueryString = "DELETE FROM \(ident: table) WHERE driver_id = \(bind: driver) AND day IN ("
-            for (index, day) in sorted[start..<min(start + 500, sorted.count)].enumerated() {
-                query += index == 0 ? "\(bind: day)" : ", \(bind: day)"
-            }
-            query += ")"
-            try await db.sql.raw(query).run()
-        }
-        try await insert(
-            sorted.compactMap { day in counted[day].map { (driver, day, $0) } }, scanRule: scanRule, on: db)
-    }
-
-    /// Writes counter rows, many to a statement.
-    static func insert(_ rows: [(UUID, Int, StandingCounts)], scanRule: ScanRule, on db: any Database) async throws {
-        let columns = ["driver_id", "day"] + countColumns + ["geofence_m", "tolerance_s"]
-        // 19 values a row: well under SQLite's 32,766 and PostgreSQL's 65,535 bound values.
-        for start in stride(from: 0, to: rows.count, by: 1000) {
-            try await db.insertRows(
-                table, columns: columns,
-                rows[start..<min(start + 1000, rows.count)].map { driver, day, counts in
-                    var values: [(any Encodable & Sendable)?] = [driver, day]
-                    for kind in StandingCounts.order {
-                        let count = counts[kind]
-                        values += [count.counted, count.against, count.excused]
-                    }
-                    return values + [scanRule.defaultRadiusMetres, scanRule.toleranceSeconds]
-                })
-        }
+    /// Removes the counter rows of `days` of `driver`.
+    private static func delete(driver: UUID, days: [Int], on db: any Database) async throws {
+        var query: SQLQueryString = "DELETE FROM \(ident: table) WHERE driver_id = \(bind: driver) AND day IN ("
+        for (index, day) in days.enumerated() { query += index == 0 ? "\(bind: day)" : ", \(bind: day)" }
+        query += ")"
+        try await db.sql.raw(query).run()
     }
 
     /// The days whose counts depend on any of the records `ids` of `driver`: the records' own days,
@@ -144,12 +108,12 @@ enum DriverStandingCounters {
 
     // MARK: Reading
 
-    /// The numbers and tier of `driver` at `now`, from the kept counters and the records of the
-    /// window's part-days; from every record when a counted day was judged under another scan rule.
-    /// `partRecords`, when the caller has them, are the driver's records placed in the window's part-days.
+    /// The numbers and tier of `driver` at `now`, in one query: the kept counters of the window's
+    /// whole days, and the records of its part-days counted on the spot by the database
+    /// (`StandingCountSQL`); from every record, in Swift, when a counted day was judged under
+    /// another scan rule.
     static func numbers(
-        of driver: User, policy: DriverStandings.PolicyUsed? = nil, at now: Date, partRecords: DriverRecords? = nil,
-        on db: any Database
+        of driver: User, policy: DriverStandings.PolicyUsed? = nil, at now: Date, on db: any Database
     ) async throws -> (StandingNumbers, DriverStandings.PolicyUsed) {
         let used: DriverStandings.PolicyUsed
         if let policy { used = policy } else { used = try await DriverStandings.policy(for: driver, at: now, on: db) }
@@ -157,56 +121,49 @@ enum DriverStandingCounters {
         let window = StandingRules.window(policy: used.policy, now: now)
         let split = StandingCounters.split(window)
         let scanRule = ScanRule(used.policy)
-        var whole = StandingCounts()
+        var pieces: [SQLQueryString] = []
         if let days = split.wholeDays {
-            var query = sums(
-                "driver_id = \(bind: id) AND day >= \(bind: days.lowerBound) AND day <= \(bind: days.upperBound)",
-                scanRule: scanRule)
-            query += " GROUP BY driver_id"
-            var stale = false
-            if let row = try await db.sql.raw(query).first() {
-                let found = try Self.sumRow(row)
-                whole = found.counts
-                stale = found.stale > 0
-            }
-            if stale {
-                let records = try await DriverRecordStore.records(of: id, in: [window], on: db)
-                let standing = StandingRules.standing(
-                    of: id.uuidString, records: records, policy: used.policy, now: now)
-                return (StandingNumbers(standing), used)
-            }
+            var kept: SQLQueryString = "SELECT "
+            for column in countColumns { kept += "\(ident: column), " }
+            kept += """
+                CASE WHEN geofence_m = \(bind: scanRule.defaultRadiusMetres) \
+                AND tolerance_s = \(bind: scanRule.toleranceSeconds) THEN 0 ELSE 1 END AS stale \
+                FROM \(ident: table) WHERE driver_id = \(bind: id) AND day >= \(bind: days.lowerBound) \
+                AND day <= \(bind: days.upperBound)
+                """
+            pieces.append(kept)
         }
-        let parts: DriverRecords
-        if let partRecords {
-            parts = partRecords
-        } else {
-            parts = try await DriverRecordStore.records(of: id, in: split.parts, on: db)
+        if !split.parts.isEmpty {
+            var counted: SQLQueryString = "SELECT "
+            for column in countColumns { counted += "\(ident: column), " }
+            counted += "0 AS stale FROM ("
+            counted += StandingCountSQL.all(.intervals(split.parts, of: id), rule: scanRule)
+            counted += ") AS parts"
+            pieces.append(counted)
+        }
+        var counts = StandingCounts()
+        if !pieces.isEmpty {
+            var query: SQLQueryString = "SELECT "
+            for column in countColumns {
+                query += "CAST(COALESCE(SUM(\(ident: column)), 0) AS BIGINT) AS \(ident: column), "
+            }
+            query += "CAST(COALESCE(SUM(stale), 0) AS BIGINT) AS stale FROM ("
+            query += StandingCountSQL.unionAll(pieces)
+            query += ") AS window_counts"
+            if let row = try await db.sql.raw(query).first() {
+                if try row.decode(column: "stale", as: Int.self) > 0 {
+                    let records = try await DriverRecordStore.records(of: id, in: [window], on: db)
+                    let standing = StandingRules.standing(
+                        of: id.uuidString, records: records, policy: used.policy, now: now)
+                    return (StandingNumbers(standing), used)
+                }
+                counts = try Self.counts(row)
+            }
         }
         return (
-            StandingCounters.standing(
-                of: id.uuidString, wholeDays: whole, partRecords: parts, policy: used.policy, now: now), used
-        )
-    }
-
-    /// `SELECT driver_id, SUM(…) per count column, stale rows FROM driver_standing_days WHERE …`.
-    static func sums(_ condition: SQLQueryString, scanRule: ScanRule) -> SQLQueryString {
-        var query: SQLQueryString = "SELECT driver_id"
-        for column in countColumns { query += ", CAST(SUM(\(ident: column)) AS BIGINT) AS \(ident: column)" }
-        query +=
-            """
-            , CAST(SUM(CASE WHEN geofence_m = \(bind: scanRule.defaultRadiusMetres) \
-            AND tolerance_s = \(bind: scanRule.toleranceSeconds) THEN 0 ELSE 1 END) AS BIGINT) AS stale \
-            FROM \(ident: table) WHERE 
-            """
-        query += condition
-        return query
-    }
-
-    /// One row of `sums`: the driver, their counts, and how many rows were judged under another rule.
-    static func sumRow(_ row: any SQLRow) throws -> (driver: UUID, counts: StandingCounts, stale: Int) {
-        (
-            try row.decode(column: "driver_id", as: UUID.self), try counts(row),
-            try row.decode(column: "stale", as: Int.self)
+            StandingNumbers(
+                driverID: id.uuidString, window: window, counts: counts, judgement: used.policy.tierRule.judge(counts),
+                policyVersion: used.policy.version), used
         )
     }
 
@@ -310,50 +267,57 @@ enum DriverStandingCounters {
         var seconds = 0.0
     }
 
-    /// Counts every driver's records again from scratch, `chunk` drivers at a time, under the scan
-    /// rule each driver's policy sets at `now`. Run inside one transaction (the migration's, or the
-    /// command's) so readers see the old counters or the new ones, never half.
+    /// Counts every driver's records again from scratch, under the scan rule each driver's policy
+    /// sets at `now`, in the database (`StandingCountSQL`): per scan rule in use, every package,
+    /// block and piece of feedback as if nothing were excused, then the corrections excuses,
+    /// findings and mixed scans make. Run inside one transaction (the migration's, or the
+    /// command's) so readers see the old counters or the new ones, never half. `progress` hears of
+    /// each step done, out of all of them.
     static func rebuild(
-        at now: Date, on db: any Database, chunk: Int = 500,
-        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        at now: Date, on db: any Database,
+        progress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> Rebuilt {
         let clock = ContinuousClock()
         let began = clock.now
         var rebuilt = Rebuilt()
         try await db.sql.raw("DELETE FROM \(ident: table)").run()
-        let drivers = try await User.query(on: db).filter(\.$role == .driver).sort(\.$id).all()
-        var rules: [String: ScanRule] = [:]
-        for start in stride(from: 0, to: drivers.count, by: chunk) {
-            let slice = Array(drivers[start..<min(start + chunk, drivers.count)])
-            let ids = try slice.map { try $0.requireID() }
-            let records = try await DriverRecordStore.records(of: ids, on: db)
-            var rows: [(UUID, Int, StandingCounts)] = []
-            var ruleOf: [UUID: ScanRule] = [:]
-            for driver in slice {
-                let key = driver.team + "\u{1F}" + driver.jurisdiction
-                if rules[key] == nil {
-                    rules[key] = ScanRule(try await DriverStandings.policy(for: driver, at: now, on: db).policy)
-                }
-                ruleOf[try driver.requireID()] = rules[key]!
-            }
-            // Rows are written per rule, as the rule is stored with them.
-            var byRule: [String: (ScanRule, [(UUID, Int, StandingCounts)])] = [:]
-            for id in ids {
-                guard let driverRecords = records[id], let rule = ruleOf[id] else { continue }
-                rebuilt.records +=
-                    driverRecords.blocks.count + driverRecords.packages.count + driverRecords.feedback.count
-                let days = StandingCounters.days(of: id.uuidString, records: driverRecords, scanRule: rule)
-                let key = "\(rule.defaultRadiusMetres)/\(rule.toleranceSeconds)"
-                byRule[key, default: (rule, [])].1 += days.keys.sorted().map { (id, $0, days[$0]!) }
-            }
-            for (_, (rule, ruleRows)) in byRule {
-                try await insert(ruleRows, scanRule: rule, on: db)
-                rows += ruleRows
-            }
-            rebuilt.rows += rows.count
-            rebuilt.drivers += slice.count
-            progress?(rebuilt.drivers, drivers.count)
+        let drivers = try await User.query(on: db).filter(\.$role == .driver).all()
+        rebuilt.drivers = drivers.count
+        // A policy binds by team and jurisdiction: the drivers of each pair share a scan rule.
+        var keysByRule: [String: (rule: ScanRule, keys: [(team: String, jurisdiction: String)])] = [:]
+        var seen: Set<String> = []
+        for driver in drivers where seen.insert(driver.team + "\u{1F}" + driver.jurisdiction).inserted {
+            let rule = ScanRule(try await DriverStandings.policy(for: driver, at: now, on: db).policy)
+            let key = "\(rule.defaultRadiusMetres)/\(rule.toleranceSeconds)"
+            keysByRule[key, default: (rule, [])].keys.append((driver.team, driver.jurisdiction))
         }
+        let groups = keysByRule.keys.sorted().map { keysByRule[$0]! }
+        let total = groups.count * 8
+        var done = 0
+        for (rule, keys) in groups {
+            let scope = StandingCountSQL.Scope.drivers(in: keys)
+            let steps: [(String, SQLQueryString)] =
+                [
+                    ("packages", StandingCountSQL.packages(scope, rule: rule)),
+                    ("blocks", StandingCountSQL.blocks(scope)), ("feedback", StandingCountSQL.feedback(scope)),
+                ]
+                + zip(
+                    ["excused packages", "findings", "mixed scans", "excused blocks", "excused feedback"],
+                    StandingCountSQL.corrections(scope, rule: rule)
+                ).map { ($0, $1) }
+            for (name, step) in steps {
+                try await StandingCountSQL.add(step, rule: rule, on: db.sql)
+                done += 1
+                progress?(name, done, total)
+            }
+        }
+        struct Count: Decodable { var n: Int }
+        for records in ["driver_blocks", "driver_packages", "driver_feedback"] {
+            rebuilt.records +=
+                try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: records)").first(decoding: Count.self)?.n ?? 0
+        }
+        rebuilt.rows =
+            try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: Count.self)?.n ?? 0
         rebuilt.seconds = BenchCommands.seconds(began.duration(to: clock.now))
         return rebuilt
     }

@@ -97,16 +97,13 @@ struct DriverStandings: Sendable {
             // count the same days, and on PostgreSQL the second waits for the first.
             try await Self.lockDriver(id, on: db)
             let used = try await Self.policy(for: driver, at: now, on: db)
-            // The days the records leave (a re-sent record may move) and those they arrive in; the
-            // days of stored records an excuse on them reaches are among the first.
-            var days = try await DriverStandingCounters.days(
-                touching: records.blocks.map(\.id) + records.packages.map(\.id) + records.feedback.map(\.id),
-                driver: id, on: db)
+            // The days the records leave (a re-sent record may move; the days of stored records
+            // an excuse on it reaches come along) and those they arrive in.
+            var days = try await DriverRecordStore.save(records, driver: id, at: now, on: db)
             days.formUnion(
                 records.blocks.map { StandingCounters.day(of: $0.scheduledStart) }
                     + records.packages.map { StandingCounters.day(of: $0.window.start) }
                     + records.feedback.map { StandingCounters.day(of: $0.receivedAt) })
-            try await DriverRecordStore.save(records, driver: id, at: now, on: db)
             let numbers = try await DriverStandingCounters.refreshAndRead(
                 driver: driver, days: days, policy: used, at: now, on: db)
             try await AuditLog.append(

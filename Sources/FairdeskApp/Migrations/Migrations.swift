@@ -33,6 +33,7 @@ enum FairdeskMigrations {
             AddWarningWithdrawal(),  // written warnings withdrawn when the records they rested on are corrected
             CreateBotPending(),  // customer messages the bot answers after they are stored
             IndexWaitsByQueue(),  // the waiting list by queue, for the expected wait the bot tells
+            StoreRecordFacts(clock: clock),  // drivers' records carry what they count for; the database counts standing
         ]
     }
 }

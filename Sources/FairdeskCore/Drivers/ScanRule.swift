@@ -43,8 +43,20 @@ public struct ScanRule: Sendable, Equatable {
     /// The place part of the rule on plain numbers, shared with the reviewer's scan comparison so
     /// both always agree: distance ≤ radius + accuracy, the accuracy credited at most the radius.
     public static func isWithinGeofence(distance: Double, radius: Double, accuracy: Double) -> Bool {
-        let credit = accuracy.isFinite ? min(max(accuracy, 0), radius) : 0
-        return distance <= radius + credit
+        isWithinGeofence(distance: distance, radius: radius, credit: credit(accuracy: accuracy))
+    }
+
+    /// The accuracy a scan may be credited before the cap at the radius: none for a phone that
+    /// reported no finite accuracy, never less than none.
+    public static func credit(accuracy: Double) -> Double {
+        accuracy.isFinite ? max(accuracy, 0) : 0
+    }
+
+    /// The place part of the rule on a credit from `credit(accuracy:)`. The database compares the
+    /// stored numbers the same way (`StandingCountSQL`): distance ≤ radius + the lesser of credit
+    /// and radius.
+    public static func isWithinGeofence(distance: Double, radius: Double, credit: Double) -> Bool {
+        distance <= radius + (credit < radius ? credit : radius)
     }
 
     /// The first scan that counts for a delivery made at `deliveredAt`, if any.

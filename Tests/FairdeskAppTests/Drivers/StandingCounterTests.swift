@@ -10,10 +10,10 @@ import VaporTesting
 @Suite("Driver standing kept as day counters: every change counted in, equal to counting again")
 struct StandingCounterTests {
     /// The driver's counter rows, by day.
-    static func rows(_ fd: TestFairdesk) async throws -> [Int: StandingCounts] {
+    static func rows(_ fd: TestFairdesk, of driver: UUID? = nil) async throws -> [Int: StandingCounts] {
         var query: SQLQueryString = "SELECT day"
         for column in DriverStandingCounters.countColumns { query += ", \(ident: column)" }
-        query += " FROM \(ident: DriverStandingCounters.table) WHERE driver_id = \(bind: fd.driver.id)"
+        query += " FROM \(ident: DriverStandingCounters.table) WHERE driver_id = \(bind: driver ?? fd.driver.id)"
         var result: [Int: StandingCounts] = [:]
         for row in try await fd.app.db.sql.raw(query).all() {
             result[try row.decode(column: "day", as: Int.self)] = try DriverStandingCounters.counts(row)
@@ -28,6 +28,13 @@ struct StandingCounterTests {
         let kept = try await rows(fd)
         let now = fd.clock.now
         let driver = try #require(try await User.find(fd.driver.id, on: fd.app.db))
+        // The database counts (`StandingCountSQL`); `StandingRules`, in Swift, is the rule.
+        let all = try await DriverRecordStore.records(
+            of: fd.driver.id, in: [DateInterval(start: .distantPast, end: .distantFuture)], on: fd.app.db)
+        let used = try await DriverStandings.policy(for: driver, at: now, on: fd.app.db)
+        let reference = StandingCounters.days(
+            of: fd.driver.id.uuidString, records: all, scanRule: ScanRule(used.policy))
+        #expect(kept == reference, "\(note): each day's counters as StandingRules counts that day")
         let (numbers, _) = try await DriverStandingCounters.numbers(of: driver, at: now, on: fd.app.db)
         let everyRecord = try await DriverStandings.compute(driver, at: now, on: fd.app.db).standing
         #expect(numbers == StandingNumbers(everyRecord), "\(note): standing from the counters")
@@ -102,6 +109,127 @@ struct StandingCounterTests {
             #expect(inside.counts[.missedBlocks].against == 1)
             #expect(outside.counts[.missedBlocks].against == 0)
             try await Self.expectAgreement(fd, "two hours on")
+        }
+    }
+
+    @Test(
+        "the database counts every kind of record as StandingRules does: own radius, mixed scans, every outcome, excuses reaching feedback"
+    )
+    func databaseCountsAsTheRuleDoes() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: one block with a package of every kind (radius 50 m and 10 minutes by policy)
+            typealias Records = DriverRecordsRequest
+            let start = fd.clock.now.addingTimeInterval(-3 * 86_400)
+            let door = Records.Position(latitude: 51.5, longitude: -0.12)
+            func north(_ degrees: Double) -> Records.Position {
+                Records.Position(latitude: 51.5 + degrees, longitude: -0.12)
+            }
+            func package(
+                _ number: Int, radius: Double? = nil, scans: [(Double, Records.Position, Double)] = [],
+                outcome: String? = "delivered", reason: String? = nil, lateBy: Double = -600
+            ) -> Records.Package {
+                let windowStart = start.addingTimeInterval(Double(number) * 600)
+                let windowEnd = windowStart.addingTimeInterval(3600)
+                let at = windowEnd.addingTimeInterval(lateBy)
+                return Records.Package(
+                    id: "MIX-P\(number)", blockId: "MIX", address: door, geofenceRadiusMetres: radius,
+                    windowStart: windowStart, windowEnd: windowEnd,
+                    scans: scans.enumerated().map { index, scan in
+                        Records.Scan(
+                            id: "S\(index)", time: at.addingTimeInterval(scan.0), position: scan.1,
+                            accuracyMetres: scan.2)
+                    },
+                    outcome: outcome.map { Records.Outcome(kind: $0, at: at, photoId: nil, reason: reason) })
+            }
+            var records = Records(
+                blocks: [
+                    Records.Block(
+                        id: "MIX", scheduledStart: start, scheduledEnd: start.addingTimeInterval(8 * 3600),
+                        status: "accepted", startedAt: start)
+                ],
+                packages: [
+                    package(1, radius: 200, scans: [(0, north(0.00135), 0)]),  // 150 m: inside its own 200 m
+                    package(2, scans: [(0, north(0.0027), 5), (7200, door, 5)]),  // mixed, neither counts
+                    package(3, scans: [(0, north(0.00027), 0), (60, door, 0)]),  // mixed, the first counts
+                    package(4, outcome: "undeliverable", reason: "recipient_absent"),
+                    package(5, outcome: "undeliverable", reason: "damaged"),
+                    package(6, outcome: "returned"),
+                    package(7, outcome: nil),
+                    package(8, scans: [(0, door, 5)], lateBy: 3600),
+                ],
+                feedback: [
+                    Records.Feedback(
+                        id: "F1", packageId: "MIX-P1", receivedAt: start.addingTimeInterval(86_400),
+                        sentiment: "negative", comment: nil),
+                    Records.Feedback(
+                        id: "F8", packageId: "MIX-P8", receivedAt: start.addingTimeInterval(86_400 + 60),
+                        sentiment: "positive", comment: nil),
+                ])
+            struct Count: Decodable { var n: Int }
+            func keptScans() async throws -> Int {
+                try await fd.app.db.sql.raw("SELECT COUNT(*) AS n FROM driver_package_scans").first(
+                    decoding: Count.self)?.n ?? -1
+            }
+            // MUT + validate
+            try await fd.postRecords(records)
+            // Summed over the days, whatever time of day the test clock starts at.
+            let counted = try await Self.expectAgreement(fd, "every kind").values.reduce(StandingCounts(), +)
+            #expect(counted[.scanCompliance] == MetricCount(kind: .scanCompliance, counted: 4, against: 1))
+            #expect(counted[.completion] == MetricCount(kind: .completion, counted: 6, against: 2))
+            #expect(counted[.onTime] == MetricCount(kind: .onTime, counted: 6, against: 1))
+            #expect(try await keptScans() == 4)  // the two mixed packages' scans
+
+            // An excuse on a package reaches the feedback about it, on another day.
+            let response = try await fd.send(
+                .POST, "api/v1/drivers/\(fd.driver.id)/excuses", as: fd.lead,
+                json: DriverExcuseRequest(recordId: "MIX-P1", code: "road_closure", reason: "Bridge shut"))
+            #expect(response.status == .created, "\(response.body.string)")
+            let excused = try await Self.expectAgreement(fd, "package excused").values.reduce(StandingCounts(), +)
+            #expect(
+                excused[.customerFeedback] == MetricCount(kind: .customerFeedback, counted: 1, against: 0, excused: 1))
+            #expect(excused[.scanCompliance] == MetricCount(kind: .scanCompliance, counted: 3, against: 1, excused: 1))
+
+            // A mixed package re-sent with one scan keeps none of its old ones.
+            records.packages = [package(2, scans: [(0, door, 5)])]
+            records.blocks = nil
+            records.feedback = nil
+            try await fd.postRecords(records)
+            #expect(try await keptScans() == 2)
+            try await Self.expectAgreement(fd, "mixed package re-sent")
+        }
+    }
+
+    @Test("seed-drivers writes each record's facts as the domain works them out: the recount equals StandingRules")
+    func seededFacts() async throws {
+        try await TestFairdesk.with { fd in
+            let console = TestConsole()
+            var context = CommandContext(
+                console: console,
+                input: CommandInput(arguments: ["fairdesk", "--drivers", "4", "--events", "2000", "--days", "6"]))
+            context.application = fd.app
+            guard !fd.app.db.isPostgres else {
+                // The seed writes with SQLite's own SQL and says so.
+                await #expect(throws: SeedProblem.self) { try await DriverSeed().run(using: &context) }
+                return
+            }
+            // MUT: seed, then count everything again in the database
+            try await DriverSeed().run(using: &context)
+            let now = fd.clock.now
+            let rebuilt = try await fd.app.write { db in try await DriverStandingCounters.rebuild(at: now, on: db) }
+            // validate: every seeded driver's days as StandingRules counts them
+            #expect(rebuilt.records > 1500)
+            let drivers = try await User.query(on: fd.app.db).filter(\.$email ~~ "@drivers.fairdesk.example").all()
+            #expect(drivers.count == 4)
+            for driver in drivers {
+                let id = try driver.requireID()
+                let all = try await DriverRecordStore.records(
+                    of: id, in: [DateInterval(start: .distantPast, end: .distantFuture)], on: fd.app.db)
+                #expect(all.packages.count > 200)
+                let used = try await DriverStandings.policy(for: driver, at: now, on: fd.app.db)
+                let reference = StandingCounters.days(
+                    of: id.uuidString, records: all, scanRule: ScanRule(used.policy))
+                #expect(try await Self.rows(fd, of: id) == reference, "\(driver.email)")
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ import SQLKit
 /// Drivers' standing kept as it happens (see ``DriverStandingCounters``): `driver_standing_days`
 /// holds, per driver and UTC day (days since 1970), each metric's counted, against and excused
 /// records, and the scan rule (radius, tolerance) scans were judged under. Existing records are
-/// counted in once.
+/// counted in by `StoreRecordFacts` (023).
 struct CreateStandingCounters: AsyncMigration {
     var name: String { "018_CreateStandingCounters" }
     let clock: any WallClock
@@ -25,7 +25,7 @@ struct CreateStandingCounters: AsyncMigration {
         // The sweep adds up everybody's days in the window.
         try await (database as! any SQLDatabase).create(index: "driver_standing_days_by_day")
             .on(DriverStandingCounters.table).column("day").run()
-        _ = try await DriverStandingCounters.rebuild(at: clock.now, on: database)
+        // Records already stored are counted in by 023, once they carry the facts counting reads.
     }
 
     func revert(on database: any Database) async throws {
