@@ -199,9 +199,10 @@ enum DriverRecordStore {
             + feedbackIDs.filter(storedFeedback.contains)
         let leftDays =
             replaced.isEmpty ? [] : try await DriverStandingCounters.days(touching: replaced, driver: driver, on: db)
-        try await remove("driver_blocks", driver: driver, ids: blockIDs, on: db)
-        try await remove("driver_packages", driver: driver, ids: packageIDs, on: db)
-        try await remove("driver_feedback", driver: driver, ids: feedbackIDs, on: db)
+        // Only records already stored have anything to remove: a new delivery skips these.
+        try await remove("driver_blocks", driver: driver, ids: blockIDs.filter(storedBlocks.contains), on: db)
+        try await remove("driver_packages", driver: driver, ids: packageIDs.filter(storedPackages.contains), on: db)
+        try await remove("driver_feedback", driver: driver, ids: feedbackIDs.filter(storedFeedback.contains), on: db)
         try await db.insertRows(
             "driver_blocks",
             columns: [
@@ -373,18 +374,6 @@ enum DriverRecordStore {
         try await attachExcuses(to: &found, where: "1 = 1", on: db)
         try await attachDisputes(to: &found, where: "1 = 1", on: db)
         return found
-    }
-
-    /// Every record of `drivers` (in the database's id order) with their excuses, for counting them all again.
-    static func records(of drivers: [UUID], on db: any Database) async throws -> [UUID: DriverRecords] {
-        guard let first = drivers.first, let last = drivers.last else { return [:] }
-        // A range rather than a list: the drivers come in id order, and the index starts with driver_id.
-        let condition: SQLQueryString = "driver_id >= \(bind: first) AND driver_id <= \(bind: last)"
-        var found = try await read(where: condition, in: nil, on: db)
-        try await attachExcuses(to: &found, where: condition, on: db)
-        try await attachDisputes(to: &found, where: condition, on: db)
-        let wanted = Set(drivers)
-        return found.filter { wanted.contains($0.key) }
     }
 
     /// Blocks, packages and feedback matching `condition` (on `driver_id`), placed in one of

@@ -42,26 +42,80 @@ enum DriverStandingCounters {
     }
 
     /// Counts `days` of `driver` again from their records under `scanRule`.
-    static func refresh(driver: UUID, days: Set<Int>, scanRule: ScanRule, on db: any Database) async throws {
+    /// `onlyGained`: no record left any of `days` (new records only), so each day's row is replaced
+    /// by its new count, with no need to delete it first.
+    static func refresh(
+        driver: UUID, days: Set<Int>, scanRule: ScanRule, needs known: StandingCountSQL.Needs? = nil,
+        onlyGained: Bool = false, on db: any Database
+    ) async throws {
+        guard !days.isEmpty else { return }
+        let needs: StandingCountSQL.Needs
+        if let known { needs = known } else { needs = try await .of(driver, on: db.sql) }
         let sorted = days.sorted()
         // 500 days a statement keeps the bound values well under SQLite's limit.
         for start in stride(from: 0, to: sorted.count, by: 500) {
             let chunk = Array(sorted[start..<min(start + 500, sorted.count)])
-            try await delete(driver: driver, days: chunk, on: db)
+            if !onlyGained { try await delete(driver: driver, days: chunk, on: db) }
             try await StandingCountSQL.add(
-                StandingCountSQL.all(.days(chunk, of: driver), rule: scanRule), rule: scanRule, on: db.sql)
+                StandingCountSQL.all(.days(chunk, of: driver), rule: scanRule, needs: needs), rule: scanRule,
+                replacing: onlyGained, on: db.sql)
         }
     }
 
-    /// Counts `days` of `driver` again and reads their standing back: what a delivery that just
-    /// arrived runs, kept to three statements (the days' rows removed, counted again, and the
-    /// window read back with its part-days counted on the spot, all by the database).
+    /// Brings `days` of `driver` up to date and reads their standing back: what a delivery that
+    /// just arrived runs.
+    ///
+    /// `newRecords`, when every record that changed is new (none was re-sent), lets the counters
+    /// be kept incrementally: unless the driver has an excuse (which could reach a new package
+    /// through its block, or new feedback through its package), what the new records count is
+    /// worked out in Swift (`StandingCounters.days`) and added to their days' rows in one
+    /// statement. Otherwise the days are counted again by the database. Either way the window is
+    /// then read back in one query, its part-days counted on the spot.
     static func refreshAndRead(
-        driver: User, days: Set<Int>, policy used: DriverStandings.PolicyUsed, at now: Date, on db: any Database
+        driver: User, days: Set<Int>, newRecords: DriverRecords? = nil, policy used: DriverStandings.PolicyUsed,
+        at now: Date, on db: any Database
     ) async throws -> StandingNumbers {
         let id = try driver.requireID()
-        try await refresh(driver: id, days: days, scanRule: ScanRule(used.policy), on: db)
-        return try await numbers(of: driver, policy: used, at: now, on: db).0
+        let scanRule = ScanRule(used.policy)
+        let needs = try await StandingCountSQL.Needs.of(id, on: db.sql)
+        if let newRecords, !needs.excuses {
+            try await addNew(newRecords, driver: id, scanRule: scanRule, on: db)
+        } else {
+            try await refresh(
+                driver: id, days: days, scanRule: scanRule, needs: needs, onlyGained: newRecords != nil, on: db)
+        }
+        return try await numbers(of: driver, policy: used, at: now, needs: needs, on: db).0
+    }
+
+    /// Adds what `records` (all new, none excused) count to their days' rows: a day without a row
+    /// gets one; a row judged under another scan rule is left as it is, since its driver's
+    /// standing is read from the records until `fairdesk drivers recompute` runs.
+    private static func addNew(_ records: DriverRecords, driver: UUID, scanRule: ScanRule, on db: any Database)
+        async throws
+    {
+        let counted = StandingCounters.days(of: driver.uuidString, records: records, scanRule: scanRule)
+        guard !counted.isEmpty else { return }
+        let table = table
+        var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (driver_id, day"
+        for column in countColumns { query += ", \(unsafeRaw: column)" }
+        query += ", geofence_m, tolerance_s) VALUES "
+        for (index, (day, counts)) in counted.sorted(by: { $0.key < $1.key }).enumerated() {
+            query += index == 0 ? "(" : ", ("
+            query += "\(bind: driver), \(bind: day)"
+            for kind in StandingCounts.order {
+                let count = counts[kind]
+                query += ", \(bind: count.counted), \(bind: count.against), \(bind: count.excused)"
+            }
+            query += ", \(bind: scanRule.defaultRadiusMetres), \(bind: scanRule.toleranceSeconds))"
+        }
+        query += " ON CONFLICT (driver_id, day) DO UPDATE SET "
+        for (index, column) in countColumns.enumerated() {
+            if index > 0 { query += ", " }
+            query += "\(unsafeRaw: column) = \(unsafeRaw: table).\(unsafeRaw: column) + excluded.\(unsafeRaw: column)"
+        }
+        query +=
+            " WHERE \(unsafeRaw: table).geofence_m = excluded.geofence_m AND \(unsafeRaw: table).tolerance_s = excluded.tolerance_s"
+        try await db.sql.raw(query).run()
     }
 
     /// Removes the counter rows of `days` of `driver`.
@@ -113,7 +167,8 @@ enum DriverStandingCounters {
     /// (`StandingCountSQL`); from every record, in Swift, when a counted day was judged under
     /// another scan rule.
     static func numbers(
-        of driver: User, policy: DriverStandings.PolicyUsed? = nil, at now: Date, on db: any Database
+        of driver: User, policy: DriverStandings.PolicyUsed? = nil, at now: Date,
+        needs known: StandingCountSQL.Needs? = nil, on db: any Database
     ) async throws -> (StandingNumbers, DriverStandings.PolicyUsed) {
         let used: DriverStandings.PolicyUsed
         if let policy { used = policy } else { used = try await DriverStandings.policy(for: driver, at: now, on: db) }
@@ -121,31 +176,31 @@ enum DriverStandingCounters {
         let window = StandingRules.window(policy: used.policy, now: now)
         let split = StandingCounters.split(window)
         let scanRule = ScanRule(used.policy)
-        var pieces: [SQLQueryString] = []
+        // The kept rows of the whole days (named: the query sums by these names), then the
+        // part-days' records one row each (`StandingCountSQL.rows`).
+        var kept: SQLQueryString =
+            """
+            SELECT CASE WHEN geofence_m = \(bind: scanRule.defaultRadiusMetres) \
+            AND tolerance_s = \(bind: scanRule.toleranceSeconds) THEN 0 ELSE 1 END AS stale
+            """
+        for column in countColumns { kept += ", \(unsafeRaw: column)" }
+        kept += " FROM \(unsafeRaw: table) WHERE "
         if let days = split.wholeDays {
-            var kept: SQLQueryString = "SELECT "
-            for column in countColumns { kept += "\(ident: column), " }
-            kept += """
-                CASE WHEN geofence_m = \(bind: scanRule.defaultRadiusMetres) \
-                AND tolerance_s = \(bind: scanRule.toleranceSeconds) THEN 0 ELSE 1 END AS stale \
-                FROM \(ident: table) WHERE driver_id = \(bind: id) AND day >= \(bind: days.lowerBound) \
-                AND day <= \(bind: days.upperBound)
-                """
-            pieces.append(kept)
+            kept += "driver_id = \(bind: id) AND day >= \(bind: days.lowerBound) AND day <= \(bind: days.upperBound)"
+        } else {
+            kept += "1 = 0"
         }
+        var pieces = [kept]
         if !split.parts.isEmpty {
-            var counted: SQLQueryString = "SELECT "
-            for column in countColumns { counted += "\(ident: column), " }
-            counted += "0 AS stale FROM ("
-            counted += StandingCountSQL.all(.intervals(split.parts, of: id), rule: scanRule)
-            counted += ") AS parts"
-            pieces.append(counted)
+            let needs: StandingCountSQL.Needs
+            if let known { needs = known } else { needs = try await .of(id, on: db.sql) }
+            pieces += StandingCountSQL.rows(.intervals(split.parts, of: id), rule: scanRule, needs: needs)
         }
         var counts = StandingCounts()
         if !pieces.isEmpty {
             var query: SQLQueryString = "SELECT "
             for column in countColumns {
-                query += "CAST(COALESCE(SUM(\(ident: column)), 0) AS BIGINT) AS \(ident: column), "
+                query += "CAST(COALESCE(SUM(\(unsafeRaw: column)), 0) AS BIGINT) AS \(unsafeRaw: column), "
             }
             query += "CAST(COALESCE(SUM(stale), 0) AS BIGINT) AS stale FROM ("
             query += StandingCountSQL.unionAll(pieces)

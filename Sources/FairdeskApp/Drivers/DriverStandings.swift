@@ -99,13 +99,14 @@ struct DriverStandings: Sendable {
             let used = try await Self.policy(for: driver, at: now, on: db)
             // The days the records leave (a re-sent record may move; the days of stored records
             // an excuse on it reaches come along) and those they arrive in.
-            var days = try await DriverRecordStore.save(records, driver: id, at: now, on: db)
+            let left = try await DriverRecordStore.save(records, driver: id, at: now, on: db)
+            var days = left
             days.formUnion(
                 records.blocks.map { StandingCounters.day(of: $0.scheduledStart) }
                     + records.packages.map { StandingCounters.day(of: $0.window.start) }
                     + records.feedback.map { StandingCounters.day(of: $0.receivedAt) })
             let numbers = try await DriverStandingCounters.refreshAndRead(
-                driver: driver, days: days, policy: used, at: now, on: db)
+                driver: driver, days: days, newRecords: left.isEmpty ? records : nil, policy: used, at: now, on: db)
             try await AuditLog.append(
                 on: db, at: now, actor: viewer.actor, action: "driver.records", subjectType: Self.auditSubject,
                 subjectID: id, reason: "records received from the depot",

@@ -24,6 +24,10 @@ enum StandingCountSQL {
         var packages: SQLQueryString
         var blocks: SQLQueryString
         var feedback: SQLQueryString
+        /// The one driver the scope is about, if it is about one. The corrections first ask whether
+        /// that driver has any excuse or finding at all (once a statement); over many drivers they
+        /// list the drivers who have any, and visit only those.
+        var driver: UUID?
 
         /// The records of `driver` placed in `days`.
         static func days(_ days: [Int], of driver: UUID) -> Scope {
@@ -34,20 +38,28 @@ enum StandingCountSQL {
                 condition += ")"
                 return condition
             }
-            return Scope(packages: on("p"), blocks: on("b"), feedback: on("f"))
+            return Scope(packages: on("p"), blocks: on("b"), feedback: on("f"), driver: driver)
         }
 
         /// The records of `driver` placed in any of `intervals` (each from its start to before its end).
         static func intervals(_ intervals: [DateInterval], of driver: UUID) -> Scope {
-            // Each interval's term carries the driver, so the database reads one index range per
-            // interval rather than every record of the driver (as `DriverRecordStore.read` does).
+            // The driver and the intervals' days come first, so the database reads the index on
+            // driver and day for those days only; each record's instant is then checked.
+            var days: Set<Int> = []
+            for interval in intervals {
+                days.formUnion(StandingCounters.day(of: interval.start)...StandingCounters.day(of: interval.end))
+            }
             func on(_ alias: String, _ column: String) -> SQLQueryString {
-                var condition: SQLQueryString = "("
+                var condition: SQLQueryString =
+                    "\(unsafeRaw: alias).driver_id = \(bind: driver) AND \(unsafeRaw: alias).day IN ("
+                for (index, day) in days.sorted().enumerated() {
+                    condition += index == 0 ? "\(bind: day)" : ", \(bind: day)"
+                }
+                condition += ") AND ("
                 for (index, interval) in intervals.enumerated() {
                     if index > 0 { condition += " OR " }
                     condition += """
-                        (\(unsafeRaw: alias).driver_id = \(bind: driver) \
-                        AND \(unsafeRaw: alias).\(unsafeRaw: column) >= \(bind: interval.start) \
+                        (\(unsafeRaw: alias).\(unsafeRaw: column) >= \(bind: interval.start) \
                         AND \(unsafeRaw: alias).\(unsafeRaw: column) < \(bind: interval.end))
                         """
                 }
@@ -55,7 +67,8 @@ enum StandingCountSQL {
                 return condition
             }
             return Scope(
-                packages: on("p", "window_start"), blocks: on("b", "scheduled_start"), feedback: on("f", "feedback_at"))
+                packages: on("p", "window_start"), blocks: on("b", "scheduled_start"), feedback: on("f", "feedback_at"),
+                driver: driver)
         }
 
         /// Every record of the drivers whose `(team, jurisdiction)` is one of `keys`.
@@ -112,29 +125,40 @@ enum StandingCountSQL {
         AND e.record_id IN (p.record_id, p.block_id))
         """
 
-    /// A row of `driver_id, day` and the count columns from `values` (column to expression); the
-    /// columns left out are 0.
+    /// How a piece gives its counts.
+    enum Shape {
+        /// Rows of `driver_id, day` and the count columns, summed per driver and day.
+        case grouped
+        /// One row per record: a 0 (for the reader's `stale` column), then the count columns,
+        /// unnamed, for a reader that sums everything it gets (a handful of records).
+        case rows
+    }
+
+    /// A piece: the count columns from `values` (column to expression), the columns left out 0.
     private static func select(
         _ alias: String, _ values: [String: SQLQueryString], from table: String, where condition: SQLQueryString,
-        scope: SQLQueryString
+        scope: SQLQueryString, shape: Shape
     ) -> SQLQueryString {
-        var query: SQLQueryString = "SELECT \(unsafeRaw: alias).driver_id AS driver_id, \(unsafeRaw: alias).day AS day"
+        var query: SQLQueryString =
+            shape == .grouped
+            ? "SELECT \(unsafeRaw: alias).driver_id AS driver_id, \(unsafeRaw: alias).day AS day" : "SELECT 0"
         for column in DriverStandingCounters.countColumns {
             query += ", "
-            if let value = values[column] {
-                query += "CAST(SUM("
+            switch (values[column], shape) {
+            case (let value?, .grouped):
+                query += "SUM("
                 query += value
-                query += ") AS BIGINT)"
-            } else {
-                query += "CAST(0 AS BIGINT)"
+                query += ") AS \(unsafeRaw: column)"
+            case (let value?, .rows): query += value
+            case (nil, .grouped): query += "0 AS \(unsafeRaw: column)"
+            case (nil, .rows): query += "0"
             }
-            query += " AS \(ident: column)"
         }
-        query += " FROM \(ident: table) \(unsafeRaw: alias) WHERE "
+        query += " FROM \(unsafeRaw: table) \(unsafeRaw: alias) WHERE "
         query += scope
         query += " AND "
         query += condition
-        query += " GROUP BY \(unsafeRaw: alias).driver_id, \(unsafeRaw: alias).day"
+        if shape == .grouped { query += " GROUP BY \(unsafeRaw: alias).driver_id, \(unsafeRaw: alias).day" }
         return query
     }
 
@@ -164,96 +188,180 @@ enum StandingCountSQL {
     }
 
     /// Every finished package in `scope`, as if nothing were excused or disputed.
-    static func packages(_ scope: Scope, rule: ScanRule) -> SQLQueryString {
-        select("p", packageValues(rule), from: "driver_packages", where: "p.finished = 1", scope: scope.packages)
+    static func packages(_ scope: Scope, rule: ScanRule, shape: Shape = .grouped) -> SQLQueryString {
+        select(
+            "p", packageValues(rule), from: "driver_packages", where: "p.finished = 1", scope: scope.packages,
+            shape: shape)
     }
 
     /// Every block in `scope`, as if nothing were excused.
-    static func blocks(_ scope: Scope) -> SQLQueryString {
+    static func blocks(_ scope: Scope, shape: Shape = .grouped) -> SQLQueryString {
         select(
             "b", ["blocks_counted": "1", "blocks_against": "b.missed"], from: "driver_blocks", where: "1 = 1",
-            scope: scope.blocks)
+            scope: scope.blocks, shape: shape)
     }
 
     /// All feedback in `scope`, as if nothing were excused.
-    static func feedback(_ scope: Scope) -> SQLQueryString {
+    static func feedback(_ scope: Scope, shape: Shape = .grouped) -> SQLQueryString {
         select(
             "f", ["feedback_counted": "1", "feedback_against": "f.negative"], from: "driver_feedback", where: "1 = 1",
-            scope: scope.feedback)
+            scope: scope.feedback, shape: shape)
     }
 
     /// What excuses, findings against the driver and mixed scans change in `scope`, one piece each.
-    /// The first condition of each piece (`driver_id IN …`) lets the database visit only the
-    /// drivers who have any.
-    static func corrections(_ scope: Scope, rule: ScanRule) -> [SQLQueryString] {
+    /// Each piece starts by asking which drivers have any (`driver_id IN …`), so the database
+    /// visits only those.
+    static func corrections(_ scope: Scope, rule: ScanRule, needs: Needs = .all, shape: Shape = .grouped)
+        -> [SQLQueryString]
+    {
+        func only(_ alias: String, _ drivers: SQLQueryString) -> SQLQueryString {
+            var condition: SQLQueryString =
+                scope.driver.map { "\(bind: $0) IN (" } ?? "\(unsafeRaw: alias).driver_id IN ("
+            condition += drivers
+            condition += ") AND "
+            return condition
+        }
+        let excused = "SELECT driver_id FROM driver_excuses"
         // Excused packages: what they counted moves to excused.
         var excusedPackages: [String: SQLQueryString] = [:]
         for (column, value) in packageValues(rule) { excusedPackages[column] = negated(value) }
         excusedPackages["on_time_excused"] = "p.attempted"
         excusedPackages["completion_excused"] = "1"
         excusedPackages["scans_excused"] = "p.delivered"
-        var excusedCondition: SQLQueryString =
-            "p.finished = 1 AND p.driver_id IN (SELECT driver_id FROM driver_excuses) AND "
+        var excusedCondition: SQLQueryString = "p.finished = 1 AND "
+        excusedCondition += only("p", SQLQueryString(excused))
         excusedCondition += packageExcused
 
         // A delivery with a finding against the driver counts against completion.
-        var foundCondition: SQLQueryString =
+        var foundCondition: SQLQueryString = "p.delivered = 1 AND "
+        foundCondition += only(
+            "p",
+            "SELECT driver_id FROM delivery_disputes WHERE finding = \(bind: DisputeFinding.againstDriver.rawValue)")
+        foundCondition +=
             """
-            p.delivered = 1 AND p.driver_id IN (SELECT driver_id FROM delivery_disputes \
-            WHERE finding = \(bind: DisputeFinding.againstDriver.rawValue)) \
-            AND EXISTS (SELECT 1 FROM delivery_disputes d WHERE d.driver_id = p.driver_id \
+            EXISTS (SELECT 1 FROM delivery_disputes d WHERE d.driver_id = p.driver_id \
             AND d.package_id = p.record_id AND d.finding = \(bind: DisputeFinding.againstDriver.rawValue)) AND NOT 
             """
         foundCondition += packageExcused
 
         // Mixed scans: against the driver when none of them passes.
-        var mixedCondition: SQLQueryString =
+        // (For one driver the flags, in the index, already leave out every other package.)
+        var mixedCondition: SQLQueryString = "p.delivered = 1 AND p.scans_mixed = 1 AND "
+        if scope.driver == nil {
+            mixedCondition += only(
+                "p",
+                "SELECT mixed.driver_id FROM driver_package_scans s JOIN driver_packages mixed ON mixed.id = s.package_id"
+            )
+        }
+        mixedCondition +=
             """
-            p.delivered = 1 AND p.scans_mixed = 1 AND p.driver_id IN (SELECT mixed.driver_id \
-            FROM driver_package_scans s JOIN driver_packages mixed ON mixed.id = s.package_id) AND NOT EXISTS (SELECT 1 FROM driver_package_scans s \
+            NOT EXISTS (SELECT 1 FROM driver_package_scans s \
             WHERE s.package_id = p.id AND 
             """
         mixedCondition += compliant("s", radius: radiusOf(rule), rule: rule)
         mixedCondition += ") AND NOT "
         mixedCondition += packageExcused
 
-        let blockCondition: SQLQueryString =
+        var blockCondition = only("b", SQLQueryString(excused))
+        blockCondition +=
             """
-            b.driver_id IN (SELECT driver_id FROM driver_excuses) AND EXISTS (SELECT 1 FROM driver_excuses e \
-            WHERE e.driver_id = b.driver_id AND e.record_id = b.record_id)
+            EXISTS (SELECT 1 FROM driver_excuses e WHERE e.driver_id = b.driver_id AND e.record_id = b.record_id)
             """
         // Feedback is excused by an excuse on it, on its package, or on that package's block.
-        let feedbackCondition: SQLQueryString =
+        var feedbackCondition = only("f", SQLQueryString(excused))
+        feedbackCondition +=
             """
-            f.driver_id IN (SELECT driver_id FROM driver_excuses) AND (EXISTS (SELECT 1 FROM driver_excuses e \
+            (EXISTS (SELECT 1 FROM driver_excuses e \
             WHERE e.driver_id = f.driver_id AND e.record_id IN (f.record_id, f.package_id)) \
             OR EXISTS (SELECT 1 FROM driver_packages fp JOIN driver_excuses e ON e.driver_id = fp.driver_id \
             AND e.record_id = fp.block_id WHERE fp.driver_id = f.driver_id AND fp.record_id = f.package_id))
             """
-        return [
-            select("p", excusedPackages, from: "driver_packages", where: excusedCondition, scope: scope.packages),
-            select(
-                "p", ["completion_against": "1"], from: "driver_packages", where: foundCondition, scope: scope.packages),
-            select("p", ["scans_against": "1"], from: "driver_packages", where: mixedCondition, scope: scope.packages),
-            select(
-                "b", ["blocks_counted": "-1", "blocks_against": "-b.missed", "blocks_excused": "1"],
-                from: "driver_blocks", where: blockCondition, scope: scope.blocks),
-            select(
-                "f", ["feedback_counted": "-1", "feedback_against": "-f.negative", "feedback_excused": "1"],
-                from: "driver_feedback", where: feedbackCondition, scope: scope.feedback),
+        let pieces: [(Bool, SQLQueryString)] = [
+            (
+                needs.excuses,
+                select(
+                    "p", excusedPackages, from: "driver_packages", where: excusedCondition, scope: scope.packages,
+                    shape: shape)
+            ),
+            (
+                needs.findings,
+                select(
+                    "p", ["completion_against": "1"], from: "driver_packages", where: foundCondition,
+                    scope: scope.packages, shape: shape)
+            ),
+            (
+                needs.mixedScans,
+                select(
+                    "p", ["scans_against": "1"], from: "driver_packages", where: mixedCondition, scope: scope.packages,
+                    shape: shape)
+            ),
+            (
+                needs.excuses,
+                select(
+                    "b", ["blocks_counted": "-1", "blocks_against": "-b.missed", "blocks_excused": "1"],
+                    from: "driver_blocks", where: blockCondition, scope: scope.blocks, shape: shape)
+            ),
+            (
+                needs.excuses,
+                select(
+                    "f", ["feedback_counted": "-1", "feedback_against": "-f.negative", "feedback_excused": "1"],
+                    from: "driver_feedback", where: feedbackCondition, scope: scope.feedback, shape: shape)
+            ),
         ]
+        return pieces.filter(\.0).map(\.1)
+    }
+
+    /// Which corrections a count needs. Most drivers have no excuse, finding or mixed scan: their
+    /// count is then three pieces rather than eight, which the database also plans faster.
+    struct Needs: Sendable, Equatable {
+        var excuses = true
+        var findings = true
+        var mixedScans = true
+
+        /// Every correction: over many drivers, some always need them.
+        static let all = Needs()
+
+        /// What `driver`'s records need, in one short query.
+        static func of(_ driver: UUID, on db: any SQLDatabase) async throws -> Needs {
+            let row = try await db.raw(
+                """
+                SELECT CASE WHEN EXISTS (SELECT 1 FROM driver_excuses WHERE driver_id = \(bind: driver)) \
+                THEN 1 ELSE 0 END AS excuses, \
+                CASE WHEN EXISTS (SELECT 1 FROM delivery_disputes WHERE driver_id = \(bind: driver) \
+                AND finding = \(bind: DisputeFinding.againstDriver.rawValue)) THEN 1 ELSE 0 END AS findings, \
+                CASE WHEN EXISTS (SELECT 1 FROM driver_packages WHERE driver_id = \(bind: driver) \
+                AND scans_mixed = 1) THEN 1 ELSE 0 END AS mixed
+                """
+            ).first()
+            guard let row else { return .all }
+            return Needs(
+                excuses: try row.decode(column: "excuses", as: Int.self) == 1,
+                findings: try row.decode(column: "findings", as: Int.self) == 1,
+                mixedScans: try row.decode(column: "mixed", as: Int.self) == 1)
+        }
     }
 
     /// Everything in `scope` in one query: each piece, added up per driver and day.
-    static func all(_ scope: Scope, rule: ScanRule) -> SQLQueryString {
-        combined([packages(scope, rule: rule), blocks(scope), feedback(scope)] + corrections(scope, rule: rule))
+    static func all(_ scope: Scope, rule: ScanRule, needs: Needs = .all) -> SQLQueryString {
+        combined(
+            [packages(scope, rule: rule), blocks(scope), feedback(scope)]
+                + corrections(scope, rule: rule, needs: needs))
     }
 
-    /// `pieces` added up per driver and day.
+    /// Everything in `scope` as rows to be summed (`Shape.rows`): for a reader that adds a
+    /// handful of records to other counts in one query.
+    static func rows(_ scope: Scope, rule: ScanRule, needs: Needs) -> [SQLQueryString] {
+        [packages(scope, rule: rule, shape: .rows), blocks(scope, shape: .rows), feedback(scope, shape: .rows)]
+            + corrections(scope, rule: rule, needs: needs, shape: .rows)
+    }
+
+    /// `pieces` added up per driver and day. (Identifiers here are plain lower-case words written as
+    /// they are: they need no quoting, and SQLKit's escaping of each, on every delivery, showed in
+    /// profiles.)
     static func combined(_ pieces: [SQLQueryString]) -> SQLQueryString {
         var query: SQLQueryString = "SELECT driver_id, day"
         for column in DriverStandingCounters.countColumns {
-            query += ", CAST(SUM(\(ident: column)) AS BIGINT) AS \(ident: column)"
+            query += ", CAST(SUM(\(unsafeRaw: column)) AS BIGINT) AS \(unsafeRaw: column)"
         }
         query += " FROM ("
         query += unionAll(pieces)
@@ -274,13 +382,16 @@ enum StandingCountSQL {
     // MARK: Writing
 
     /// Adds the rows `counted` yields into `driver_standing_days`, creating a driver's day when it
-    /// has no row yet (marked as judged under `rule`).
-    static func add(_ counted: SQLQueryString, rule: ScanRule, on db: any SQLDatabase) async throws {
+    /// has no row yet (marked as judged under `rule`). With `replacing`, a day's row is replaced
+    /// by the one counted instead.
+    static func add(_ counted: SQLQueryString, rule: ScanRule, replacing: Bool = false, on db: any SQLDatabase)
+        async throws
+    {
         let columns = DriverStandingCounters.countColumns
-        var query: SQLQueryString = "INSERT INTO \(ident: DriverStandingCounters.table) (driver_id, day"
-        for column in columns { query += ", \(ident: column)" }
+        var query: SQLQueryString = "INSERT INTO \(unsafeRaw: DriverStandingCounters.table) (driver_id, day"
+        for column in columns { query += ", \(unsafeRaw: column)" }
         query += ", geofence_m, tolerance_s) SELECT driver_id, day"
-        for column in columns { query += ", \(ident: column)" }
+        for column in columns { query += ", \(unsafeRaw: column)" }
         query +=
             ", \(bind: rule.defaultRadiusMetres), \(bind: rule.toleranceSeconds) FROM ("
         query += counted
@@ -289,8 +400,11 @@ enum StandingCountSQL {
         for (index, column) in columns.enumerated() {
             if index > 0 { query += ", " }
             query +=
-                "\(ident: column) = \(ident: DriverStandingCounters.table).\(ident: column) + excluded.\(ident: column)"
+                replacing
+                ? "\(unsafeRaw: column) = excluded.\(unsafeRaw: column)"
+                : "\(unsafeRaw: column) = \(unsafeRaw: DriverStandingCounters.table).\(unsafeRaw: column) + excluded.\(unsafeRaw: column)"
         }
+        if replacing { query += ", geofence_m = excluded.geofence_m, tolerance_s = excluded.tolerance_s" }
         try await db.raw(query).run()
     }
 }

@@ -189,10 +189,17 @@ struct StandingCounterTests {
                 excused[.customerFeedback] == MetricCount(kind: .customerFeedback, counted: 1, against: 0, excused: 1))
             #expect(excused[.scanCompliance] == MetricCount(kind: .scanCompliance, counted: 3, against: 1, excused: 1))
 
-            // A mixed package re-sent with one scan keeps none of its old ones.
-            records.packages = [package(2, scans: [(0, door, 5)])]
+            // A new record on a day that has its row already: the row is counted again whole.
+            records.packages = [package(9, scans: [(0, north(0.001), 5)])]  // 111 m: against
             records.blocks = nil
             records.feedback = nil
+            try await fd.postRecords(records)
+            let added = try await Self.expectAgreement(fd, "a new record on a counted day").values.reduce(
+                StandingCounts(), +)
+            #expect(added[.scanCompliance] == MetricCount(kind: .scanCompliance, counted: 4, against: 2, excused: 1))
+
+            // A mixed package re-sent with one scan keeps none of its old ones.
+            records.packages = [package(2, scans: [(0, door, 5)])]
             try await fd.postRecords(records)
             #expect(try await keptScans() == 2)
             try await Self.expectAgreement(fd, "mixed package re-sent")
