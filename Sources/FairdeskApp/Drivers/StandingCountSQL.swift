@@ -28,6 +28,8 @@ enum StandingCountSQL {
         /// that driver has any excuse or finding at all (once a statement); over many drivers they
         /// list the drivers who have any, and visit only those.
         var driver: UUID?
+        /// Over many drivers, the query listing them.
+        var drivers: SQLQueryString?
 
         /// The records of `driver` placed in `days`.
         static func days(_ days: [Int], of driver: UUID) -> Scope {
@@ -73,17 +75,19 @@ enum StandingCountSQL {
 
         /// Every record of the drivers whose `(team, jurisdiction)` is one of `keys`.
         static func drivers(in keys: [(team: String, jurisdiction: String)]) -> Scope {
+            var list: SQLQueryString = "SELECT id FROM users WHERE role = \(bind: Role.driver.rawValue) AND ("
+            for (index, key) in keys.enumerated() {
+                if index > 0 { list += " OR " }
+                list += "(team = \(bind: key.team) AND jurisdiction = \(bind: key.jurisdiction))"
+            }
+            list += keys.isEmpty ? "1 = 0)" : ")"
             func on(_ alias: String) -> SQLQueryString {
-                var condition: SQLQueryString =
-                    "\(unsafeRaw: alias).driver_id IN (SELECT id FROM users WHERE role = \(bind: Role.driver.rawValue) AND ("
-                for (index, key) in keys.enumerated() {
-                    if index > 0 { condition += " OR " }
-                    condition += "(team = \(bind: key.team) AND jurisdiction = \(bind: key.jurisdiction))"
-                }
-                condition += keys.isEmpty ? "1 = 0))" : "))"
+                var condition: SQLQueryString = "\(unsafeRaw: alias).driver_id IN ("
+                condition += list
+                condition += ")"
                 return condition
             }
-            return Scope(packages: on("p"), blocks: on("b"), feedback: on("f"))
+            return Scope(packages: on("p"), blocks: on("b"), feedback: on("f"), drivers: list)
         }
     }
 
@@ -214,13 +218,26 @@ enum StandingCountSQL {
     static func corrections(_ scope: Scope, rule: ScanRule, needs: Needs = .all, shape: Shape = .grouped)
         -> [SQLQueryString]
     {
-        func only(_ alias: String, _ drivers: SQLQueryString) -> SQLQueryString {
+        // Over many drivers the list of those who need the correction is the only condition on
+        // the driver (the scope's own list is folded into it), so the database reads those
+        // drivers' records and no others.
+        func only(_ alias: String, _ needing: SQLQueryString) -> SQLQueryString {
+            if let driver = scope.driver {
+                var condition: SQLQueryString = "\(bind: driver) IN ("
+                condition += needing
+                return condition + ") AND "
+            }
             var condition: SQLQueryString =
-                scope.driver.map { "\(bind: $0) IN (" } ?? "\(unsafeRaw: alias).driver_id IN ("
-            condition += drivers
-            condition += ") AND "
-            return condition
+                "\(unsafeRaw: alias).driver_id IN (SELECT listed.driver_id FROM ("
+            condition += needing
+            condition += ") AS listed WHERE listed.driver_id IN ("
+            condition += scope.drivers ?? "SELECT id FROM users"
+            return condition + ")) AND "
         }
+        // Over many drivers `only` carries the scope.
+        let within =
+            scope.drivers == nil
+            ? scope : Scope(packages: "1 = 1", blocks: "1 = 1", feedback: "1 = 1", drivers: scope.drivers)
         let excused = "SELECT driver_id FROM driver_excuses"
         // Excused packages: what they counted moves to excused.
         var excusedPackages: [String: SQLQueryString] = [:]
@@ -280,32 +297,32 @@ enum StandingCountSQL {
             (
                 needs.excuses,
                 select(
-                    "p", excusedPackages, from: "driver_packages", where: excusedCondition, scope: scope.packages,
+                    "p", excusedPackages, from: "driver_packages", where: excusedCondition, scope: within.packages,
                     shape: shape)
             ),
             (
                 needs.findings,
                 select(
                     "p", ["completion_against": "1"], from: "driver_packages", where: foundCondition,
-                    scope: scope.packages, shape: shape)
+                    scope: within.packages, shape: shape)
             ),
             (
                 needs.mixedScans,
                 select(
-                    "p", ["scans_against": "1"], from: "driver_packages", where: mixedCondition, scope: scope.packages,
+                    "p", ["scans_against": "1"], from: "driver_packages", where: mixedCondition, scope: within.packages,
                     shape: shape)
             ),
             (
                 needs.excuses,
                 select(
                     "b", ["blocks_counted": "-1", "blocks_against": "-b.missed", "blocks_excused": "1"],
-                    from: "driver_blocks", where: blockCondition, scope: scope.blocks, shape: shape)
+                    from: "driver_blocks", where: blockCondition, scope: within.blocks, shape: shape)
             ),
             (
                 needs.excuses,
                 select(
                     "f", ["feedback_counted": "-1", "feedback_against": "-f.negative", "feedback_excused": "1"],
-                    from: "driver_feedback", where: feedbackCondition, scope: scope.feedback, shape: shape)
+                    from: "driver_feedback", where: feedbackCondition, scope: within.feedback, shape: shape)
             ),
         ]
         return pieces.filter(\.0).map(\.1)

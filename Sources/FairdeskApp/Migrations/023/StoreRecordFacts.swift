@@ -47,14 +47,17 @@ struct StoreRecordFacts: AsyncMigration {
 
         try await backfill(on: database)
 
-        // The counting reads these alone, in driver and day order.
+        // The counting reads these alone, in driver and day order; the record ids at the end let
+        // the corrections find what an excuse covers without reading the records' rows.
         var packages = sql.create(index: "driver_packages_counted").on("driver_packages").column("driver_id")
-        for column in Self.packageFlags + ["geofence_m"] + Self.packageScan { packages = packages.column(column) }
+        for column in Self.packageFlags + ["geofence_m"] + Self.packageScan + ["record_id", "block_id"] {
+            packages = packages.column(column)
+        }
         try await packages.run()
         try await sql.create(index: "driver_blocks_counted").on("driver_blocks")
-            .column("driver_id").column("day").column("missed").run()
+            .column("driver_id").column("day").column("missed").column("record_id").run()
         try await sql.create(index: "driver_feedback_counted").on("driver_feedback")
-            .column("driver_id").column("day").column("negative").run()
+            .column("driver_id").column("day").column("negative").column("record_id").column("package_id").run()
 
         _ = try await DriverStandingCounters.rebuild(at: clock.now, on: database)
     }
