@@ -55,8 +55,12 @@ struct DriverSeed: AsyncCommand {
         guard drivers >= 1, events >= drivers, (1...3650).contains(days) else {
             throw SeedProblem("--drivers must be at least 1, --events at least --drivers, --days 1 to 3650")
         }
-        let blocksPerDriver = max(1, Int((Double(events) / Double(drivers) / Self.eventsPerBlock).rounded()))
-        guard blocksPerDriver <= 10_000 else { throw SeedProblem("at most 10,000 blocks a driver") }
+        // Blocks a driver works on average; the fraction is made up by one block more for that
+        // share of drivers, so `--events` is met on average rather than rounded away.
+        let averageBlocks = max(1, Double(events) / Double(drivers) / Self.eventsPerBlock)
+        let blocksPerDriver = Int(averageBlocks)
+        let oneMorePerMille = Int(((averageBlocks - Double(blocksPerDriver)) * 1000).rounded())
+        guard blocksPerDriver < 10_000 else { throw SeedProblem("at most 10,000 blocks a driver") }
         let now = app.fairdesk.clock.now
         let anchorDay = StandingCounters.day(of: now)
         let firstDayStart = StandingCounters.start(ofDay: anchorDay - days + 1).timeIntervalSince1970
@@ -65,15 +69,15 @@ struct DriverSeed: AsyncCommand {
             try await db.sql.raw("SELECT COUNT(*) AS n FROM users WHERE email LIKE 'driver-%@drivers.fairdesk.example'")
             .first(decoding: Count.self)?.n ?? 0
         context.console.print(
-            "Seeding \(drivers) drivers with \(blocksPerDriver) blocks each over \(days) days (about "
-                + "\(Int(Double(drivers * blocksPerDriver) * Self.eventsPerBlock)) records), after \(existing) seeded before…"
+            "Seeding \(drivers) drivers with \(String(format: "%.2f", averageBlocks)) blocks each over \(days) days (about "
+                + "\(Int(Double(drivers) * averageBlocks * Self.eventsPerBlock)) records), after \(existing) seeded before…"
         )
         // A plain table, not a temporary one: the batches may run on other pooled connections.
         try await db.sql.raw("CREATE TABLE IF NOT EXISTS seed_numbers (i INTEGER PRIMARY KEY)").run()
         try await db.sql.raw("DELETE FROM seed_numbers").run()
         try await db.sql.raw(
             """
-            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(unsafeRaw: String(max(blocksPerDriver, 64)))) \
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < \(unsafeRaw: String(max(blocksPerDriver + 1, 64)))) \
             INSERT INTO seed_numbers SELECT i FROM n
             """
         ).run()
@@ -121,7 +125,8 @@ struct DriverSeed: AsyncCommand {
                     WHEN \(unsafeRaw: hash(blockKey + " + 3", 100)) < 99 THEN 'missed' ELSE 'cancelled_late' END AS status \
                     FROM (WITH RECURSIVE n(i) AS (SELECT \(unsafeRaw: String(lo)) UNION ALL SELECT i + 1 FROM n \
                     WHERE i < \(unsafeRaw: String(hi - 1))) SELECT i FROM n) d \
-                    CROSS JOIN seed_numbers k WHERE k.i < \(unsafeRaw: String(blocksPerDriver)) ORDER BY d.i, k.i)
+                    CROSS JOIN seed_numbers k WHERE k.i < \(unsafeRaw: String(blocksPerDriver)) \
+                    + CASE WHEN d.i % 1000 < \(unsafeRaw: String(oneMorePerMille)) THEN 1 ELSE 0 END ORDER BY d.i, k.i)
                     """
                 ).run()
                 // Packages: 20 to 40 a block, each promised a two-hour window inside its block.
@@ -170,7 +175,7 @@ struct DriverSeed: AsyncCommand {
                     FROM (SELECT driver_id, record_id, scheduled_start AS start, rowid AS n FROM driver_blocks \
                     WHERE driver_id >= printf('00000000-0000-4000-8000-%012X', \(unsafeRaw: String(lo))) \
                     AND driver_id <= printf('00000000-0000-4000-8000-%012X', \(unsafeRaw: String(hi - 1)))) b \
-                    CROSS JOIN seed_numbers p WHERE p.i < 20 + (b.n * 7 + \(unsafeRaw: String(seed))) % 21 \
+                    CROSS JOIN seed_numbers p WHERE p.i < 20 + \(unsafeRaw: hash("b.n + 12", 21)) \
                     ORDER BY b.driver_id, b.n, p.i)
                     """
                 ).run()
