@@ -221,7 +221,7 @@ enum DriverRecordStore {
             let id = UUID()
             let facts = PackageFacts(package)
             for scan in facts.scanFacts {
-                mixedScans.append([UUID(), id, scan.seconds, scan.distanceMetres, scan.creditMetres])
+                mixedScans.append([UUID(), driver, id, scan.seconds, scan.distanceMetres, scan.creditMetres])
             }
             return [id] + packageRow(package, driver: driver, at: now) + packageFactValues(facts)
         }
@@ -237,7 +237,7 @@ enum DriverRecordStore {
         for start in stride(from: 0, to: mixedScans.count, by: 5000) {
             try await db.insertRows(
                 "driver_package_scans",
-                columns: ["id", "package_id", "scan_seconds", "scan_distance_m", "scan_credit_m"],
+                columns: ["id", "driver_id", "package_id", "scan_seconds", "scan_distance_m", "scan_credit_m"],
                 Array(mixedScans[start..<min(start + 5000, mixedScans.count)]))
         }
         try await db.insertRows(
@@ -318,8 +318,8 @@ enum DriverRecordStore {
                 // A package's kept scans go with it (written for mixed scans only, so usually none).
                 var scans: SQLQueryString =
                     """
-                    DELETE FROM driver_package_scans WHERE package_id IN (SELECT id FROM driver_packages \
-                    WHERE driver_id = \(bind: driver) AND scans_mixed = 1 AND record_id IN (
+                    DELETE FROM driver_package_scans WHERE driver_id = \(bind: driver) AND package_id IN \
+                    (SELECT id FROM driver_packages WHERE driver_id = \(bind: driver) AND scans_mixed = 1 AND record_id IN (
                     """
                 scans += binds(chunk)
                 scans += "))"

@@ -265,10 +265,7 @@ enum StandingCountSQL {
         // (For one driver the flags, in the index, already leave out every other package.)
         var mixedCondition: SQLQueryString = "p.delivered = 1 AND p.scans_mixed = 1 AND "
         if scope.driver == nil {
-            mixedCondition += only(
-                "p",
-                "SELECT mixed.driver_id FROM driver_package_scans s JOIN driver_packages mixed ON mixed.id = s.package_id"
-            )
+            mixedCondition += only("p", "SELECT driver_id FROM driver_package_scans")
         }
         mixedCondition +=
             """
@@ -346,8 +343,8 @@ enum StandingCountSQL {
                 THEN 1 ELSE 0 END AS excuses, \
                 CASE WHEN EXISTS (SELECT 1 FROM delivery_disputes WHERE driver_id = \(bind: driver) \
                 AND finding = \(bind: DisputeFinding.againstDriver.rawValue)) THEN 1 ELSE 0 END AS findings, \
-                CASE WHEN EXISTS (SELECT 1 FROM driver_packages WHERE driver_id = \(bind: driver) \
-                AND scans_mixed = 1) THEN 1 ELSE 0 END AS mixed
+                CASE WHEN EXISTS (SELECT 1 FROM driver_package_scans WHERE driver_id = \(bind: driver)) \
+                THEN 1 ELSE 0 END AS mixed
                 """
             ).first()
             guard let row else { return .all }

@@ -37,6 +37,7 @@ struct StoreRecordFacts: AsyncMigration {
         }
         try await database.schema("driver_package_scans")
             .id()
+            .field("driver_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
             .field("package_id", .uuid, .required, .references("driver_packages", "id", onDelete: .cascade))
             .field("scan_seconds", .double, .required)
             .field("scan_distance_m", .double, .required)
@@ -44,6 +45,9 @@ struct StoreRecordFacts: AsyncMigration {
             .create()
         try await sql.create(index: "driver_package_scans_by_package").on("driver_package_scans")
             .column("package_id").run()
+        // Which drivers have a package with mixed scans: a recount visits only theirs.
+        try await sql.create(index: "driver_package_scans_by_driver").on("driver_package_scans")
+            .column("driver_id").run()
 
         try await backfill(on: database)
 
@@ -97,10 +101,10 @@ struct StoreRecordFacts: AsyncMigration {
             return
                 "UPDATE driver_feedback SET day = \(bind: facts.day), negative = \(bind: facts.negative ? 1 : 0) WHERE id = \(bind: id)"
         }
-        var mixed: [(UUID, [ScanFacts])] = []
+        var mixed: [(UUID, String, [ScanFacts])] = []
         try await pages("driver_packages", columns: DriverRecordStore.packageColumns) { row, id, driver in
             let facts = PackageFacts(try DriverRecordStore.package(row, driver: driver))
-            if facts.scansMixed { mixed.append((id, facts.scanFacts)) }
+            if facts.scansMixed { mixed.append((id, driver, facts.scanFacts)) }
             var statement: SQLQueryString = "UPDATE driver_packages SET "
             for (index, (column, value)) in zip(
                 DriverRecordStore.packageFactColumns, DriverRecordStore.packageFactValues(facts)
@@ -115,17 +119,22 @@ struct StoreRecordFacts: AsyncMigration {
             statement += " WHERE id = \(bind: id)"
             return statement
         }
-        for (package, scans) in mixed {
+        for (package, driver, scans) in mixed {
             try await database.insertRows(
                 "driver_package_scans",
-                columns: ["id", "package_id", "scan_seconds", "scan_distance_m", "scan_credit_m"],
-                scans.map { [UUID(), package, $0.seconds, $0.distanceMetres, $0.creditMetres] })
+                columns: ["id", "driver_id", "package_id", "scan_seconds", "scan_distance_m", "scan_credit_m"],
+                scans.map {
+                    [UUID(), UUID(uuidString: driver), package, $0.seconds, $0.distanceMetres, $0.creditMetres]
+                })
         }
     }
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        for index in ["driver_packages_counted", "driver_blocks_counted", "driver_feedback_counted"] {
+        for index in [
+            "driver_packages_counted", "driver_blocks_counted", "driver_feedback_counted",
+            "driver_package_scans_by_package", "driver_package_scans_by_driver",
+        ] {
             try await sql.drop(index: index).run()
         }
         try await database.schema("driver_package_scans").delete()
