@@ -26,9 +26,8 @@ struct DriverCommands: AsyncCommandGroup {
             }
             context.console.print(
                 String(
-                    format: "Done in %.1f s: %d drivers, %d records counted into %d driver-days (%.0f records/s).",
-                    rebuilt.seconds, rebuilt.drivers, rebuilt.records, rebuilt.rows,
-                    Double(rebuilt.records) / max(rebuilt.seconds, 0.001)))
+                    format: "Done in %.1f s: %d drivers' records counted into %d driver-days.", rebuilt.seconds,
+                    rebuilt.drivers, rebuilt.rows))
         }
     }
 }

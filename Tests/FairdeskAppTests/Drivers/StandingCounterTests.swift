@@ -224,7 +224,7 @@ struct StandingCounterTests {
             let now = fd.clock.now
             let rebuilt = try await fd.app.write { db in try await DriverStandingCounters.rebuild(at: now, on: db) }
             // validate: every seeded driver's days as StandingRules counts them
-            #expect(rebuilt.records > 1500)
+            #expect(rebuilt.drivers >= 4 && rebuilt.rows > 0)
             let drivers = try await User.query(on: fd.app.db).filter(\.$email ~~ "@drivers.fairdesk.example").all()
             #expect(drivers.count == 4)
             for driver in drivers {
