@@ -239,4 +239,35 @@ struct StandingCounterTests {
             }
         }
     }
+
+    @Test("migration 023 works out the facts of records stored before it, mixed scans and excuses included")
+    func migrationBackfillsFacts() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: records stored, one package with mixed scans, an excused block
+            var records = fd.workedBlock("B1", daysAgo: 3, count: 10, late: [2])
+            let door = DriverRecordsRequest.Position(latitude: 51.5, longitude: -0.12)
+            let far = DriverRecordsRequest.Position(latitude: 51.5027, longitude: -0.12)
+            let at = try #require(records.packages?[0].outcome?.at)
+            records.packages?[0].scans = [
+                .init(id: "S1", time: at, position: far, accuracyMetres: 5),
+                .init(id: "S2", time: at.addingTimeInterval(7200), position: door, accuracyMetres: 5),
+            ]
+            try await fd.postRecords(records)
+            try await fd.postRecords(fd.missedBlock("B2", daysAgo: 1))
+            let response = try await fd.send(
+                .POST, "api/v1/drivers/\(fd.driver.id)/excuses", as: fd.lead,
+                json: DriverExcuseRequest(recordId: "B2", code: "weather", reason: "Storm"))
+            #expect(response.status == .created, "\(response.body.string)")
+            let before = try await Self.rows(fd)
+            // MUT: the facts and the counters gone, then the migration run as on an upgrade
+            let migration = StoreRecordFacts(clock: fd.clock)
+            try await migration.revert(on: fd.app.db)
+            try await fd.app.db.sql.raw("DELETE FROM \(ident: DriverStandingCounters.table)").run()
+            try await migration.prepare(on: fd.app.db)
+            // validate: the same counters, equal to StandingRules, the mixed scans kept again
+            #expect(try await Self.rows(fd) == before)
+            try await Self.expectAgreement(fd, "after the migration")
+            #expect(try await fd.count("driver_package_scans") == 2)
+        }
+    }
 }
