@@ -94,28 +94,25 @@ enum DriverStandingCounters {
         async throws
     {
         let counted = StandingCounters.days(of: driver.uuidString, records: records, scanRule: scanRule)
-        guard !counted.isEmpty else { return }
-        let table = table
-        var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (driver_id, day"
-        for column in countColumns { query += ", \(unsafeRaw: column)" }
-        query += ", geofence_m, tolerance_s) VALUES "
-        for (index, (day, counts)) in counted.sorted(by: { $0.key < $1.key }).enumerated() {
-            query += index == 0 ? "(" : ", ("
-            query += "\(bind: driver), \(bind: day)"
-            for kind in StandingCounts.order {
-                let count = counts[kind]
-                query += ", \(bind: count.counted), \(bind: count.against), \(bind: count.excused)"
+            .sorted { $0.key < $1.key }
+        // 19 values a day: 1,000 days a statement stays under SQLite's 32,766 bound values.
+        for start in stride(from: 0, to: counted.count, by: 1000) {
+            var query: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (driver_id, day"
+            for column in countColumns { query += ", \(unsafeRaw: column)" }
+            query += ", geofence_m, tolerance_s) VALUES "
+            for (index, (day, counts)) in counted[start..<min(start + 1000, counted.count)].enumerated() {
+                query += index == 0 ? "(" : ", ("
+                query += "\(bind: driver), \(bind: day)"
+                for kind in StandingCounts.order {
+                    let count = counts[kind]
+                    query += ", \(bind: count.counted), \(bind: count.against), \(bind: count.excused)"
+                }
+                query += ", \(bind: scanRule.defaultRadiusMetres), \(bind: scanRule.toleranceSeconds))"
             }
-            query += ", \(bind: scanRule.defaultRadiusMetres), \(bind: scanRule.toleranceSeconds))"
+            query += " "
+            query += StandingCountSQL.onConflict(.addUnderSameRule)
+            try await db.sql.raw(query).run()
         }
-        query += " ON CONFLICT (driver_id, day) DO UPDATE SET "
-        for (index, column) in countColumns.enumerated() {
-            if index > 0 { query += ", " }
-            query += "\(unsafeRaw: column) = \(unsafeRaw: table).\(unsafeRaw: column) + excluded.\(unsafeRaw: column)"
-        }
-        query +=
-            " WHERE \(unsafeRaw: table).geofence_m = excluded.geofence_m AND \(unsafeRaw: table).tolerance_s = excluded.tolerance_s"
-        try await db.sql.raw(query).run()
     }
 
     /// Removes the counter rows of `days` of `driver`.

@@ -410,15 +410,40 @@ enum StandingCountSQL {
             ", \(bind: rule.defaultRadiusMetres), \(bind: rule.toleranceSeconds) FROM ("
         query += counted
         // `WHERE 1 = 1` keeps SQLite from reading ON CONFLICT as a join's ON.
-        query += ") AS counted WHERE 1 = 1 ON CONFLICT (driver_id, day) DO UPDATE SET "
-        for (index, column) in columns.enumerated() {
-            if index > 0 { query += ", " }
-            query +=
-                replacing
-                ? "\(unsafeRaw: column) = excluded.\(unsafeRaw: column)"
-                : "\(unsafeRaw: column) = \(unsafeRaw: DriverStandingCounters.table).\(unsafeRaw: column) + excluded.\(unsafeRaw: column)"
-        }
-        if replacing { query += ", geofence_m = excluded.geofence_m, tolerance_s = excluded.tolerance_s" }
+        query += ") AS counted WHERE 1 = 1 "
+        query += onConflict(replacing ? .replace : .add)
         try await db.raw(query).run()
+    }
+
+    /// What a day's existing row does with counts written to it.
+    enum Merge {
+        /// Takes them in place of its own, with the rule they were judged under.
+        case replace
+        /// Adds them to its own.
+        case add
+        /// Adds them only when it was judged under the same scan rule; a row judged under another
+        /// is left as it is (its driver's standing is read from the records until a recount).
+        case addUnderSameRule
+    }
+
+    /// The `ON CONFLICT (driver_id, day)` clause of a write to `driver_standing_days`.
+    static func onConflict(_ merge: Merge) -> SQLQueryString {
+        let table = DriverStandingCounters.table
+        var clause: SQLQueryString = "ON CONFLICT (driver_id, day) DO UPDATE SET "
+        for (index, column) in DriverStandingCounters.countColumns.enumerated() {
+            if index > 0 { clause += ", " }
+            clause +=
+                merge == .replace
+                ? "\(unsafeRaw: column) = excluded.\(unsafeRaw: column)"
+                : "\(unsafeRaw: column) = \(unsafeRaw: table).\(unsafeRaw: column) + excluded.\(unsafeRaw: column)"
+        }
+        switch merge {
+        case .replace: clause += ", geofence_m = excluded.geofence_m, tolerance_s = excluded.tolerance_s"
+        case .add: break
+        case .addUnderSameRule:
+            clause +=
+                " WHERE \(unsafeRaw: table).geofence_m = excluded.geofence_m AND \(unsafeRaw: table).tolerance_s = excluded.tolerance_s"
+        }
+        return clause
     }
 }

@@ -28,7 +28,7 @@ enum FairdeskMigrations {
             CreateReportRollups(timeZone: timeZone),  // leaders' report rollups; cases' first reply and escalation
             CreateAppealFollowUps(),  // conditional reinstatements tracked to the end, drivers' training completed
             CreateDeliveryDisputes(),  // customers' "delivered but not received" claims and the findings on them
-            CreateStandingCounters(clock: clock),  // drivers' standing kept per driver and day
+            CreateStandingCounters(),  // drivers' standing kept per driver and day
             CoverScorecardReads(),  // indexes an agent's scorecard is counted from alone
             AddWarningWithdrawal(),  // written warnings withdrawn when the records they rested on are corrected
             CreateBotPending(),  // customer messages the bot answers after they are stored

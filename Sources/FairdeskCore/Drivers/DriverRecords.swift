@@ -48,20 +48,3 @@ public struct DriverRecords: Sendable, Equatable, Codable {
         disputes.first { $0.packageID == package.id && $0.driverID == package.driverID && $0.countsAgainstDriver }
     }
 }
-
-extension DriverRecords {
-    /// The records placed in any of `intervals` (each from its start, inclusive, to its end,
-    /// exclusive): blocks by their scheduled start, packages by the start of their delivery window,
-    /// feedback by when it came, with the packages that kept feedback is about wherever they sit,
-    /// and every excuse and dispute. This is what reading those intervals from the store gives, so
-    /// one read over several spans can serve each of them.
-    public func placed(in intervals: [DateInterval]) -> DriverRecords {
-        func inside(_ at: Date) -> Bool { intervals.contains { at >= $0.start && at < $0.end } }
-        let keptFeedback = feedback.filter { inside($0.receivedAt) }
-        let about = Set(keptFeedback.map(\.packageID))
-        return DriverRecords(
-            blocks: blocks.filter { inside($0.scheduledStart) },
-            packages: packages.filter { inside($0.window.start) || about.contains($0.id) },
-            feedback: keptFeedback, excuses: excuses, disputes: disputes)
-    }
-}

@@ -8,7 +8,6 @@ import SQLKit
 /// counted in by `StoreRecordFacts` (023).
 struct CreateStandingCounters: AsyncMigration {
     var name: String { "018_CreateStandingCounters" }
-    let clock: any WallClock
 
     func prepare(on database: any Database) async throws {
         var schema = database.schema(DriverStandingCounters.table)
