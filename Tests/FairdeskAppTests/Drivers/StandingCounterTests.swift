@@ -259,9 +259,9 @@ struct StandingCounterTests {
                 json: DriverExcuseRequest(recordId: "B2", code: "weather", reason: "Storm"))
             #expect(response.status == .created, "\(response.body.string)")
             let before = try await Self.rows(fd)
-            // MUT: the facts and the counters gone, then the migration run as on an upgrade. One
-            // connection: SQLite's in-memory test database shares its schema between connections,
-            // and one busy reading could leave another seeing a dropped column still there.
+            // MUT: the facts and the counters gone, then the migration run as on an upgrade, in one
+            // transaction on one connection: another connection of the pool, still reading from before
+            // the columns were dropped, would see them there and refuse to add them again.
             let migration = StoreRecordFacts(clock: fd.clock)
             try await fd.app.write { db in
                 try await migration.revert(on: db)
