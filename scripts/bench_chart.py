@@ -30,6 +30,7 @@ PANELS = {
     "standing_counters_p99_10m": ("One delivery into counters, 10M events, p99 (ms)", 1, True),
     "standing_recompute_seconds_50m": ("Recount, 50M events, first run (s)", 60, True),
     "standing_recompute_again_seconds_50m": ("Recount, 50M events, again (s)", 60, True),
+    "standing_recompute_third_seconds_50m": ("Recount, 50M events, third run (s)", 60, True),
     "standing_all_seconds_50m": ("Standing of 100k drivers from counters, 50M events (s)", 60, True),
     "standing_counters_p50_50m": ("One new delivery's standing update, 50M, p50 (ms)", 1, True),
 }

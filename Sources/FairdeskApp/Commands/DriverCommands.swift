@@ -9,9 +9,13 @@ struct DriverCommands: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] { ["recompute": Recompute()] }
 
     /// Counts every driver's records into `driver_standing_days` again, from scratch, in one
-    /// transaction: after a driver policy changes the scan rule, or to check the counters.
+    /// transaction, on every core (`RecountSlices`): after a driver policy changes the scan rule,
+    /// or to check the counters.
     struct Recompute: AsyncCommand {
-        struct Signature: CommandSignature {}
+        struct Signature: CommandSignature {
+            @Option(name: "slices", help: "Drivers' slices counted at once on SQLite, 1 to 16 (default: the cores)")
+            var slices: Int?
+        }
 
         var help: String { "Counts every driver's standing days again from their records" }
 
@@ -19,10 +23,10 @@ struct DriverCommands: AsyncCommandGroup {
             let app = context.application
             let now = app.fairdesk.clock.now
             let printer = ProgressPrinter()
-            let rebuilt = try await app.write { db in
-                try await DriverStandingCounters.rebuild(at: now, on: db) { _, done, total in
-                    printer.report("steps", done: done, total: total)
-                }
+            let slices = signature.slices ?? System.coreCount
+            guard (1...16).contains(slices) else { throw DriverCommandProblem("--slices must be 1 to 16") }
+            let rebuilt = try await RecountSlices.recount(app: app, at: now, slices: slices) { _, done, total in
+                printer.report("steps", done: done, total: total)
             }
             context.console.print(
                 String(
@@ -30,4 +34,9 @@ struct DriverCommands: AsyncCommandGroup {
                     rebuilt.drivers, rebuilt.rows))
         }
     }
+}
+
+struct DriverCommandProblem: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import FairdeskCore
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Drivers' standing kept as it happens, in `driver_standing_days`: one row per driver and UTC day
@@ -324,8 +325,13 @@ enum DriverStandingCounters {
     /// findings and mixed scans make. Run inside one transaction (the migration's, or the
     /// command's) so readers see the old counters or the new ones, never half. `progress` hears of
     /// each step done, out of all of them.
+    ///
+    /// `slices`: connections that count a slice of the drivers each, at the same time, into a
+    /// table of their own in the database attached to each as `part` (see ``RecountSlices``);
+    /// `db` then copies slice `i` from the one it has attached as `part_i`. Without, `db` counts
+    /// everything itself.
     static func rebuild(
-        at now: Date, on db: any Database,
+        at now: Date, on db: any Database, slices: [any SQLDatabase] = [],
         progress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> Rebuilt {
         let clock = ContinuousClock()
@@ -343,10 +349,13 @@ enum DriverStandingCounters {
             keysByRule[key, default: (rule, [])].keys.append((driver.team, driver.jurisdiction))
         }
         let groups = keysByRule.keys.sorted().map { keysByRule[$0]! }
-        let total = groups.count * 8
-        var done = 0
-        for (rule, keys) in groups {
-            let scope = StandingCountSQL.Scope.drivers(in: keys)
+        let total = groups.count * 8 * max(slices.count, 1)
+        let done = NIOLockedValueBox(0)
+        @Sendable func count(
+            _ scope: StandingCountSQL.Scope, _ rule: ScanRule, schema: String?, on sql: any SQLDatabase
+        )
+            async throws
+        {
             let steps: [(String, SQLQueryString)] =
                 [
                     ("packages", StandingCountSQL.packages(scope, rule: rule)),
@@ -357,11 +366,50 @@ enum DriverStandingCounters {
                     StandingCountSQL.corrections(scope, rule: rule)
                 ).map { ($0, $1) }
             for (name, step) in steps {
-                try await StandingCountSQL.add(step, rule: rule, on: db.sql)
-                done += 1
-                progress?(name, done, total)
+                try await StandingCountSQL.add(step, rule: rule, schema: schema, on: sql)
+                progress?(
+                    name,
+                    done.withLockedValue {
+                        $0 += 1
+                        return $0
+                    }, total)
             }
         }
+        guard slices.count > 1 else {
+            for (rule, keys) in groups { try await count(.drivers(in: keys), rule, schema: nil, on: db.sql) }
+            return try await summary(rebuilt, since: began, clock: clock, on: db)
+        }
+        // Slices of about as many drivers each, by id as the database orders them.
+        struct Row: Decodable { var id: String }
+        let ids = try await db.sql.raw(
+            "SELECT id FROM users WHERE role = \(bind: Role.driver.rawValue) ORDER BY id"
+        ).all(decoding: Row.self).map(\.id)
+        let cuts = (1..<slices.count).map { ids.isEmpty ? "" : ids[$0 * ids.count / slices.count] }
+        let bounds = [""] + cuts + [String(UnicodeScalar(0x10FFFF)!)]
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for (index, slice) in slices.enumerated() {
+                let range = bounds[index]..<max(bounds[index], bounds[index + 1])
+                tasks.addTask {
+                    for (rule, keys) in groups {
+                        try await count(.drivers(in: keys, ids: range), rule, schema: "part", on: slice)
+                    }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+        // The slices hold different drivers: each is copied in as it is.
+        for index in slices.indices {
+            try await db.sql.raw(
+                "INSERT INTO \(unsafeRaw: table) SELECT * FROM part_\(unsafeRaw: String(index)).\(unsafeRaw: table)"
+            ).run()
+        }
+        return try await summary(rebuilt, since: began, clock: clock, on: db)
+    }
+
+    private static func summary(
+        _ rebuilt: Rebuilt, since began: ContinuousClock.Instant, clock: ContinuousClock, on db: any Database
+    ) async throws -> Rebuilt {
+        var rebuilt = rebuilt
         // (The records themselves are not counted for the summary: on 50 million, counting them
         // took a third as long as the recount.)
         struct Count: Decodable { var n: Int }

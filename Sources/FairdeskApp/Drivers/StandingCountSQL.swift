@@ -73,14 +73,18 @@ enum StandingCountSQL {
                 driver: driver)
         }
 
-        /// Every record of the drivers whose `(team, jurisdiction)` is one of `keys`.
-        static func drivers(in keys: [(team: String, jurisdiction: String)]) -> Scope {
+        /// Every record of the drivers whose `(team, jurisdiction)` is one of `keys`; with `ids`,
+        /// only those whose id, as the database stores it, is in that range (a slice of a recount).
+        static func drivers(
+            in keys: [(team: String, jurisdiction: String)], ids: Range<String>? = nil
+        ) -> Scope {
             var list: SQLQueryString = "SELECT id FROM users WHERE role = \(bind: Role.driver.rawValue) AND ("
             for (index, key) in keys.enumerated() {
                 if index > 0 { list += " OR " }
                 list += "(team = \(bind: key.team) AND jurisdiction = \(bind: key.jurisdiction))"
             }
             list += keys.isEmpty ? "1 = 0)" : ")"
+            if let ids { list += " AND id >= \(bind: ids.lowerBound) AND id < \(bind: ids.upperBound)" }
             func on(_ alias: String) -> SQLQueryString {
                 var condition: SQLQueryString = "\(unsafeRaw: alias).driver_id IN ("
                 condition += list
@@ -398,11 +402,16 @@ enum StandingCountSQL {
     /// Adds the rows `counted` yields into `driver_standing_days`, creating a driver's day when it
     /// has no row yet (marked as judged under `rule`). With `replacing`, a day's row is replaced
     /// by the one counted instead.
-    static func add(_ counted: SQLQueryString, rule: ScanRule, replacing: Bool = false, on db: any SQLDatabase)
-        async throws
-    {
+    /// `schema`: the database the table is in, when not the main one (a recount's slice, see
+    /// ``RecountSlices``).
+    static func add(
+        _ counted: SQLQueryString, rule: ScanRule, replacing: Bool = false, schema: String? = nil,
+        on db: any SQLDatabase
+    ) async throws {
         let columns = DriverStandingCounters.countColumns
-        var query: SQLQueryString = "INSERT INTO \(unsafeRaw: DriverStandingCounters.table) (driver_id, day"
+        var query: SQLQueryString = "INSERT INTO "
+        if let schema { query += "\(unsafeRaw: schema)." }
+        query += "\(unsafeRaw: DriverStandingCounters.table) (driver_id, day"
         for column in columns { query += ", \(unsafeRaw: column)" }
         query += ", geofence_m, tolerance_s) SELECT driver_id, day"
         for column in columns { query += ", \(unsafeRaw: column)" }

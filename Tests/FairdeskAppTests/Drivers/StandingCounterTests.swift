@@ -42,6 +42,10 @@ struct StandingCounterTests {
         #expect(everybody[fd.driver.id] == StandingNumbers(everyRecord), "\(note): standing of every driver")
         _ = try await fd.app.write { db in try await DriverStandingCounters.rebuild(at: now, on: db) }
         #expect(try await rows(fd) == kept, "\(note): counters counted again")
+        // As `fairdesk drivers recompute` counts: slices of the drivers on connections of their own.
+        let sliced = try await RecountSlices.recount(app: fd.app, at: now, slices: 3)
+        #expect(try await rows(fd) == kept, "\(note): counters counted again in three slices at once")
+        #expect(sliced.rows == (try await fd.count(DriverStandingCounters.table)))
         return kept
     }
 
@@ -237,6 +241,39 @@ struct StandingCounterTests {
                     of: id.uuidString, records: all, scanRule: ScanRule(used.policy))
                 #expect(try await Self.rows(fd, of: id) == reference, "\(driver.email)")
             }
+            // MUT: the same recount in slices, each driver's days counted on one of three connections
+            let everyRow = try await Self.allRows(fd)
+            let sliced = try await RecountSlices.recount(app: fd.app, at: now, slices: 3)
+            // validate: the same rows for every driver, and the scratch files gone
+            #expect(sliced.rows == rebuilt.rows && sliced.drivers == rebuilt.drivers)
+            #expect(try await Self.allRows(fd) == everyRow)
+            struct File: Decodable { var name: String, file: String }
+            let main = try await fd.app.db.sql.raw("PRAGMA database_list").all(decoding: File.self)
+            let path = try #require(main.first { $0.name == "main" }?.file)
+            let folder = (path as NSString).deletingLastPathComponent
+            let scratch = (path as NSString).lastPathComponent + ".recount-"
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(scratch) }
+            #expect(left.isEmpty, "\(left)")
+        }
+    }
+
+    /// Every row of the counters, as text, in driver and day order.
+    static func allRows(_ fd: TestFairdesk) async throws -> [String] {
+        var query: SQLQueryString = "SELECT driver_id, day"
+        for column in DriverStandingCounters.countColumns + ["geofence_m", "tolerance_s"] {
+            query += ", \(ident: column)"
+        }
+        query += " FROM \(ident: DriverStandingCounters.table) ORDER BY driver_id, day"
+        return try await fd.app.db.sql.raw(query).all().map { row in
+            var line =
+                "\(try row.decode(column: "driver_id", as: UUID.self)) \(try row.decode(column: "day", as: Int.self))"
+            for column in DriverStandingCounters.countColumns {
+                line += " \(try row.decode(column: column, as: Int.self))"
+            }
+            for column in ["geofence_m", "tolerance_s"] {
+                line += " \(try row.decode(column: column, as: Double.self))"
+            }
+            return line
         }
     }
 
