@@ -277,6 +277,34 @@ struct StandingCounterTests {
         }
     }
 
+    @Test("fairdesk drivers recompute counts again in slices, says what it did, and refuses a slice count out of range")
+    func recomputeCommand() async throws {
+        try await TestFairdesk.with { fd in
+            // setup: a worked block and a missed one, counted as they came
+            try await fd.postRecords(fd.workedBlock("B1", daysAgo: 3, count: 10, late: [2]))
+            try await fd.postRecords(fd.missedBlock("B2", daysAgo: 1))
+            let before = try await Self.allRows(fd)
+            func run(_ arguments: [String]) async throws -> String {
+                let console = TestConsole()
+                var context = CommandContext(
+                    console: console, input: CommandInput(arguments: ["fairdesk"] + arguments))
+                context.application = fd.app
+                try await DriverCommands.Recompute().run(using: &context)
+                return console.output
+            }
+            // MUT: the counters emptied by hand, then the command
+            try await fd.app.db.sql.raw("DELETE FROM \(ident: DriverStandingCounters.table)").run()
+            let said = try await run(["--slices", "2"])
+            // validate
+            #expect(try await Self.allRows(fd) == before)
+            #expect(said.contains("counted into \(before.count) driver-days"), "\(said)")
+            for wrong in ["0", "17"] {
+                await #expect(throws: DriverCommandProblem.self) { _ = try await run(["--slices", wrong]) }
+            }
+            #expect(try await Self.allRows(fd) == before)
+        }
+    }
+
     @Test("migration 023 works out the facts of records stored before it, mixed scans and excuses included")
     func migrationBackfillsFacts() async throws {
         try await TestFairdesk.with { fd in
