@@ -34,6 +34,14 @@ enum DriverText {
         return hours % 24 == 0 ? days : "\(days) \(hours % 24) h"
     }
 
+    /// `text` as a sentence: with a full stop, unless it already ends with one (or with "?", "!"),
+    /// as a lead's own words often do.
+    static func sentence(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let last = trimmed.last, !".?!".contains(last) else { return trimmed }
+        return trimmed + "."
+    }
+
     /// "1 block", "3 blocks".
     static func count(_ number: Int, _ noun: String) -> String {
         "\(number) \(noun)\(number == 1 ? "" : "s")"

@@ -28,7 +28,8 @@ public struct DriverWarning: Sendable, Equatable, Codable, Identifiable {
     /// The warning as the driver reads it, one paragraph per finding, then the date to improve by.
     public var text: String {
         var lines = findings.map { finding in
-            "\(finding.subject): \(finding.finding). Evidence: \(finding.evidence.joined(separator: ", ")). "
+            "\(finding.subject): \(DriverText.sentence(finding.finding)) "
+                + "Evidence: \(finding.evidence.joined(separator: ", ")). "
                 + "To restore good standing: \(finding.wayBack)."
         }
         lines.append("You have until \(DriverText.instant(improveUntil)) to improve before any action is considered.")

@@ -60,6 +60,23 @@ struct WarningTests {
         #expect(warning.findings[0].subject == "clause 3")
         #expect(warning.findings[0].evidence == ["photo-9", "p4"])
         #expect(warning.findings[0].wayBack == "no further breach of clause 3 (Safe handover) before the period ends")
+        #expect(warning.text.hasPrefix("clause 3: Parcel left on the pavement. Evidence: photo-9, p4. "))
+    }
+
+    @Test("a lead's account that ends its own sentence gets no second full stop")
+    func violationAccountPunctuation() throws {
+        for (account, shown) in [
+            ("Parcel left on the pavement.", "Parcel left on the pavement."),
+            ("Why was the van on the pavement?", "Why was the van on the pavement?"),
+            ("Parcel thrown over the gate!\n", "Parcel thrown over the gate!"),
+        ] {
+            let report = PolicyViolationReport(
+                id: "r1", driverID: DriverFixture.driver, clause: "3", account: account, evidence: ["p4"],
+                reportedBy: DriverFixture.lead, reportedAt: now)
+            let warning = try WarningRules.warning(
+                for: report, policy: DriverFixture.policy(), clauses: clauses, id: "w2", now: now)
+            #expect(warning.text.hasPrefix("clause 3: \(shown) Evidence: p4. "))
+        }
     }
 
     @Test("a report citing no real clause, with no evidence, by an agent, is refused field by field")
