@@ -47,7 +47,7 @@ struct LayoutContext: Encodable {
                 ("Inbox", .inbox), ("Queues now", .queuesNow), ("Knowledge", .knowledge), ("Queues", .adminQueues),
                 ("Users", .adminUsers), ("Service levels", .adminServiceLevels), ("Policies", .policies),
                 ("Reports", .serviceReport), ("Promises", .promiseReport), ("Bot", .botReport),
-                ("Scorecards", .teamScorecards), ("Plans", .plans), ("Disputes", .surveyDisputes),
+                ("Scorecards", .teamScorecards), ("Plans", .plans), ("Survey disputes", .surveyDisputes),
                 ("Drivers", .drivers), ("Appeals", .appeals), ("Delivery disputes", .deliveryDisputes),
             ]
         case .admin:
