@@ -124,3 +124,85 @@ def test_a_driver_appeals_a_decision_with_evidence_and_a_reviewer_reinstates_the
     left_out = scans.locator(".excused li", has_text="DEMO-P5-4")
     expect(left_out).to_contain_text("overturned on appeal")
     expect(left_out).to_contain_text("Rae Reviewer")
+
+
+def test_an_excuse_a_disputed_delivery_and_a_violation_each_reach_the_driver_with_reasons(server, browser):
+    lead = signed_in(browser, server, "lead@fairdesk.example", 1280)
+    driver = signed_in(browser, server, "driver@fairdesk.example", 1000)
+    driver.goto(server + "/my/standing")
+    on_time = driver.locator("#metric-on_time")
+    expect(on_time.locator("tr", has_text="DEMO-P3-2")).to_contain_text("against you")
+    # the depot's weather feed already left the stormy block out, with its reason
+    expect(on_time.locator(".excused li", has_text="DEMO-P9-1")).to_contain_text("weather")
+
+    # a lead leaves a late delivery out: a road closure, in words the driver reads
+    lead.goto(server + "/drivers")
+    lead.get_by_role("link", name="Dee Driver").first.click()
+    standing_url = lead.url
+    lead.get_by_role("link", name="Excuse a record").click()
+    lead.get_by_role("button", name="Leave the record out").click()
+    expect(lead.locator("#excuse-errors")).to_contain_text("The excuse was not recorded")
+    expect(lead.locator("#excuse-reason-error")).to_be_visible()
+    lead.get_by_label(re.compile("^Record")).select_option(value="DEMO-P3-2")
+    lead.get_by_label("Why it lay outside the driver's control").select_option("road_closure")
+    lead.get_by_label("Reason, as the driver will read it").fill(
+        "The council closed Aldwych for a burst water main that morning; every route to the stop was blocked.")
+    lead.get_by_role("button", name="Leave the record out").click()
+    expect(lead.locator(".flash")).to_be_visible()
+    driver.goto(server + "/my/standing")
+    expect(on_time.locator("tr", has_text="DEMO-P3-2")).to_have_count(0)
+    left_out = on_time.locator(".excused li", has_text="DEMO-P3-2")
+    expect(left_out).to_contain_text("burst water main")
+    expect(left_out).to_contain_text("Lee Lead")
+
+    # an agent opens a customer's "delivered but not received" claim; a finding is proposed, not applied
+    agent = signed_in(browser, server, "agent@fairdesk.example", 1280)
+    agent.goto(server + "/drivers/disputes/new")
+    agent.get_by_label("Driver who carried the package").select_option(label="Dee Driver (driver@fairdesk.example)")
+    agent.get_by_label("Package id (as the depot gave it)").fill("DEMO-P6-5")
+    agent.get_by_label("The customer's account, in their words").fill(
+        "The tracking says delivered but nothing was at my door, and my neighbours have nothing either.")
+    agent.get_by_role("button", name="Open the claim").click()
+    expect(agent.locator(".flash")).to_contain_text("Claim opened; a lead or reviewer records the finding.")
+    completion = driver.locator("#metric-completion")
+    driver.goto(server + "/my/standing")
+    expect(completion.locator("tr", has_text="DEMO-P6-5")).to_contain_text("for you")
+
+    # the driver gives their side; a lead records a finding against them with a reason, and only then it counts
+    disputes = driver.locator("#disputes")
+    expect(disputes).to_contain_text("DEMO-P6-5")
+    disputes.get_by_label(re.compile("^Your side")).fill("I left it at number 12, the door the app showed.")
+    disputes.get_by_role("button", name="Send your side").click()
+    expect(driver.locator(".flash")).to_be_visible()
+    lead.goto(server + "/drivers/disputes")
+    lead.get_by_role("link", name="DEMO-P6-5").first.click()
+    expect(lead.locator("#proposal-heading")).to_contain_text("Proposed finding")
+    expect(lead.locator("#evidence-heading")).to_be_visible()
+    expect(lead.locator("#driver-side")).to_contain_text("number 12")
+    lead.get_by_label("Finding", exact=True).select_option("against_driver")
+    lead.get_by_label("Reason, as the driver will read it").fill(
+        "The photo shows a different door number from the address, and the customer never received it.")
+    lead.get_by_role("button", name="Record the finding").click()
+    expect(lead.locator("#finding-heading")).to_contain_text("against the driver")
+    shot(lead, "delivery-dispute")
+    driver.goto(server + "/my/standing")
+    expect(completion.locator("tr", has_text="DEMO-P6-5")).to_contain_text("against you")
+
+    # a policy violation report brings a written warning naming the clause, with a period to improve
+    lead.goto(standing_url)
+    lead.get_by_role("link", name="Report a policy violation").click()
+    lead.get_by_label(re.compile("^Clause of")).select_option(index=1)
+    lead.get_by_label("What happened, as the driver will read it").fill(
+        "Parcels were left without a photo at two addresses that asked for a signature.")
+    lead.get_by_label(re.compile("^Records relied on")).fill("DEMO-P6-5")
+    lead.get_by_role("button", name="Issue the written warning").click()
+    expect(lead.locator(".flash")).to_be_visible()
+    driver.goto(server + "/my/standing")
+    warnings = driver.locator("#warnings")
+    expect(warnings).to_contain_text("asked for a signature")
+    expect(warnings).to_contain_text("DEMO-P6-5")
+    expect(warnings).to_contain_text("period to improve open")
+    expect(warnings).to_contain_text("by Lee Lead (lead) under driver-standing v1")
+    expect(warnings).to_contain_text("asked for a signature. Evidence: DEMO-P6-5.")
+    expect(warnings).to_contain_text("improve by")
+    shot(driver, "driver-warnings")
