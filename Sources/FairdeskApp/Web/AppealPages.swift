@@ -306,6 +306,8 @@ struct AppealPages: RouteCollection {
         var decision: DriverDecisionDTO
         var grounds: String
         var decided: PolicyPages.Time
+        /// When the decision takes effect, if later than when it was decided (the policy's notice).
+        var effective: PolicyPages.Time?
         var records: [RecordLine]
         var missingRecords: String?
         var files: [FileView]
@@ -384,6 +386,8 @@ struct AppealPages: RouteCollection {
             reviewDue: PolicyPages.Time(appeal.reviewDueAt), escalates: PolicyPages.Time(appeal.escalateAt),
             decision: review.decision, grounds: review.decision.groundsWords.joined(separator: ", "),
             decided: PolicyPages.Time(review.decision.decidedAt),
+            effective: review.decision.effectiveAt > review.decision.decidedAt
+                ? PolicyPages.Time(review.decision.effectiveAt) : nil,
             records: review.records.map { RecordLine(id: $0.id, description: $0.description) },
             missingRecords: review.missingRecords.isEmpty ? nil : review.missingRecords.joined(separator: ", "),
             files: appeal.evidence.map { FileView($0, of: appeal.id, mayOpen: review.mayOpenEvidence) },

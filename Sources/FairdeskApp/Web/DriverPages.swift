@@ -120,6 +120,8 @@ struct DriverPages: RouteCollection {
         var grounds: String
         var evidence: String
         var decided: PolicyPages.Time
+        /// When it takes effect, if later than when it was decided (the policy's notice).
+        var effective: PolicyPages.Time?
         var appealUntil: PolicyPages.Time
         var interimUntil: PolicyPages.Time?
         /// When the decision stopped taking effect (overturned, reinstated on conditions, lapsed).
@@ -273,6 +275,7 @@ struct DriverPages: RouteCollection {
                 return DecisionView(
                     decision: decision, grounds: decision.groundsWords.joined(separator: ", "),
                     evidence: decision.evidence.joined(separator: ", "), decided: PolicyPages.Time(decision.decidedAt),
+                    effective: decision.effectiveAt > decision.decidedAt ? PolicyPages.Time(decision.effectiveAt) : nil,
                     appealUntil: PolicyPages.Time(decision.appealUntil),
                     interimUntil: decision.interimUntil.map(PolicyPages.Time.init),
                     lifted: decision.liftedAt.map(PolicyPages.Time.init),

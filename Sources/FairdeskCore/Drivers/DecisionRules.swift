@@ -16,6 +16,10 @@ public enum DecisionRules {
     ///   it lapses after `interim_suspension_business_days` business days on `calendar`.
     /// - `proposal`: without an urgent ground a written warning must come first, and its improvement
     ///   period must have ended.
+    ///
+    /// A decision on an urgent ground takes effect at once; any other takes effect
+    /// `action_notice_days` after it is decided, so the driver is told (and may appeal) before it
+    /// applies.
     public static func decide(
         _ proposal: ActionProposal, decider: StaffMember, statement: StatementOfReasons, version: PolicyVersion,
         warnings: [DriverWarning], calendar: BusinessCalendar, id: String, now: Date
@@ -79,7 +83,9 @@ public enum DecisionRules {
         try checks.finish()
         return DriverDecision(
             id: id, proposalID: proposal.id, driverID: proposal.driverID, action: proposal.action, decider: decider,
-            statement: statement, decidedAt: now, effectiveAt: now, interimUntil: interimUntil,
+            statement: statement, decidedAt: now,
+            effectiveAt: urgent ? now : now.addingTimeInterval(TimeInterval(policy.actionNoticeDays) * 86_400),
+            interimUntil: interimUntil,
             policyVersion: version.number)
     }
 

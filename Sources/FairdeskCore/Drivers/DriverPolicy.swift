@@ -18,6 +18,8 @@ public struct DriverPolicy: Sendable, Equatable {
     public var reviewDeadlineDays: Int
     public var reviewEscalationDays: Int
     public var interimSuspensionBusinessDays: Int
+    /// Days between a decision on ordinary grounds and the day it takes effect.
+    public var actionNoticeDays: Int
     public var geofenceRadiusMetres: Double
     public var scanTimeToleranceMinutes: Int
     /// Ground code -> "urgent", "ordinary" or "forbidden".
@@ -55,6 +57,7 @@ public struct DriverPolicy: Sendable, Equatable {
         reviewDeadlineDays = integer("review_deadline_days")
         reviewEscalationDays = integer("review_escalation_days")
         interimSuspensionBusinessDays = integer("interim_suspension_business_days")
+        actionNoticeDays = integer("action_notice_days")
         geofenceRadiusMetres = number("geofence_radius_m")
         scanTimeToleranceMinutes = integer("scan_time_tolerance_minutes")
         if let kinds = parameters.table("reason_kinds") {

@@ -265,6 +265,12 @@ public struct ParameterSchema: Sendable {
                         help: "Business days an interim suspension may last before a decision is due.",
                         rule: .integer(1...30), suggested: .number(7)),
                     ParameterSpec(
+                        name: "action_notice_days",
+                        help: "Days between a decision on ordinary grounds and the day it takes effect, so the "
+                            + "driver is told before it applies and may appeal meanwhile; a decision on an urgent "
+                            + "ground (safety, fraud) takes effect at once.",
+                        rule: .integer(0...60), suggested: .number(14)),
+                    ParameterSpec(
                         name: "completion_rate_min",
                         help: "The share of packages (0 to 1) a driver must deliver to keep any standing above At "
                             + "risk; undeliverable for reasons outside the driver's control does not count.",

@@ -77,12 +77,15 @@ struct DriverDecisionTests {
             #expect(decision.decider == "Lee Lead (lead)" && decision.policy == "driver-standing v1")
             #expect(decision.appealUntil == fd.clock.now.addingTimeInterval(14 * 86_400))
             #expect(decision.interimUntil == nil && decision.groundsWords == ["on time rate"])
+            // An ordinary action: the driver is told now, and it applies after the policy's notice.
+            #expect(decision.effectiveAt == fd.clock.now.addingTimeInterval(14 * 86_400))
             let standing = try await fd.standing()
             #expect(standing.decisions.map(\.id) == [decision.id])
             let mail = try await Outbox.recent(on: fd.app.db).filter { $0.kind == "driver_decision" }
             #expect(mail.map(\.toAddress) == ["driver@example.com"])
             #expect(mail.first?.body.contains("You may appeal until") == true)
             #expect(mail.first?.body.contains("clause 2") == true)
+            #expect(mail.first?.body.contains("from \(PageTime.text(decision.effectiveAt)).") == true)
             let audit = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "driver.decided").all()
             #expect(audit.count == 1 && audit.first?.policyVersion == "driver-standing v1")
         }
@@ -107,7 +110,7 @@ struct DriverDecisionTests {
                     text: "Drove on the pavement"))
             #expect(suspension.status == .created)
             let decision = try fd.decode(DriverDecisionDTO.self, suspension)
-            #expect(decision.immediate)
+            #expect(decision.immediate && decision.effectiveAt == fd.clock.now)
             let lapses = try #require(decision.interimUntil)
             #expect(lapses > fd.clock.now.addingTimeInterval(7 * 86_400))
         }

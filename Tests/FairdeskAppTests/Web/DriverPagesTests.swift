@@ -140,6 +140,10 @@ struct DriverDecisionPagesTests {
             #expect(mine.contains("restriction, decided by Lee Lead (lead)"))
             #expect(mine.contains("Late deliveries continued after the warning."))
             #expect(mine.contains("<dt>Appeal until</dt>"))
+            // An ordinary restriction applies after the policy's 14 days' notice, and the page says when.
+            let effective = fd.clock.now.addingTimeInterval(14 * 86_400)
+            #expect(mine.contains("<dt>Takes effect</dt>"))
+            #expect(mine.contains(PageTime.text(effective) + "</time>, after the notice the policy gives"))
             #expect(mine.contains("B1-P1, B1-P2"))
             #expect(!mine.contains("Decide an action"))
             #expect(try await driver.get("drivers/\(fd.driver.id)/decide").status == .forbidden)

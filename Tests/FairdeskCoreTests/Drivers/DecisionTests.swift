@@ -54,8 +54,20 @@ struct DecisionTests {
         #expect(decision.decider == DriverFixture.reviewer)
         #expect(decision.statement.evidence == ["late1", "late2"])
         #expect(decision.policyVersion == 3)
-        #expect(decision.effectiveAt == now)
         #expect(!decision.isInterim)
+    }
+
+    @Test("an ordinary decision takes effect after the policy's notice; one on an urgent ground at once")
+    func notice() throws {
+        // The suggested notice: 14 days, so the driver is told, and may appeal, before it applies.
+        #expect(try decide(proposal()).effectiveAt == now.addingTimeInterval(14 * 86_400))
+        var shortNotice = version
+        shortNotice.parameters["action_notice_days"] = .number(3)
+        #expect(try decide(proposal(), version: shortNotice).effectiveAt == now.addingTimeInterval(3 * 86_400))
+        // A full deactivation for fraud, after a warning or not, applies at once; so does an interim suspension.
+        let fraud = StatementOfReasons(clause: "5", grounds: ["fraud"], evidence: ["s1"], text: "Fraud, see s1.")
+        #expect(try decide(proposal(), statement: fraud, warnings: []).effectiveAt == now)
+        #expect(try decide(proposal(.suspension, immediate: true), statement: fraud).effectiveAt == now)
     }
 
     @Test("an agent cannot decide; nor can the person who proposed the action")
