@@ -198,6 +198,9 @@ struct DriverStandingDTO: Content {
     var explanation: String
     var rule: [String]
     var scanRule: String
+    /// What Fairdesk records about the driver and why, what it decides by itself and what only a
+    /// person may (`DataNotice`), one paragraph each.
+    var dataNotice: [String]
     var metrics: [DriverMetricDTO]
     var records: [DriverRecordDTO]
     var warnings: [DriverWarningDTO]

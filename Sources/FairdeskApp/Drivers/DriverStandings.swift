@@ -75,6 +75,7 @@ struct DriverStandings: Sendable {
             policyVersion: computed.used.policy.version, defaultedParameters: computed.used.policy.defaulted,
             tier: standing.tier?.rawValue, tierTitle: standing.tier?.title, explanation: standing.judgement.explanation,
             rule: standing.rule.lines, scanRule: ScanRule(computed.used.policy).text,
+            dataNotice: DataNotice(computed.used.policy).lines,
             metrics: standing.metrics.map(DriverMetricDTO.init),
             records: DriverRecordText.describe(computed.records, policy: computed.used.policy),
             warnings: try await Self.warnings(of: try driver.requireID(), now: now, on: app.db),

@@ -71,6 +71,7 @@ struct DriverPages: RouteCollection {
         var defaulted: String?
         var rule: [String]
         var scanRule: String
+        var dataNotice: [String]
         var metrics: [MetricView]
         var warnings: [WarningView]
         var hasWarnings: Bool
@@ -268,7 +269,8 @@ struct DriverPages: RouteCollection {
                 ?? SitePath.policies.path,
             defaulted: standing.defaultedParameters.isEmpty
                 ? nil : standing.defaultedParameters.joined(separator: ", "),
-            rule: standing.rule, scanRule: standing.scanRule, metrics: metrics, warnings: warnings,
+            rule: standing.rule, scanRule: standing.scanRule, dataNotice: standing.dataNotice, metrics: metrics,
+            warnings: warnings,
             hasWarnings: !warnings.isEmpty, driversHref: SitePath.drivers.path,
             decisions: standing.decisions.map { decision in
                 let appeal = appeals[decision.id]

@@ -35,6 +35,10 @@ struct DriverPagesTests {
             #expect(html.contains("Fantastic: on-time ≥ 98%"))
             #expect(html.contains("built-in default"))
             #expect(html.contains("No warnings."))
+            // What is recorded and who decides, with the policy's numbers, under the rule.
+            #expect(html.contains(#"<h2 id="data-notice-heading">What Fairdesk records, and who decides</h2>"#))
+            #expect(html.contains("over the last 28 days set your tier"))
+            #expect(html.contains("Never a reason for any action: declining offers, hours worked"))
             #expect(try await driver.get("drivers").status == .forbidden)
             #expect(try await driver.get("drivers/\(fd.driver.id)").status == .forbidden)
         }
