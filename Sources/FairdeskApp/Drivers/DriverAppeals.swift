@@ -398,7 +398,7 @@ struct DriverAppeals: Sendable {
             statement: StatementOfReasons(
                 clause: row.clause, grounds: row.grounds.split(separator: "\n").map(String.init),
                 evidence: row.evidence.split(separator: "\n").map(String.init), text: row.statement),
-            decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
+            decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil, endsAt: row.endsAt,
             // The citation is kept as text (`policy_version`); the appeal rules never read the number.
             policyVersion: 0)
         return StoredDecision(decision: decision, driverID: row.driverId, row: row)

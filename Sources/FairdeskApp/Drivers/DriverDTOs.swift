@@ -215,6 +215,9 @@ struct DriverDecisionRequest: Content {
     var action: String?
     /// An interim suspension taking effect at once: urgent grounds only.
     var immediate: Bool?
+    /// How many days a suspension or restriction lasts, within the policy's `suspension_days_max`;
+    /// left out for a deactivation and an interim suspension.
+    var days: Int?
     /// Who proposed the action: a person's id, or left out for Fairdesk's own proposal.
     var proposedBy: String?
     var clause: String?
@@ -240,6 +243,10 @@ struct DriverDecisionDTO: Content {
     var decidedAt: Date
     var effectiveAt: Date
     var interimUntil: Date?
+    /// How many days a suspension or restriction lasts, and when it ends; nil for a deactivation
+    /// and an interim suspension.
+    var days: Int?
+    var endsAt: Date?
     var appealUntil: Date
     var policy: String
     /// Where an appeal of this decision stands, in words: "appealed, awaiting review", "overturned on

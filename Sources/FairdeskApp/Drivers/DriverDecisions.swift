@@ -24,6 +24,8 @@ struct DriverDecisions: Sendable {
         /// Ground codes a decision may cite (forbidden ones never appear), and which are urgent.
         var grounds: [String]
         var urgent: Set<String>
+        /// The longest suspension or restriction, in days.
+        var suspensionDaysMax: Int
     }
 
     /// The choices the driver policy in force gives a decider today.
@@ -31,7 +33,7 @@ struct DriverDecisions: Sendable {
         let used = try await DriverStandings.policy(for: driver, at: app.fairdesk.clock.now, on: app.db)
         return Choices(
             citation: used.citation, clauses: used.clauses, grounds: used.policy.citableGrounds,
-            urgent: Set(used.policy.urgentGrounds))
+            urgent: Set(used.policy.urgentGrounds), suspensionDaysMax: used.policy.suspensionDaysMax)
     }
 
     /// Decides `input` on `driverID` as `viewer`; refused (422, nothing written) with every problem
@@ -55,7 +57,8 @@ struct DriverDecisions: Sendable {
         let decisionID = TimeOrderedID.next(at: now)
         let proposal = ActionProposal(
             id: decisionID.uuidString, driverID: id.uuidString, action: action ?? .restriction,
-            immediate: input.immediate ?? false, proposedBy: input.proposedBy ?? "system", proposedAt: now)
+            immediate: input.immediate ?? false, days: input.days, proposedBy: input.proposedBy ?? "system",
+            proposedAt: now)
         let statement = StatementOfReasons(
             clause: (input.clause ?? "").trimmingCharacters(in: .whitespacesAndNewlines), grounds: input.grounds ?? [],
             evidence: (input.evidence ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
@@ -94,7 +97,7 @@ struct DriverDecisions: Sendable {
                     ("grounds", statement.grounds.joined(separator: "\n")),
                     ("evidence", statement.evidence.joined(separator: "\n")), ("statement", statement.text),
                     ("decided_at", now), ("effective_at", decision.effectiveAt),
-                    ("interim_until", decision.interimUntil),
+                    ("interim_until", decision.interimUntil), ("days", proposal.days), ("ends_at", decision.endsAt),
                     ("appeal_until", appealUntil), ("policy_version", citation),
                 ])
             try await AuditLog.append(
@@ -103,7 +106,8 @@ struct DriverDecisions: Sendable {
                 subjectID: id, reason: statement.text,
                 details: [
                     "decision": decisionID.uuidString, "action": decision.action.rawValue,
-                    "immediate": proposal.immediate ? "yes" : "no", "clause": statement.clause,
+                    "immediate": proposal.immediate ? "yes" : "no", "days": proposal.days.map(String.init) ?? "",
+                    "clause": statement.clause,
                     "grounds": statement.grounds.joined(separator: ", "),
                     "evidence": statement.evidence.joined(separator: ", "), "proposedBy": proposal.proposedBy,
                 ], policyVersion: citation)
@@ -141,13 +145,15 @@ struct DriverDecisions: Sendable {
         var interimUntil: Date?
         var appealUntil: Date
         var policyVersion: String
+        var days: Int?
+        var endsAt: Date?
 
         /// The columns, in the order the fields are listed.
         static var columns: SQLQueryString {
             """
             SELECT id, driver_id, action, immediate, proposed_by, decider_id, decider_name, decider_role, clause, \
-            grounds, evidence, statement, decided_at, effective_at, interim_until, appeal_until, policy_version \
-            FROM driver_decisions
+            grounds, evidence, statement, decided_at, effective_at, interim_until, appeal_until, policy_version, \
+            days, ends_at FROM driver_decisions
             """
         }
     }
@@ -183,8 +189,9 @@ struct DriverDecisions: Sendable {
             decider: "\(row.deciderName) (\(row.deciderRole))", clause: row.clause, grounds: grounds,
             groundsWords: grounds.map(DecisionGrounds.words),
             evidence: row.evidence.split(separator: "\n").map(String.init), text: row.statement,
-            decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil,
-            appealUntil: row.appealUntil, policy: row.policyVersion, appeal: appeal, liftedAt: lift?.liftedAt,
+            decidedAt: row.decidedAt, effectiveAt: row.effectiveAt, interimUntil: row.interimUntil, days: row.days,
+            endsAt: row.endsAt, appealUntil: row.appealUntil, policy: row.policyVersion, appeal: appeal,
+            liftedAt: lift?.liftedAt,
             lifted: lift?.words)
     }
 

@@ -67,7 +67,8 @@ struct DriverExport: Sendable {
             let state = [decision.appeal, decision.lifted].compactMap { $0 }.joined(separator: "; ")
             rows.append([
                 "decision", decision.id.uuidString, PageTime.iso(decision.decidedAt),
-                decision.action + (state.isEmpty ? "" : " (\(state))"),
+                decision.action + (decision.endsAt.map { " until \(PageTime.iso($0))" } ?? "")
+                    + (state.isEmpty ? "" : " (\(state))"),
                 "clause \(decision.clause): \(decision.text) Records: "
                     + decision.evidence.joined(separator: ", "), decision.decider, decision.policy,
             ])

@@ -39,6 +39,9 @@ enum DriverMail {
                 + "of your account under \(citation), clause \(decision.statement.clause), from "
                 + "\(PageTime.text(decision.effectiveAt)).",
         ]
+        if let ends = decision.endsAt {
+            lines.append("It ends on \(PageTime.text(ends)).")
+        }
         if let interim = decision.interimUntil {
             lines.append(
                 "This is an interim suspension: it ends on \(PageTime.text(interim)) unless a full decision follows.")

@@ -34,6 +34,7 @@ enum FairdeskMigrations {
             CreateBotPending(),  // customer messages the bot answers after they are stored
             IndexWaitsByQueue(),  // the waiting list by queue, for the expected wait the bot tells
             StoreRecordFacts(clock: clock),  // drivers' records carry what they count for; the database counts standing
+            AddDecisionLength(),  // how many days a suspension or restriction lasts, and when it ends
         ]
     }
 }

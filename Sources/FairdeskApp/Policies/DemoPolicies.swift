@@ -127,8 +127,9 @@ enum DemoPolicies {
 
         ## 4 Decisions and appeals
         Only a named person may restrict or deactivate a driver, with a written statement of \
-        reasons citing this policy. A decision takes effect 14 days after the driver is told of it, \
-        except on grounds of safety, fraud or licensing, which apply at once. The driver may appeal \
+        reasons citing this policy. A suspension or restriction lasts at most 30 days. A decision \
+        takes effect 14 days after the driver is told of it, except on grounds of safety, fraud or \
+        licensing, which apply at once. The driver may appeal \
         within 14 days with their own evidence; a different person decides within 14 days.
         """
 

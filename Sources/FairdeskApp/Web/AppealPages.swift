@@ -308,6 +308,8 @@ struct AppealPages: RouteCollection {
         var decided: PolicyPages.Time
         /// When the decision takes effect, if later than when it was decided (the policy's notice).
         var effective: PolicyPages.Time?
+        /// When a suspension or restriction ends.
+        var ends: PolicyPages.Time?
         var records: [RecordLine]
         var missingRecords: String?
         var files: [FileView]
@@ -388,6 +390,7 @@ struct AppealPages: RouteCollection {
             decided: PolicyPages.Time(review.decision.decidedAt),
             effective: review.decision.effectiveAt > review.decision.decidedAt
                 ? PolicyPages.Time(review.decision.effectiveAt) : nil,
+            ends: review.decision.endsAt.map(PolicyPages.Time.init),
             records: review.records.map { RecordLine(id: $0.id, description: $0.description) },
             missingRecords: review.missingRecords.isEmpty ? nil : review.missingRecords.joined(separator: ", "),
             files: appeal.evidence.map { FileView($0, of: appeal.id, mayOpen: review.mayOpenEvidence) },

@@ -123,6 +123,8 @@ struct DriverPages: RouteCollection {
         var decided: PolicyPages.Time
         /// When it takes effect, if later than when it was decided (the policy's notice).
         var effective: PolicyPages.Time?
+        /// When a suspension or restriction ends.
+        var ends: PolicyPages.Time?
         var appealUntil: PolicyPages.Time
         var interimUntil: PolicyPages.Time?
         /// When the decision stopped taking effect (overturned, reinstated on conditions, lapsed).
@@ -278,6 +280,7 @@ struct DriverPages: RouteCollection {
                     decision: decision, grounds: decision.groundsWords.joined(separator: ", "),
                     evidence: decision.evidence.joined(separator: ", "), decided: PolicyPages.Time(decision.decidedAt),
                     effective: decision.effectiveAt > decision.decidedAt ? PolicyPages.Time(decision.effectiveAt) : nil,
+                    ends: decision.endsAt.map(PolicyPages.Time.init),
                     appealUntil: PolicyPages.Time(decision.appealUntil),
                     interimUntil: decision.interimUntil.map(PolicyPages.Time.init),
                     lifted: decision.liftedAt.map(PolicyPages.Time.init),
@@ -364,6 +367,9 @@ struct DriverPages: RouteCollection {
         var clauses: [Option]
         var grounds: [Option]
         var immediate: Bool
+        var days: String
+        /// The longest suspension or restriction the policy allows, in days.
+        var daysMax: Int
         var evidence: String
         var text: String
         /// Messages by field: action, clause, grounds, evidence, text.
@@ -383,7 +389,8 @@ struct DriverPages: RouteCollection {
             let key =
                 field.hasPrefix("statement.grounds")
                 ? "grounds"
-                : field.hasPrefix("statement.") ? String(field.dropFirst("statement.".count)) : "action"
+                : field.hasPrefix("statement.")
+                    ? String(field.dropFirst("statement.".count)) : field == "proposal.days" ? "days" : "action"
             errors[key] = errors[key].map { $0 + " " + message } ?? message
         }
         let page = DecidePage(
@@ -403,7 +410,8 @@ struct DriverPages: RouteCollection {
                     value: $0,
                     label: DecisionGrounds.words($0) + (choices.urgent.contains($0) ? " (urgent)" : ""),
                     selected: chosen.contains($0))
-            }, immediate: form.values["immediate"] == "yes", evidence: form.values["evidence"] ?? "",
+            }, immediate: form.values["immediate"] == "yes", days: form.values["days"] ?? "",
+            daysMax: choices.suspensionDaysMax, evidence: form.values["evidence"] ?? "",
             text: form.values["text"] ?? "", errors: errors, hasErrors: !errors.isEmpty)
         let response = try await req.view.render("driver-decide", page).encodeResponse(for: req)
         response.status = status
@@ -418,6 +426,7 @@ struct DriverPages: RouteCollection {
         struct Form: Content {
             var action: String?
             var immediate: String?
+            var days: String?
             var clause: String?
             var grounds: [String]?
             var evidence: String?
@@ -428,7 +437,8 @@ struct DriverPages: RouteCollection {
         let id = req.parameters.get("userID", as: UUID.self)
         let evidence = (form.evidence ?? "").split(whereSeparator: { $0 == "," || $0.isNewline }).map(String.init)
         let values = [
-            "action": form.action ?? "", "immediate": form.immediate ?? "", "clause": form.clause ?? "",
+            "action": form.action ?? "", "immediate": form.immediate ?? "", "days": form.days ?? "",
+            "clause": form.clause ?? "",
             "grounds": (form.grounds ?? []).joined(separator: "\n"), "evidence": form.evidence ?? "",
             "text": form.text ?? "",
         ]
@@ -436,11 +446,24 @@ struct DriverPages: RouteCollection {
             req, form: "decide", values: values, success: "Decision recorded; the driver has been told.",
             redirect: id.map { SitePath.driverStanding($0).path } ?? SitePath.drivers.path, render: renderDecide
         ) {
-            _ = try await req.application.driverDecisions.decide(
-                DriverDecisionRequest(
-                    action: form.action, immediate: form.immediate == "yes", clause: form.clause,
-                    grounds: form.grounds ?? [], evidence: evidence, text: form.text),
-                for: id, by: viewer)
+            // Days that are not a number go in as 0, which every kind of decision refuses, so the
+            // form comes back with that message beside every other one, and nothing is recorded.
+            let daysText = (form.days ?? "").trimmingCharacters(in: .whitespaces)
+            let notNumber = !daysText.isEmpty && Int(daysText) == nil
+            do {
+                _ = try await req.application.driverDecisions.decide(
+                    DriverDecisionRequest(
+                        action: form.action, immediate: form.immediate == "yes",
+                        days: daysText.isEmpty ? nil : Int(daysText) ?? 0, clause: form.clause,
+                        grounds: form.grounds ?? [], evidence: evidence, text: form.text),
+                    for: id, by: viewer)
+            } catch let failure as ValidationFailure where notNumber {
+                throw ValidationFailure(
+                    failure.problems.map {
+                        $0.field == "proposal.days"
+                            ? FieldProblem(field: "proposal.days", rule: "must be a whole number of days") : $0
+                    })
+            }
         }
     }
 }

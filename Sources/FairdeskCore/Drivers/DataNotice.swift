@@ -25,8 +25,9 @@ public struct DataNotice: Sendable, Equatable {
                 + "into At risk it sends you a written warning, with "
                 + "\(DriverText.count(policy.warningPeriodDays, "day")) to improve.",
             "What only a person decides: any restriction, suspension or deactivation. A named lead or reviewer "
-                + "decides, with written reasons citing the policy and the records relied on. "
-                + takesEffect + " You may appeal within \(DriverText.count(policy.appealWindowDays, "day")) to "
+                + "decides, with written reasons citing the policy and the records relied on. A suspension or "
+                + "restriction lasts at most \(DriverText.count(policy.suspensionDaysMax, "day")). " + takesEffect
+                + " You may appeal within \(DriverText.count(policy.appealWindowDays, "day")) to "
                 + "someone who did not decide, who answers in writing within "
                 + "\(DriverText.count(policy.reviewDeadlineDays, "day")).",
             "Never a reason for any action: " + forbidden + ".",

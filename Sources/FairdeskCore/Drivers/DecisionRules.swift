@@ -16,6 +16,8 @@ public enum DecisionRules {
     ///   it lapses after `interim_suspension_business_days` business days on `calendar`.
     /// - `proposal`: without an urgent ground a written warning must come first, and its improvement
     ///   period must have ended.
+    /// - `proposal.days`: a suspension or restriction states how many days it lasts, from 1 to the
+    ///   policy's `suspension_days_max`; a deactivation and an interim suspension state none.
     ///
     /// A decision on an urgent ground takes effect at once; any other takes effect
     /// `action_notice_days` after it is decided, so the driver is told (and may appeal) before it
@@ -80,13 +82,38 @@ public enum DecisionRules {
         } else if !urgent {
             checkWarningCameFirst(proposal, warnings: warnings, now: now, checks: &checks)
         }
+        checkDays(proposal, policy: policy, checks: &checks)
         try checks.finish()
+        let effectiveAt = urgent ? now : now.addingTimeInterval(TimeInterval(policy.actionNoticeDays) * 86_400)
         return DriverDecision(
             id: id, proposalID: proposal.id, driverID: proposal.driverID, action: proposal.action, decider: decider,
-            statement: statement, decidedAt: now,
-            effectiveAt: urgent ? now : now.addingTimeInterval(TimeInterval(policy.actionNoticeDays) * 86_400),
-            interimUntil: interimUntil,
+            statement: statement, decidedAt: now, effectiveAt: effectiveAt, interimUntil: interimUntil,
+            endsAt: proposal.days.map { effectiveAt.addingTimeInterval(TimeInterval($0) * 86_400) },
             policyVersion: version.number)
+    }
+
+    /// A suspension or restriction lasts a stated number of days within the policy's longest; a
+    /// deactivation has no end, and an interim suspension lapses by its own rule.
+    private static func checkDays(_ proposal: ActionProposal, policy: DriverPolicy, checks: inout Checks) {
+        let action = proposal.action.rawValue
+        if proposal.action == .deactivation || proposal.immediate {
+            guard proposal.days != nil else { return }
+            checks.add(
+                "proposal.days",
+                proposal.immediate
+                    ? "must be left out for an interim suspension: it lapses after "
+                        + "\(policy.interimSuspensionBusinessDays) business days unless a full decision follows"
+                    : "must be left out for a deactivation: it has no end")
+        } else if let days = proposal.days, !(1...policy.suspensionDaysMax).contains(days) {
+            checks.add(
+                "proposal.days",
+                "must be from 1 to \(policy.suspensionDaysMax) days for a \(action), the longest the policy allows "
+                    + "(got \(days))")
+        } else if proposal.days == nil {
+            checks.add(
+                "proposal.days",
+                "must say how many days the \(action) lasts, from 1 to \(policy.suspensionDaysMax)")
+        }
     }
 
     /// An ordinary action needs a warning to this driver, issued before now, whose period has ended.

@@ -13,12 +13,15 @@ public struct DriverDecision: Sendable, Equatable, Codable, Identifiable {
     public var effectiveAt: Date
     /// For an interim suspension: when it lapses unless a full decision follows.
     public var interimUntil: Date?
+    /// For a suspension or restriction: when it ends, its number of days after `effectiveAt`.
+    public var endsAt: Date?
     public var policyVersion: Int
 
     /// A decision from its parts; `DecisionRules.decide` builds one only when every rule holds.
     public init(
         id: String, proposalID: String, driverID: String, action: ActionKind, decider: StaffMember,
-        statement: StatementOfReasons, decidedAt: Date, effectiveAt: Date, interimUntil: Date?, policyVersion: Int
+        statement: StatementOfReasons, decidedAt: Date, effectiveAt: Date, interimUntil: Date?, endsAt: Date? = nil,
+        policyVersion: Int
     ) {
         self.id = id
         self.proposalID = proposalID
@@ -29,6 +32,7 @@ public struct DriverDecision: Sendable, Equatable, Codable, Identifiable {
         self.decidedAt = decidedAt
         self.effectiveAt = effectiveAt
         self.interimUntil = interimUntil
+        self.endsAt = endsAt
         self.policyVersion = policyVersion
     }
 

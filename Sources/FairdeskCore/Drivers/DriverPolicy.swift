@@ -20,6 +20,8 @@ public struct DriverPolicy: Sendable, Equatable {
     public var interimSuspensionBusinessDays: Int
     /// Days between a decision on ordinary grounds and the day it takes effect.
     public var actionNoticeDays: Int
+    /// The most days a suspension or restriction may last.
+    public var suspensionDaysMax: Int
     public var geofenceRadiusMetres: Double
     public var scanTimeToleranceMinutes: Int
     /// Ground code -> "urgent", "ordinary" or "forbidden".
@@ -58,6 +60,7 @@ public struct DriverPolicy: Sendable, Equatable {
         reviewEscalationDays = integer("review_escalation_days")
         interimSuspensionBusinessDays = integer("interim_suspension_business_days")
         actionNoticeDays = integer("action_notice_days")
+        suspensionDaysMax = integer("suspension_days_max")
         geofenceRadiusMetres = number("geofence_radius_m")
         scanTimeToleranceMinutes = integer("scan_time_tolerance_minutes")
         if let kinds = parameters.table("reason_kinds") {

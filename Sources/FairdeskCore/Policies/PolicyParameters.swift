@@ -271,6 +271,12 @@ public struct ParameterSchema: Sendable {
                             + "ground (safety, fraud) takes effect at once.",
                         rule: .integer(0...60), suggested: .number(14)),
                     ParameterSpec(
+                        name: "suspension_days_max",
+                        help: "The most days a suspension or restriction may last; each decision states its own "
+                            + "number of days within it. A deactivation has no end; an interim suspension lapses "
+                            + "by its own rule.",
+                        rule: .integer(1...365), suggested: .number(30)),
+                    ParameterSpec(
                         name: "completion_rate_min",
                         help: "The share of packages (0 to 1) a driver must deliver to keep any standing above At "
                             + "risk; undeliverable for reasons outside the driver's control does not count.",

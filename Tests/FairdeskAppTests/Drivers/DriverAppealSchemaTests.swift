@@ -17,7 +17,7 @@ struct DriverAppealSchemaTests {
         let response = try await fd.send(
             .POST, "api/v1/drivers/\(fd.driver.id)/decisions", as: fd.lead,
             json: DriverDecisionRequest(
-                action: "restriction", clause: "2", grounds: ["on_time_rate"], evidence: ["B1-P1"],
+                action: "restriction", days: 10, clause: "2", grounds: ["on_time_rate"], evidence: ["B1-P1"],
                 text: "Five of twenty deliveries were late and did not improve after the warning."))
         try #require(response.status == .created, "\(response.body.string)")
         return try fd.decode(DriverDecisionDTO.self, response).id

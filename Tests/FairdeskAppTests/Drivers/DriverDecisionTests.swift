@@ -62,7 +62,7 @@ struct DriverDecisionTests {
             try await warnedDriver(fd)
             let path = "api/v1/drivers/\(fd.driver.id)/decisions"
             let request = DriverDecisionRequest(
-                action: "restriction", clause: "2", grounds: ["on_time_rate"], evidence: ["B1-P1", "B1-P2"],
+                action: "restriction", days: 10, clause: "2", grounds: ["on_time_rate"], evidence: ["B1-P1", "B1-P2"],
                 text: "Five of twenty deliveries were late and did not improve after the warning.")
             let early = try await fd.send(.POST, path, as: fd.lead, json: request)
             #expect(try fields(fd, early) == ["proposal"])
@@ -79,6 +79,8 @@ struct DriverDecisionTests {
             #expect(decision.interimUntil == nil && decision.groundsWords == ["on time rate"])
             // An ordinary action: the driver is told now, and it applies after the policy's notice.
             #expect(decision.effectiveAt == fd.clock.now.addingTimeInterval(14 * 86_400))
+            // It lasts the ten days the lead set, from then.
+            #expect(decision.days == 10 && decision.endsAt == decision.effectiveAt.addingTimeInterval(10 * 86_400))
             let standing = try await fd.standing()
             #expect(standing.decisions.map(\.id) == [decision.id])
             let mail = try await Outbox.recent(on: fd.app.db).filter { $0.kind == "driver_decision" }
@@ -86,6 +88,7 @@ struct DriverDecisionTests {
             #expect(mail.first?.body.contains("You may appeal until") == true)
             #expect(mail.first?.body.contains("clause 2") == true)
             #expect(mail.first?.body.contains("from \(PageTime.text(decision.effectiveAt)).") == true)
+            #expect(mail.first?.body.contains("It ends on \(PageTime.text(decision.endsAt!)).") == true)
             let audit = try await AuditEntry.query(on: fd.app.db).filter(\.$action == "driver.decided").all()
             #expect(audit.count == 1 && audit.first?.policyVersion == "driver-standing v1")
         }
@@ -131,8 +134,8 @@ struct DriverDecisionTests {
                 try await fd.send(
                     .POST, path, as: fd.lead,
                     json: DriverDecisionRequest(
-                        action: "restriction", clause: "2", grounds: ["on_time_rate"], evidence: ["B1-P1"], text: "Late"
-                    )),
+                        action: "restriction", days: 10, clause: "2", grounds: ["on_time_rate"], evidence: ["B1-P1"],
+                        text: "Late")),
                 "post", template, spec: spec)
             try OpenAPITests.expectValid(
                 try await fd.send(.GET, "api/v1/drivers/\(fd.driver.id)/standing", as: fd.driver), "get",

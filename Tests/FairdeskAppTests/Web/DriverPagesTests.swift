@@ -121,7 +121,7 @@ struct DriverDecisionPagesTests {
             let token = WebSession.csrf(form)
             let refused = try await lead.post(
                 "drivers/\(fd.driver.id)/decide",
-                ["action": "restriction", "clause": "", "evidence": "", "text": "", "_csrf": token])
+                ["action": "restriction", "days": "ten", "clause": "", "evidence": "", "text": "", "_csrf": token])
             #expect(refused.status == .unprocessableEntity)
             let again = refused.body.string
             #expect(again.contains("The decision was not recorded"))
@@ -129,12 +129,25 @@ struct DriverDecisionPagesTests {
             #expect(again.contains(#"id="decide-evidence-error">Must list at least one record relied on."#))
             #expect(again.contains(#"id="decide-text-error">Must not be empty."#))
             #expect(again.contains(#"id="decide-grounds-error">Must name at least one ground"#))
+            #expect(again.contains(#"id="decide-days-error">Must be a whole number of days."#))
+            #expect(again.contains(#"name="days" inputmode="numeric" value="ten""#))
             #expect(try await fd.count("driver_decisions") == 0)
+            // A restriction must say how long it lasts, within the policy's longest.
+            let endless = try await lead.post(
+                "drivers/\(fd.driver.id)/decide",
+                [
+                    "action": "restriction", "clause": "2", "grounds[]": "on_time_rate", "evidence": "B1-P1",
+                    "text": "Late deliveries continued after the warning.", "_csrf": token,
+                ])
+            #expect(endless.status == .unprocessableEntity)
+            #expect(
+                endless.body.string.contains(
+                    #"id="decide-days-error">Must say how many days the restriction lasts, from 1 to 30."#))
             let made = try await lead.post(
                 "drivers/\(fd.driver.id)/decide",
                 [
-                    "action": "restriction", "clause": "2", "grounds[]": "on_time_rate", "evidence": "B1-P1, B1-P2",
-                    "text": "Late deliveries continued after the warning.", "_csrf": token,
+                    "action": "restriction", "days": "10", "clause": "2", "grounds[]": "on_time_rate",
+                    "evidence": "B1-P1, B1-P2", "text": "Late deliveries continued after the warning.", "_csrf": token,
                 ])
             #expect(made.status == .seeOther)
 
@@ -148,6 +161,7 @@ struct DriverDecisionPagesTests {
             let effective = fd.clock.now.addingTimeInterval(14 * 86_400)
             #expect(mine.contains("<dt>Takes effect</dt>"))
             #expect(mine.contains(PageTime.text(effective) + "</time>, after the notice the policy gives"))
+            #expect(mine.contains(PageTime.text(effective.addingTimeInterval(10 * 86_400)) + "</time>, after 10 days"))
             #expect(mine.contains("B1-P1, B1-P2"))
             #expect(!mine.contains("Decide an action"))
             #expect(try await driver.get("drivers/\(fd.driver.id)/decide").status == .forbidden)

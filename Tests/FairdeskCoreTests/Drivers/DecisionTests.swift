@@ -23,10 +23,10 @@ struct DecisionTests {
         clause: "2", grounds: ["on_time_rate"], evidence: ["late1", "late2"],
         text: "On-time rate stayed at 86% after the warning period ended.")
 
-    func proposal(_ action: ActionKind = .deactivation, immediate: Bool = false) -> ActionProposal {
+    func proposal(_ action: ActionKind = .deactivation, immediate: Bool = false, days: Int? = nil) -> ActionProposal {
         ActionProposal(
-            id: "prop-1", driverID: DriverFixture.driver, action: action, immediate: immediate, proposedBy: "system",
-            proposedAt: DriverFixture.at(days: 19))
+            id: "prop-1", driverID: DriverFixture.driver, action: action, immediate: immediate, days: days,
+            proposedBy: "system", proposedAt: DriverFixture.at(days: 19))
     }
 
     func decide(
@@ -55,6 +55,43 @@ struct DecisionTests {
         #expect(decision.statement.evidence == ["late1", "late2"])
         #expect(decision.policyVersion == 3)
         #expect(!decision.isInterim)
+    }
+
+    @Test(
+        "a suspension or restriction says how many days it lasts, within the policy's longest; it ends that long after it applies"
+    )
+    func length() throws {
+        let suspension = try decide(proposal(.suspension, days: 10))
+        #expect(suspension.effectiveAt == now.addingTimeInterval(14 * 86_400))
+        #expect(suspension.endsAt == now.addingTimeInterval(24 * 86_400))
+        #expect(try decide(proposal()).endsAt == nil)
+        #expect(
+            problems { () throws(ValidationFailure) in try decide(proposal(.restriction)) } == [
+                FieldProblem(field: "proposal.days", rule: "must say how many days the restriction lasts, from 1 to 30")
+            ])
+        #expect(
+            problems { () throws(ValidationFailure) in try decide(proposal(.suspension, days: 31)) } == [
+                FieldProblem(
+                    field: "proposal.days",
+                    rule: "must be from 1 to 30 days for a suspension, the longest the policy allows (got 31)")
+            ])
+        var longer = version
+        longer.parameters["suspension_days_max"] = .number(60)
+        #expect(try decide(proposal(.suspension, days: 31), version: longer).endsAt != nil)
+        #expect(
+            problems { () throws(ValidationFailure) in try decide(proposal(days: 5)) } == [
+                FieldProblem(field: "proposal.days", rule: "must be left out for a deactivation: it has no end")
+            ])
+        let fraud = StatementOfReasons(clause: "5", grounds: ["fraud"], evidence: ["s1"], text: "Fraud, see s1.")
+        #expect(
+            problems { () throws(ValidationFailure) in
+                try decide(proposal(.suspension, immediate: true, days: 5), statement: fraud)
+            } == [
+                FieldProblem(
+                    field: "proposal.days",
+                    rule: "must be left out for an interim suspension: it lapses after 7 business days unless a full "
+                        + "decision follows")
+            ])
     }
 
     @Test("an ordinary decision takes effect after the policy's notice; one on an urgent ground at once")

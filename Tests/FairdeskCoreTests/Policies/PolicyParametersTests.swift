@@ -40,7 +40,8 @@ struct PolicyParametersTests {
             names(.driverStanding) == [
                 "metric_window_days", "fantastic_on_time_min", "great_on_time_min", "fair_on_time_min",
                 "warning_period_days", "appeal_window_days", "review_deadline_days",
-                "interim_suspension_business_days", "action_notice_days", "completion_rate_min", "scan_compliance_min",
+                "interim_suspension_business_days", "action_notice_days", "suspension_days_max", "completion_rate_min",
+                "scan_compliance_min",
                 "missed_blocks_max",
                 "minimum_deliveries_for_tier", "geofence_radius_m", "scan_time_tolerance_minutes",
                 "review_escalation_days", "reason_kinds",
