@@ -19,12 +19,15 @@ struct SessionGuard: AsyncMiddleware {
 
         let now = request.now.timeIntervalSince1970
         let lastSeen = request.session.data[Self.issuedKey].flatMap(Double.init) ?? 0
+        // An idle or deactivated session is emptied, not destroyed: a page this request shows (the
+        // login form) may keep its own token in it, which a destroyed session would lose, failing
+        // the first login after an expiry. Logging in moves to a new session id anyway.
         if now - lastSeen > Double(request.fairdesk.config.sessionLifetimeSeconds) {
-            request.session.destroy()
+            request.session.data = SessionData()
             return try await next.respond(to: request)
         }
         guard let user = try await User.find(id, on: request.db), user.active else {
-            request.session.destroy()
+            request.session.data = SessionData()
             return try await next.respond(to: request)
         }
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) {

@@ -125,6 +125,8 @@ struct DriverPages: RouteCollection {
         var effective: PolicyPages.Time?
         /// When a suspension or restriction ends.
         var ends: PolicyPages.Time?
+        /// Where it stands now, in words: "not in effect yet", "in effect", "ended", "no longer in effect".
+        var inEffect: String
         var appealUntil: PolicyPages.Time
         var interimUntil: PolicyPages.Time?
         /// When the decision stopped taking effect (overturned, reinstated on conditions, lapsed).
@@ -280,7 +282,7 @@ struct DriverPages: RouteCollection {
                     decision: decision, grounds: decision.groundsWords.joined(separator: ", "),
                     evidence: decision.evidence.joined(separator: ", "), decided: PolicyPages.Time(decision.decidedAt),
                     effective: decision.effectiveAt > decision.decidedAt ? PolicyPages.Time(decision.effectiveAt) : nil,
-                    ends: decision.endsAt.map(PolicyPages.Time.init),
+                    ends: decision.endsAt.map(PolicyPages.Time.init), inEffect: Self.inEffect(decision, at: now),
                     appealUntil: PolicyPages.Time(decision.appealUntil),
                     interimUntil: decision.interimUntil.map(PolicyPages.Time.init),
                     lifted: decision.liftedAt.map(PolicyPages.Time.init),
@@ -375,6 +377,14 @@ struct DriverPages: RouteCollection {
         /// Messages by field: action, clause, grounds, evidence, text.
         var errors: [String: String]
         var hasErrors: Bool
+    }
+
+    /// Where a decision stands at `now`, as the driver's page says it beside the decision.
+    static func inEffect(_ decision: DriverDecisionDTO, at now: Date) -> String {
+        if decision.liftedAt.map({ $0 <= now }) == true { return "no longer in effect" }
+        if now < decision.effectiveAt { return "not in effect yet" }
+        if let ends = decision.endsAt, now >= ends { return "ended" }
+        return "in effect"
     }
 
     /// The form a lead or reviewer decides on. Only grounds the policy permits are offered, so a

@@ -40,6 +40,22 @@ struct AuthTests {
         }
     }
 
+    @Test("after a session expires, the login page's form logs in at the first attempt")
+    func loginAfterExpiry() async throws {
+        try await TestFairdesk.with(.set(\.sessionLifetimeSeconds, 600)) { fd in
+            var browser = WebSession(fd)
+            #expect(try await browser.logIn("agent@example.com").status == .seeOther)
+            fd.clock.advance(by: 601)
+            // MUT: the login page with the old cookie still sent, then its form
+            let page = try await browser.get("login")
+            let again = try await browser.post(
+                "login",
+                ["email": "agent@example.com", "password": "correct horse battery", "_csrf": WebSession.csrf(page)])
+            #expect(again.status == .seeOther, "\(again.body.string)")
+            #expect(try await browser.get("inbox").status == .ok)
+        }
+    }
+
     @Test("a web session needs its CSRF token to change anything, expires when idle, and ends at logout")
     func sessions() async throws {
         try await TestFairdesk.with(.set(\.sessionLifetimeSeconds, 600)) { fd in

@@ -162,9 +162,22 @@ struct DriverDecisionPagesTests {
             #expect(mine.contains("<dt>Takes effect</dt>"))
             #expect(mine.contains(PageTime.text(effective) + "</time>, after the notice the policy gives"))
             #expect(mine.contains(PageTime.text(effective.addingTimeInterval(10 * 86_400)) + "</time>, after 10 days"))
+            // Beside the decision, where it stands: not yet, in effect during its ten days, then ended.
+            #expect(mine.contains(#"decided by Lee Lead (lead) <span class="status" id="in-effect-"#))
+            #expect(mine.contains(">not in effect yet</span>"))
             #expect(mine.contains("B1-P1, B1-P2"))
             #expect(!mine.contains("Decide an action"))
             #expect(try await driver.get("drivers/\(fd.driver.id)/decide").status == .forbidden)
+            // (a fresh session each time: the clock moves past a session's life)
+            func standingPage() async throws -> String {
+                var fresh = WebSession(fd)
+                _ = try await fresh.logIn("driver@example.com")
+                return try await fresh.get("my/standing").body.string
+            }
+            fd.clock.advance(by: 15 * 86_400)
+            #expect(try await standingPage().contains(">in effect</span>"))
+            fd.clock.advance(by: 10 * 86_400)
+            #expect(try await standingPage().contains(">ended</span>"))
         }
     }
 
