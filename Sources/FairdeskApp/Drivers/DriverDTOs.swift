@@ -258,6 +258,12 @@ struct DriverDecisionDTO: Content {
     var lifted: String? = nil
 }
 
+extension DriverDecisionDTO {
+    /// When it takes effect, if later than when it was decided (the policy's notice); nil when it
+    /// applied at once.
+    var appliesLater: Date? { effectiveAt > decidedAt ? effectiveAt : nil }
+}
+
 /// Everything Fairdesk holds about a driver's work, for them to take away.
 struct DriverExportDTO: Content {
     /// One audit entry about the driver.

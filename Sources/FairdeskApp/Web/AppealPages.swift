@@ -388,8 +388,7 @@ struct AppealPages: RouteCollection {
             reviewDue: PolicyPages.Time(appeal.reviewDueAt), escalates: PolicyPages.Time(appeal.escalateAt),
             decision: review.decision, grounds: review.decision.groundsWords.joined(separator: ", "),
             decided: PolicyPages.Time(review.decision.decidedAt),
-            effective: review.decision.effectiveAt > review.decision.decidedAt
-                ? PolicyPages.Time(review.decision.effectiveAt) : nil,
+            effective: review.decision.appliesLater.map(PolicyPages.Time.init),
             ends: review.decision.endsAt.map(PolicyPages.Time.init),
             records: review.records.map { RecordLine(id: $0.id, description: $0.description) },
             missingRecords: review.missingRecords.isEmpty ? nil : review.missingRecords.joined(separator: ", "),

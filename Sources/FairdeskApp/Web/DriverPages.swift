@@ -281,7 +281,7 @@ struct DriverPages: RouteCollection {
                 return DecisionView(
                     decision: decision, grounds: decision.groundsWords.joined(separator: ", "),
                     evidence: decision.evidence.joined(separator: ", "), decided: PolicyPages.Time(decision.decidedAt),
-                    effective: decision.effectiveAt > decision.decidedAt ? PolicyPages.Time(decision.effectiveAt) : nil,
+                    effective: decision.appliesLater.map(PolicyPages.Time.init),
                     ends: decision.endsAt.map(PolicyPages.Time.init), inEffect: Self.inEffect(decision, at: now),
                     appealUntil: PolicyPages.Time(decision.appealUntil),
                     interimUntil: decision.interimUntil.map(PolicyPages.Time.init),
@@ -380,10 +380,12 @@ struct DriverPages: RouteCollection {
     }
 
     /// Where a decision stands at `now`, as the driver's page says it beside the decision.
+    /// An interim suspension ends at `interimUntil`: lifted by the hourly job when no full decision
+    /// followed, replaced by the full decision when one did.
     static func inEffect(_ decision: DriverDecisionDTO, at now: Date) -> String {
         if decision.liftedAt.map({ $0 <= now }) == true { return "no longer in effect" }
         if now < decision.effectiveAt { return "not in effect yet" }
-        if let ends = decision.endsAt, now >= ends { return "ended" }
+        if let ends = decision.endsAt ?? decision.interimUntil, now >= ends { return "ended" }
         return "in effect"
     }
 

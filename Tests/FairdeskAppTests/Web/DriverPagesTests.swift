@@ -181,6 +181,23 @@ struct DriverDecisionPagesTests {
         }
     }
 
+    @Test(
+        "an interim suspension is in effect until its lapse date, then ended; a lifted decision is no longer in effect")
+    func interimStanding() {
+        let decided = Date(timeIntervalSince1970: 1_800_000_000)
+        let interim = DriverDecisionDTO(
+            id: UUID(), action: "suspension", immediate: true, decider: "Lee Lead (lead)", clause: "3",
+            grounds: ["safety"], groundsWords: ["safety"], evidence: ["B1-P1"], text: "Drove on the pavement",
+            decidedAt: decided, effectiveAt: decided, interimUntil: decided.addingTimeInterval(9 * 86_400),
+            appealUntil: decided.addingTimeInterval(14 * 86_400), policy: "driver-standing v1")
+        #expect(interim.appliesLater == nil)
+        #expect(DriverPages.inEffect(interim, at: decided.addingTimeInterval(86_400)) == "in effect")
+        #expect(DriverPages.inEffect(interim, at: decided.addingTimeInterval(9 * 86_400)) == "ended")
+        var lifted = interim
+        lifted.liftedAt = decided.addingTimeInterval(2 * 86_400)
+        #expect(DriverPages.inEffect(lifted, at: decided.addingTimeInterval(3 * 86_400)) == "no longer in effect")
+    }
+
     @Test("staff excuse a record and report a violation from the driver's page; a refusal names the field")
     func staffForms() async throws {
         try await TestFairdesk.with { fd in
